@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Telemetry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "TelemetryServer", targets: ["TelemetryServer"]),
+        .executable(name: "telemetryd", targets: ["telemetryd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "Telemetry"),
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "CMicroHTTPD",
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TelemetryServer",
+            dependencies: [
+                "Telemetry",
+                "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "telemetryd",
+            dependencies: [
+                "TelemetryServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["CZlib"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(
+            name: "TelemetryServerTests",
+            dependencies: ["TelemetryServer", "TestSupport"]
+        ),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["TelemetryServer", "TestSupport"],
+            path: "Tests/Interop"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,72 @@
+import CZlib
+
+/// gzip for request bodies (inflate, with a cap on the inflated size) and responses (deflate).
+public enum Gzip {
+    /// Why a gzip body could not be inflated.
+    public enum InflateError: Error, Equatable, Sendable {
+        /// The inflated data would exceed the limit (a likely gzip bomb).
+        case tooLarge(limit: Int)
+        /// The data is not valid gzip, or is truncated.
+        case corrupt(String)
+    }
+
+    /// Inflates `data`, stopping as soon as the output would pass `limit` bytes.
+    public static func inflate(_ data: [UInt8], limit: Int) throws(InflateError) -> [UInt8] {
+        var stream = z_stream()
+        guard telemetry_inflate_init_gzip(&stream) == Z_OK else { throw .corrupt("zlib could not start") }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = data
+        var status: Int32 = Z_OK
+        var exceeded = false
+        input.withUnsafeMutableBufferPointer { inputBuffer in
+            stream.next_in = inputBuffer.baseAddress
+            stream.avail_in = UInt32(inputBuffer.count)
+            repeat {
+                chunk.withUnsafeMutableBufferPointer { chunkBuffer in
+                    stream.next_out = chunkBuffer.baseAddress
+                    stream.avail_out = UInt32(chunkBuffer.count)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    let produced = chunkBuffer.count - Int(stream.avail_out)
+                    exceeded = output.count + produced > limit
+                    if !exceeded { output.append(contentsOf: chunkBuffer[0..<produced]) }
+                }
+                // A second gzip member (concatenated streams) continues after Z_STREAM_END.
+                if status == Z_STREAM_END, stream.avail_in > 0 {
+                    status = inflateReset(&stream)
+                }
+            } while status == Z_OK && !exceeded
+        }
+        if exceeded { throw .tooLarge(limit: limit) }
+        switch status {
+        case Z_STREAM_END: return output
+        case Z_BUF_ERROR: throw .corrupt("truncated gzip data")
+        default:
+            let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+            throw .corrupt(message)
+        }
+    }
+
+    /// Compresses `data` into one gzip member; `level` 1 (fastest) to 9 (smallest).
+    public static func deflate(_ data: [UInt8], level: Int32 = 1) -> [UInt8]? {
+        var stream = z_stream()
+        guard telemetry_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, UInt(data.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        var input = data
+        let status = input.withUnsafeMutableBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { outputBuffer in
+                stream.next_in = inputBuffer.baseAddress
+                stream.avail_in = UInt32(inputBuffer.count)
+                stream.next_out = outputBuffer.baseAddress
+                stream.avail_out = UInt32(outputBuffer.count)
+                return CZlib.deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { return nil }
+        output.removeLast(Int(stream.avail_out))
+        return output
+    }
+}

@@ -1,0 +1,15 @@
+/// An error a handler throws to answer with a status and a message instead of 500.
+public struct HTTPError: Error, Sendable, Equatable {
+    /// The status to answer with.
+    public var status: Int
+    /// A message for the client, sent as plain text.
+    public var message: String
+
+    /// Creates an error answered with `status` and `message`.
+    public init(status: Int, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    var response: HTTPResponse { .text(message, status: status) }
+}

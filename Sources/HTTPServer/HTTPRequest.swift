@@ -1,0 +1,39 @@
+/// A complete HTTP request as a handler sees it: the body is whole and already decoded from
+/// any `Content-Encoding`.
+public struct HTTPRequest: Sendable {
+    /// The method as sent (`GET`, `POST`, …). `HEAD` is routed like `GET`.
+    public var method: String
+    /// The path without the query string, percent-decoded by libmicrohttpd.
+    public var path: String
+    /// Query parameters in order; a name may repeat.
+    public var query: [(name: String, value: String)]
+    /// Request headers.
+    public var headers: HTTPHeaders
+    /// The body after inflating `Content-Encoding: gzip`.
+    public var body: [UInt8]
+    /// Values of `{name}` segments in the matched route pattern.
+    public var pathParameters: [String: String]
+
+    /// Creates a request (used by the server and by tests of handlers).
+    public init(
+        method: String, path: String, query: [(name: String, value: String)] = [],
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], pathParameters: [String: String] = [:]
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.pathParameters = pathParameters
+    }
+
+    /// The first value of the query parameter `name`.
+    public func queryValue(_ name: String) -> String? {
+        query.first { $0.name == name }?.value
+    }
+
+    /// Every value of the query parameter `name`.
+    public func queryValues(_ name: String) -> [String] {
+        query.filter { $0.name == name }.map(\.value)
+    }
+}

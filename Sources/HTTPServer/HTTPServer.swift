@@ -1,0 +1,173 @@
+import CMicroHTTPD
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 server on libmicrohttpd's epoll thread pool.
+///
+/// Routes answer either on the worker thread (`Route.Handler.immediate`) or on a Swift task while
+/// the connection is suspended (`.suspending`), so waiting never stalls a worker. Bodies are
+/// capped (413), gzip bodies inflated with a cap, responses gzip-compressed when the client
+/// allows it; unknown paths get 404 and known paths with another method 405 with `Allow`.
+public final class HTTPServer: Sendable {
+    /// Why the server could not start.
+    public struct StartError: Error, CustomStringConvertible {
+        /// What went wrong, naming the address.
+        public let description: String
+    }
+
+    let configuration: HTTPServerConfiguration
+    let router: Router
+    let logger: Logger
+    let observer: (@Sendable (CompletedRequest) -> Void)?
+    private let daemon = Mutex<DaemonHandle?>(nil)
+    private let boundPort = Atomic<UInt16>(0)
+    /// Connections suspended while a handler task runs; resumed before the daemon stops.
+    let suspended = Mutex<SuspendedConnections>(SuspendedConnections())
+
+    /// Creates a server; call `start()` to listen.
+    public init(
+        configuration: HTTPServerConfiguration, router: Router, logger: Logger = Logger(label: "http"),
+        observer: (@Sendable (CompletedRequest) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// The address actually bound (with the real port when port 0 was asked for).
+    public var boundAddress: ListenAddress { configuration.address.with(port: boundPort.load(ordering: .acquiring)) }
+
+    /// Binds and starts the worker threads.
+    public func start() throws(StartError) {
+        var storage = sockaddr_storage()
+        let address = configuration.address
+        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+            | MHD_USE_ERROR_LOG.rawValue
+        if address.isIPv6 {
+            flags |= MHD_USE_IPv6.rawValue
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
+                    ipv6.pointee.sin6_family = sa_family_t(AF_INET6)
+                    ipv6.pointee.sin6_port = address.port.bigEndian
+                    _ = inet_pton(AF_INET6, address.host, &ipv6.pointee.sin6_addr)
+                }
+            }
+        } else {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
+                    ipv4.pointee.sin_family = sa_family_t(AF_INET)
+                    ipv4.pointee.sin_port = address.port.bigEndian
+                    _ = inet_pton(AF_INET, address.host, &ipv4.pointee.sin_addr)
+                }
+            }
+        }
+        let threads = configuration.threads > 0 ? configuration.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let started: OpaquePointer? = withUnsafeMutablePointer(to: &storage) { storagePointer in
+            var options: [MHD_OptionItem] = [
+                MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: threads, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
+                MHD_OptionItem(
+                    option: MHD_OPTION.CONNECTION_TIMEOUT, value: configuration.connectionTimeoutSeconds, ptr_value: nil),
+                MHD_OptionItem(
+                    option: MHD_OPTION.PER_IP_CONNECTION_LIMIT, value: configuration.perIPConnectionLimit, ptr_value: nil),
+                MHD_OptionItem(
+                    option: MHD_OPTION.CONNECTION_MEMORY_LIMIT, value: configuration.connectionMemoryLimit, ptr_value: nil),
+                MHD_OptionItem(
+                    option: MHD_OPTION.SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(storagePointer)),
+                MHD_OptionItem(
+                    option: MHD_OPTION.NOTIFY_COMPLETED, value: unsafeBitCast(requestCompletedCallback, to: Int.self),
+                    ptr_value: context),
+                MHD_OptionItem(
+                    option: MHD_OPTION.EXTERNAL_LOGGER, value: unsafeBitCast(libraryLogCallback, to: Int.self),
+                    ptr_value: context),
+                MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil),
+            ]
+            return options.withUnsafeMutableBufferPointer { buffer in
+                telemetry_mhd_start(UInt32(flags), address.port, accessHandlerCallback, context, buffer.baseAddress)
+            }
+        }
+        guard let started else {
+            throw StartError(description: "cannot listen on \(address): \(String(cString: strerror(errno)))")
+        }
+        daemon.withLock { $0 = DaemonHandle(pointer: started) }
+        boundPort.store(Self.port(of: telemetry_mhd_listen_fd(started)) ?? address.port, ordering: .releasing)
+        logger.info("listening", metadata: ["address": "\(boundAddress)", "threads": "\(threads)"])
+    }
+
+    /// Stops accepting, waits up to `gracePeriodSeconds` for running handlers, answers any still
+    /// running with 503, and stops the workers. Safe to call more than once.
+    public func stop(gracePeriodSeconds: Double = 5) async {
+        let taken = daemon.withLock { handle in
+            defer { handle = nil }
+            return handle
+        }
+        guard let running = taken?.pointer else { return }
+        // After quiescing, the listening socket is ours to close (libmicrohttpd no longer will).
+        let listener = MHD_quiesce_daemon(running)
+        let deadline = MonotonicClock.nanoseconds() + UInt64(gracePeriodSeconds * 1e9)
+        while suspended.withLock({ !$0.isEmpty }), MonotonicClock.nanoseconds() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let leftover = suspended.withLock { $0.closeAll() }
+        for context in leftover {
+            context.pendingResponse.withLock { $0 = .text("server is shutting down", status: 503) }
+            MHD_resume_connection(context.connection)
+        }
+        MHD_stop_daemon(running)
+        if listener >= 0 { close(listener) }
+        logger.info("stopped", metadata: ["address": "\(boundAddress)"])
+    }
+
+    private static func port(of socket: Int32) -> UInt16? {
+        guard socket >= 0 else { return nil }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        guard result == 0 else { return nil }
+        let family = storage.ss_family
+        return withUnsafeBytes(of: &storage) { raw in
+            if family == sa_family_t(AF_INET6) {
+                return UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port)
+            }
+            return UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port)
+        }
+    }
+}
+
+/// libmicrohttpd's daemon pointer; the calls made on it (quiesce, stop) may come from any thread.
+struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// Requests whose connection is suspended, and whether new suspensions are still allowed.
+struct SuspendedConnections {
+    private var contexts: [ObjectIdentifier: RequestContext] = [:]
+    private(set) var isClosed = false
+
+    var isEmpty: Bool { contexts.isEmpty }
+
+    mutating func insert(_ context: RequestContext) -> Bool {
+        guard !isClosed else { return false }
+        contexts[ObjectIdentifier(context)] = context
+        return true
+    }
+
+    /// Removes the context; false if it was already taken by `closeAll`.
+    mutating func remove(_ context: RequestContext) -> Bool {
+        contexts.removeValue(forKey: ObjectIdentifier(context)) != nil
+    }
+
+    mutating func closeAll() -> [RequestContext] {
+        isClosed = true
+        defer { contexts.removeAll() }
+        return Array(contexts.values)
+    }
+}

@@ -1,0 +1,34 @@
+import CMicroHTTPD
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns an `HTTPResponse` into a libmicrohttpd response object.
+enum ResponseBuilder {
+    /// nil when a file body cannot be opened (the caller answers 404).
+    static func make(_ response: HTTPResponse) -> OpaquePointer? {
+        let native: OpaquePointer?
+        switch response.body {
+        case .bytes(let bytes):
+            native = bytes.withUnsafeBytes { raw in
+                telemetry_mhd_response_copy(raw.count, raw.baseAddress)
+            }
+        case .file(let path):
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+                close(descriptor)
+                return nil
+            }
+            // libmicrohttpd closes the descriptor when the response is destroyed.
+            native = MHD_create_response_from_fd(Int(status.st_size), descriptor)
+        }
+        guard let native else { return nil }
+        for field in response.headers where field.name.lowercased() != "content-length" {
+            _ = MHD_add_response_header(native, field.name, field.value)
+        }
+        return native
+    }
+}

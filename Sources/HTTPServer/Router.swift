@@ -1,0 +1,37 @@
+/// Finds the route for a method and path, or says why there is none.
+public struct Router: Sendable {
+    /// The outcome of a lookup.
+    public enum Resolution: Sendable {
+        /// A route matched; the parameters come from `{name}` segments.
+        case matched(Route, parameters: [String: String])
+        /// The path exists with other methods (answer 405 with this `Allow` list).
+        case methodNotAllowed(allowed: [String])
+        /// No route has this path.
+        case notFound
+    }
+
+    private(set) var routes: [Route] = []
+
+    /// Creates an empty router.
+    public init() {}
+
+    /// Adds a route; earlier routes win when two patterns match.
+    public mutating func add(_ route: Route) {
+        routes.append(route)
+    }
+
+    /// Resolves `method` and `path`.
+    public func resolve(method: String, path: String) -> Resolution {
+        let wanted = method == "HEAD" ? "GET" : method
+        let pathSegments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = route.match(pathSegments) else { continue }
+            if route.method == wanted { return .matched(route, parameters: parameters) }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        if allowed.isEmpty { return .notFound }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .methodNotAllowed(allowed: allowed)
+    }
+}

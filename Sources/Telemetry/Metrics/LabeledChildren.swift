@@ -1,0 +1,71 @@
+import Synchronization
+
+/// A child of a metric family: one time series, addressed by its label values.
+protocol LabeledChild: AnyObject, Sendable {
+    var labels: LabelSet { get }
+}
+
+/// The children of one family: created on first use, cached by label values, kept in a sorted
+/// list that is rebuilt only when a child is added or removed.
+final class LabeledChildren<Child: LabeledChild>: Sendable {
+    private struct State {
+        var byValues: [[String]: Child] = [:]
+        var sorted: [Child] = []
+        var sortedIsCurrent = true
+    }
+
+    let descriptor: MetricDescriptor
+    private let make: @Sendable (LabelSet) -> Child
+    private let state = Mutex(State())
+
+    init(descriptor: MetricDescriptor, make: @escaping @Sendable (LabelSet) -> Child) {
+        self.descriptor = descriptor
+        self.make = make
+    }
+
+    /// The child for these values, created if it does not exist yet.
+    func child(_ values: [String]) throws(MetricError) -> Child {
+        guard values.count == descriptor.labelNames.count else {
+            throw .labelCountMismatch(
+                metric: descriptor.name, expected: descriptor.labelNames.count, got: values.count)
+        }
+        return state.withLock { state in
+            if let existing = state.byValues[values] { return existing }
+            let created = make(LabelSet(names: descriptor.labelNames, values: values))
+            state.byValues[values] = created
+            state.sortedIsCurrent = false
+            return created
+        }
+    }
+
+    /// The child for a name → value map; absent names get the empty value.
+    func child(attributes: [String: String]) throws(MetricError) -> Child {
+        for key in attributes.keys where !descriptor.labelNames.contains(key) {
+            throw .unknownLabel(metric: descriptor.name, label: key)
+        }
+        return try child(descriptor.labelNames.map { attributes[$0] ?? "" })
+    }
+
+    /// Removes a child; returns whether it existed.
+    @discardableResult
+    func remove(_ values: [String]) -> Bool {
+        state.withLock { state in
+            guard state.byValues.removeValue(forKey: values) != nil else { return false }
+            state.sortedIsCurrent = false
+            return true
+        }
+    }
+
+    /// Every child, ordered by label values.
+    func sorted() -> [Child] {
+        state.withLock { state in
+            if !state.sortedIsCurrent {
+                state.sorted = state.byValues.values.sorted { $0.labels < $1.labels }
+                state.sortedIsCurrent = true
+            }
+            return state.sorted
+        }
+    }
+
+    var count: Int { state.withLock { $0.byValues.count } }
+}

@@ -1,0 +1,66 @@
+/// A sum that can go up and down (queue depth, open connections). Exposed as a gauge, as the
+/// OpenTelemetry–Prometheus compatibility spec maps non-monotonic sums.
+public final class UpDownCounter: Sendable {
+    /// Name, help, unit and label names.
+    public let descriptor: MetricDescriptor
+    let children: LabeledChildren<UpDownCounterChild>
+    private let unlabeled: UpDownCounterChild?
+
+    init(descriptor: MetricDescriptor) {
+        self.descriptor = descriptor
+        children = LabeledChildren(descriptor: descriptor) { UpDownCounterChild(labels: $0) }
+        unlabeled = descriptor.labelNames.isEmpty ? try? children.child([]) : nil
+    }
+
+    /// The child for these label values, in label-name order.
+    public func labels(_ values: String...) throws(MetricError) -> UpDownCounterChild {
+        try children.child(values)
+    }
+
+    /// The child for these label values, in label-name order.
+    public func labels(_ values: [String]) throws(MetricError) -> UpDownCounterChild {
+        try children.child(values)
+    }
+
+    /// The child for a label-name → value map; a missing label gets the empty value.
+    public func labels(attributes: [String: String]) throws(MetricError) -> UpDownCounterChild {
+        try children.child(attributes: attributes)
+    }
+
+    /// Removes the series with these label values; returns whether it existed.
+    @discardableResult
+    public func remove(_ values: [String]) -> Bool { children.remove(values) }
+
+    /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
+    public func add(_ delta: Int64) { defaultChild?.add(delta) }
+
+    /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
+    public func add(_ delta: Double) { defaultChild?.add(delta) }
+
+    /// The value of the unlabeled series.
+    public var value: Double { defaultChild?.value ?? 0 }
+
+    private var defaultChild: UpDownCounterChild? {
+        unlabeled ?? (try? children.child(Array(repeating: "", count: descriptor.labelNames.count)))
+    }
+}
+
+/// One up-down counter series; lock-free.
+public final class UpDownCounterChild: LabeledChild {
+    /// The series' label values.
+    public let labels: LabelSet
+    private let sum = AtomicSum()
+
+    init(labels: LabelSet) {
+        self.labels = labels
+    }
+
+    /// Adds a whole number, which may be negative.
+    public func add(_ delta: Int64) { sum.add(delta) }
+
+    /// Adds an amount, which may be negative.
+    public func add(_ delta: Double) { sum.add(delta) }
+
+    /// The current value.
+    public var value: Double { sum.load() }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import HTTPServer
+import Synchronization
+import TestSupport
+import Testing
+
+/// Starts a server on an ephemeral loopback port with routes that exercise every path.
+func makeServer(
+    maxBody: Int = 64 * 1024, maxInflated: Int = 1024 * 1024,
+    observer: (@Sendable (CompletedRequest) -> Void)? = nil
+) throws -> HTTPServer {
+    var router = Router()
+    router.add(Route("GET", "/hello", handler: .immediate { _ in .text("hello") }))
+    router.add(Route("GET", "/big", handler: .immediate { _ in .text(String(repeating: "metric_line 1\n", count: 1000)) }))
+    router.add(Route("POST", "/echo", handler: .immediate { request in
+        HTTPResponse(contentType: "application/octet-stream", body: request.body)
+    }))
+    router.add(Route("POST", "/slow", handler: .suspending { request in
+        try await Task.sleep(for: .milliseconds(50))
+        return .text("received \(request.body.count)")
+    }))
+    router.add(Route("GET", "/items/{id}", handler: .immediate { request in
+        .text("item \(request.pathParameters["id"] ?? "?") q=\(request.queryValues("q").joined(separator: ","))")
+    }))
+    router.add(Route("GET", "/fail", handler: .immediate { _ in
+        throw HTTPError(status: 422, message: "field x is wrong")
+    }))
+    var configuration = HTTPServerConfiguration(address: ListenAddress("127.0.0.1:0")!)
+    configuration.maxBodyBytes = maxBody
+    configuration.maxInflatedBodyBytes = maxInflated
+    let server = HTTPServer(configuration: configuration, router: router, observer: observer)
+    try server.start()
+    return server
+}
+
+func gzipWithSystemTool(_ bytes: [UInt8]) throws -> [UInt8] {
+    let gzip = try #require(ExternalTool.find("gzip"))
+    let result = try ExternalTool.run(gzip, ["-c"], input: bytes)
+    #expect(result.status == 0)
+    return result.stdout
+}
+
+@Suite("HTTPServer over a real socket")
+struct HTTPServerTests {
+    @Test func answersGetAndKeepsTheConnectionAlive() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        #expect(port != 0)
+        let (first, second, closed) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            let first = try client.send("GET", "/hello")
+            let second = try client.send("GET", "/hello")
+            return (first, second, client.isClosedByServer())
+        }
+        #expect(first.status == 200)
+        #expect(first.text == "hello\n")
+        #expect(first.header("Content-Type") == "text/plain; charset=utf-8")
+        #expect(second.status == 200)
+        #expect(second.text == "hello\n")
+        #expect(closed == false)
+        await server.stop()
+    }
+
+    @Test func headSendsHeadersWithoutBody() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let (head, after) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            let head = try client.send("HEAD", "/hello")
+            // The next response on the same connection must parse cleanly: no stray body bytes.
+            return (head, try client.send("GET", "/hello"))
+        }
+        #expect(head.status == 200)
+        #expect(head.header("Content-Length") == "6")
+        #expect(head.body.isEmpty)
+        #expect(after.text == "hello\n")
+        await server.stop()
+    }
+
+    @Test func unknownPathIs404AndWrongMethodIs405WithAllow() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let (missing, wrongMethod, headOnPost) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (
+                try client.send("GET", "/nope"), try client.send("GET", "/echo"),
+                try client.send("DELETE", "/hello")
+            )
+        }
+        #expect(missing.status == 404)
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.header("Allow") == "POST")
+        #expect(headOnPost.status == 405)
+        #expect(headOnPost.header("Allow") == "GET, HEAD")
+        await server.stop()
+    }
+
+    @Test func pathParametersQueryAndHandlerErrors() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let (item, failure) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (try client.send("GET", "/items/42?q=a&q=b%20c"), try client.send("GET", "/fail"))
+        }
+        #expect(item.text == "item 42 q=a,b c\n")
+        #expect(failure.status == 422)
+        #expect(failure.text == "field x is wrong\n")
+        await server.stop()
+    }
+
+    @Test func oversizeContentLengthIs413BeforeTheBodyIsRead() async throws {
+        let server = try makeServer(maxBody: 1024)
+        let port = server.boundAddress.port
+        let response = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return try client.send("POST", "/echo", body: [UInt8](repeating: 7, count: 4096))
+        }
+        #expect(response.status == 413)
+        #expect(response.text.contains("1024"))
+        // The server keeps serving.
+        let after = try await blocking { try RawHTTPClient(port: port).send("GET", "/hello") }
+        #expect(after.status == 200)
+        await server.stop()
+    }
+
+    @Test func gzipRequestBodiesAreInflated() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let original = Array("the quick brown fox jumps over the lazy dog\n".utf8)
+        let compressed = try gzipWithSystemTool(original)
+        let response = try await blocking {
+            try RawHTTPClient(port: port).send("POST", "/echo", headers: [("Content-Encoding", "gzip")], body: compressed)
+        }
+        #expect(response.status == 200)
+        #expect(response.body == original)
+        await server.stop()
+    }
+
+    @Test func gzipBombCorruptGzipAndUnknownEncodingAreRejected() async throws {
+        let server = try makeServer(maxBody: 1024 * 1024, maxInflated: 1024 * 1024)
+        let port = server.boundAddress.port
+        let bomb = try gzipWithSystemTool([UInt8](repeating: 0, count: 20 * 1024 * 1024))
+        #expect(bomb.count < 1024 * 1024)
+        let (bombResponse, corrupt, unknown, after) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "gzip")], body: bomb),
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "gzip")], body: Array(bomb.prefix(100))),
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "br")], body: [1, 2, 3]),
+                try client.send("GET", "/hello")
+            )
+        }
+        #expect(bombResponse.status == 413)
+        #expect(corrupt.status == 400)
+        #expect(corrupt.text.contains("gzip"))
+        #expect(unknown.status == 415)
+        #expect(after.status == 200)
+        await server.stop()
+    }
+
+    @Test func responsesAreGzippedOnlyWhenAccepted() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let (plain, zipped, refused) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (
+                try client.send("GET", "/big"),
+                try client.send("GET", "/big", headers: [("Accept-Encoding", "gzip, deflate")]),
+                try client.send("GET", "/big", headers: [("Accept-Encoding", "gzip;q=0, identity")])
+            )
+        }
+        #expect(plain.header("Content-Encoding") == nil)
+        #expect(zipped.header("Content-Encoding") == "gzip")
+        #expect(zipped.header("Vary") == "Accept-Encoding")
+        #expect(zipped.body.count < plain.body.count / 10)
+        let gzip = try #require(ExternalTool.find("gzip"))
+        let inflated = try ExternalTool.run(gzip, ["-dc"], input: zipped.body)
+        #expect(inflated.status == 0)
+        #expect(inflated.stdout == plain.body)
+        #expect(refused.header("Content-Encoding") == nil)
+        await server.stop()
+    }
+
+    @Test func suspendingHandlersRunConcurrentlyOffTheWorkers() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let start = Date()
+        let statuses = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    try await blocking {
+                        try RawHTTPClient(port: port).send("POST", "/slow", body: Array(repeating: 1, count: index + 1)).text
+                    }
+                }
+            }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(statuses == Set((1...20).map { "received \($0)\n" }))
+        // 20 × 50 ms one after the other would take a second; suspended handlers overlap.
+        #expect(Date().timeIntervalSince(start) < 1.0)
+        await server.stop()
+    }
+
+    @Test func observerSeesHandlerMethodAndStatus() async throws {
+        let seen = Mutex<[CompletedRequest]>([])
+        let server = try makeServer(observer: { request in seen.withLock { $0.append(request) } })
+        let port = server.boundAddress.port
+        _ = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            _ = try client.send("GET", "/items/7")
+            _ = try client.send("GET", "/missing")
+            _ = try client.send("PROPFIND", "/hello")
+        }
+        let requests = seen.withLock { $0 }
+        #expect(requests.map(\.handler) == ["/items/{id}", "not_found", "method_not_allowed"])
+        #expect(requests.map(\.status) == [200, 404, 405])
+        #expect(requests.map(\.method) == ["GET", "GET", "other"])
+        #expect(requests.allSatisfy { $0.durationSeconds >= 0 && $0.durationSeconds < 5 })
+        await server.stop()
+    }
+
+    @Test func stopClosesTheListener() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        await server.stop()
+        #expect(throws: RawHTTPClient.ClientError.self) { _ = try RawHTTPClient(port: port) }
+    }
+
+    @Test func secondServerOnABusyPortFailsWithAMessage() async throws {
+        let server = try makeServer()
+        var configuration = HTTPServerConfiguration(address: server.boundAddress)
+        configuration.threads = 1
+        let clash = HTTPServer(configuration: configuration, router: Router())
+        // SO_REUSEADDR lets a restarted server bind quickly but two live listeners still clash.
+        do {
+            try clash.start()
+            await clash.stop()
+            Issue.record("expected the second bind to fail")
+        } catch {
+            #expect(error.description.contains("\(server.boundAddress)"))
+        }
+        await server.stop()
+    }
+}

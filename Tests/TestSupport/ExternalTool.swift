@@ -1,0 +1,60 @@
+import Foundation
+
+/// Runs programs the tests use as independent peers (gzip, promtool, prometheus).
+public enum ExternalTool {
+    /// The absolute path of `name` on PATH (plus /usr/sbin and /usr/bin), or nil.
+    public static func find(_ name: String) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/sbin:/usr/local/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// True under CI, where a missing tool must fail the test instead of skipping it.
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Runs `executable` with `arguments`, feeding `input` on stdin; returns exit status and outputs.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: [UInt8] = []
+    ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errorReader = ErrorCollector(stderr.fileHandleForReading)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, Array(output), errorReader.finish())
+    }
+}
+
+/// Reads a pipe on its own thread so a chatty stderr cannot block the child.
+private final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func finish() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
