@@ -39,6 +39,7 @@ public final class Counter: Sendable {
     public func increment(by delta: Int64 = 1) { defaultChild?.increment(by: delta) }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
+    @_disfavoredOverload
     public func increment(by delta: Double) { defaultChild?.increment(by: delta) }
 
     /// The value of the unlabeled series.
@@ -68,6 +69,7 @@ public final class CounterChild: LabeledChild {
     }
 
     /// Adds a fractional amount.
+    @_disfavoredOverload
     public func increment(by delta: Double) {
         guard delta >= 0 else { return }
         sum.add(delta)

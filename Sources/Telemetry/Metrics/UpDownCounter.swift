@@ -35,6 +35,7 @@ public final class UpDownCounter: Sendable {
     public func add(_ delta: Int64) { defaultChild?.add(delta) }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
+    @_disfavoredOverload
     public func add(_ delta: Double) { defaultChild?.add(delta) }
 
     /// The value of the unlabeled series.
@@ -59,6 +60,7 @@ public final class UpDownCounterChild: LabeledChild {
     public func add(_ delta: Int64) { sum.add(delta) }
 
     /// Adds an amount, which may be negative.
+    @_disfavoredOverload
     public func add(_ delta: Double) { sum.add(delta) }
 
     /// The current value.
