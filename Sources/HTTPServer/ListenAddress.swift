@@ -41,7 +41,8 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         ListenAddress(host: host, port: port, isIPv6: isIPv6)
     }
 
-    private init(host: String, port: UInt16, isIPv6: Bool) {
+    /// Wraps an already-valid literal host (no parsing, no checks).
+    public init(host: String, port: UInt16, isIPv6: Bool = false) {
         self.host = host
         self.port = port
         self.isIPv6 = isIPv6

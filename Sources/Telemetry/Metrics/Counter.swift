@@ -42,6 +42,9 @@ public final class Counter: Sendable {
     @_disfavoredOverload
     public func increment(by delta: Double) { defaultChild?.increment(by: delta) }
 
+    /// Moves the unlabeled series up to `total` (see `CounterChild.advance(to:)`).
+    public func advance(to total: Double) { defaultChild?.advance(to: total) }
+
     /// The value of the unlabeled series.
     public var value: Double { defaultChild?.value ?? 0 }
 
@@ -85,6 +88,13 @@ public final class CounterChild: LabeledChild {
     /// Adds and records `traceID`/`spanID` as the exemplar, valued `delta`, timestamped now.
     public func increment(by delta: Double = 1, traceID: String, spanID: String) {
         increment(by: delta, exemplar: Exemplar(traceID: traceID, spanID: spanID, value: delta))
+    }
+
+    /// Moves the counter up to `total`, for counters that mirror a monotonic total kept elsewhere
+    /// (CPU seconds read from the OS). A lower total is ignored. Meant for one updating thread.
+    public func advance(to total: Double) {
+        let current = sum.load()
+        if total > current { sum.add(total - current) }
     }
 
     @usableFromInline

@@ -1,0 +1,35 @@
+# make run   — install what is missing, build, start telemetryd with working defaults
+# make test  — install what the tests need, build, run every test
+# make bench — install the peers, run the benchmark package and the HTTP load comparison
+
+SWIFT ?= swift
+ARGS ?=
+
+.PHONY: run test bench build deps-run deps-test deps-bench clean
+
+run: deps-run
+	$(SWIFT) build -c release --product telemetryd
+	.build/release/telemetryd serve $(ARGS)
+
+build:
+	$(SWIFT) build
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps-bench
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress
+	scripts/bench-http.sh
+
+deps-run:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+deps-bench:
+	scripts/install-deps.sh bench
+
+clean:
+	rm -rf .build Benchmarks/.build

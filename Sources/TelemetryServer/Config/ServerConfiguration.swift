@@ -1,0 +1,115 @@
+import Foundation
+import HTTPServer
+import Logging
+
+/// Everything `telemetryd serve` needs to start, from defaults, a YAML file and flags (flags win).
+///
+/// The file mirrors the flags:
+/// ```yaml
+/// web:
+///   listen_address: 127.0.0.1:4318
+///   max_request_body_bytes: 20971520
+///   connection_limit: 4096
+///   connection_timeout: 60s
+///   per_ip_connection_limit: 0
+/// storage:
+///   path: ./data
+/// log:
+///   level: info
+/// ```
+public struct ServerConfiguration: Sendable, Equatable {
+    /// `--web.listen-address`: where the HTTP listener binds (default the OTLP/HTTP port).
+    public var listenAddress = ListenAddress(host: "127.0.0.1", port: 4318)
+    /// Largest request body accepted (413 above it).
+    public var maxRequestBodyBytes = 20 * 1024 * 1024
+    /// Most simultaneous connections.
+    public var connectionLimit = 4096
+    /// Idle time before a connection is closed.
+    public var connectionTimeout = PrometheusDuration(milliseconds: 60_000)
+    /// Most connections from one address; 0 for no limit.
+    public var perIPConnectionLimit = 0
+    /// `--storage.path`: directory for data.
+    public var storagePath = "./data"
+    /// `--log.level`.
+    public var logLevel = Logger.Level.info
+
+    /// The defaults.
+    public init() {}
+
+    /// Reads a configuration file over the defaults.
+    ///
+    /// - Throws: `ConfigError` naming the file, line and field.
+    public static func load(file: String) throws(ConfigError) -> ServerConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: file, message: "cannot read: \(error.localizedDescription)")
+        }
+        return try parse(text, file: file)
+    }
+
+    /// Parses configuration text over the defaults; `file` is used in error messages.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        var root = try YAMLMappingReader.document(text, file: file)
+        if var web = try root.mapping("web") {
+            if let address = try web.string("listen_address") {
+                guard let parsed = ListenAddress(address) else {
+                    throw web.error("listen_address", web.value("listen_address"), Self.addressHelp(address))
+                }
+                configuration.listenAddress = parsed
+            }
+            if let bytes = try web.integer("max_request_body_bytes", minimum: 1) {
+                configuration.maxRequestBodyBytes = bytes
+            }
+            if let limit = try web.integer("connection_limit", minimum: 1) { configuration.connectionLimit = limit }
+            if let timeout = try web.duration("connection_timeout") { configuration.connectionTimeout = timeout }
+            if let limit = try web.integer("per_ip_connection_limit") { configuration.perIPConnectionLimit = limit }
+            try web.rejectUnknownFields()
+        }
+        if var storage = try root.mapping("storage") {
+            if let path = try storage.string("path") {
+                guard !path.isEmpty else { throw storage.error("path", storage.value("path"), "must not be empty") }
+                configuration.storagePath = path
+            }
+            try storage.rejectUnknownFields()
+        }
+        if var log = try root.mapping("log") {
+            if let level = try log.string("level") {
+                guard let parsed = Self.logLevel(level) else {
+                    throw log.error("level", log.value("level"), Self.levelHelp(level))
+                }
+                configuration.logLevel = parsed
+            }
+            try log.rejectUnknownFields()
+        }
+        try root.rejectUnknownFields()
+        return configuration
+    }
+
+    /// The HTTP server settings derived from this configuration.
+    public var httpConfiguration: HTTPServerConfiguration {
+        var http = HTTPServerConfiguration(address: listenAddress)
+        http.maxBodyBytes = maxRequestBodyBytes
+        http.connectionLimit = connectionLimit
+        http.connectionTimeoutSeconds = max(1, Int(connectionTimeout.seconds.rounded(.up)))
+        http.perIPConnectionLimit = perIPConnectionLimit
+        return http
+    }
+
+    /// Parses a level name as swift-log spells it (plus `warn`).
+    public static func logLevel(_ text: String) -> Logger.Level? {
+        text == "warn" ? .warning : Logger.Level(rawValue: text.lowercased())
+    }
+
+    /// The message for a bad level.
+    public static func levelHelp(_ text: String) -> String {
+        "invalid log level \"\(text)\" (one of trace, debug, info, notice, warning, error, critical)"
+    }
+
+    /// The message for a bad address.
+    public static func addressHelp(_ text: String) -> String {
+        "invalid listen address \"\(text)\" (want host:port, such as 127.0.0.1:4318, :4318 or [::1]:4318)"
+    }
+}

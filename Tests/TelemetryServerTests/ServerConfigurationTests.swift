@@ -1,0 +1,84 @@
+import HTTPServer
+import TelemetryServer
+import Testing
+
+@Suite("Configuration file")
+struct ServerConfigurationTests {
+    @Test func fullFileOverridesDefaults() throws {
+        let configuration = try ServerConfiguration.parse(
+            """
+            web:
+              listen_address: "[::1]:9999"
+              max_request_body_bytes: 1048576
+              connection_limit: 10
+              connection_timeout: 1m30s
+              per_ip_connection_limit: 4
+            storage:
+              path: /var/lib/telemetryd
+            log:
+              level: debug
+            """, file: "t.yml")
+        #expect(configuration.listenAddress == ListenAddress("[::1]:9999"))
+        #expect(configuration.listenAddress.isIPv6)
+        #expect(configuration.maxRequestBodyBytes == 1_048_576)
+        #expect(configuration.connectionLimit == 10)
+        #expect(configuration.connectionTimeout.seconds == 90)
+        #expect(configuration.httpConfiguration.connectionTimeoutSeconds == 90)
+        #expect(configuration.perIPConnectionLimit == 4)
+        #expect(configuration.storagePath == "/var/lib/telemetryd")
+        #expect(configuration.logLevel == .debug)
+    }
+
+    @Test func emptyFileGivesDefaults() throws {
+        let configuration = try ServerConfiguration.parse("", file: "empty.yml")
+        #expect(configuration == ServerConfiguration())
+        #expect(configuration.listenAddress.description == "127.0.0.1:4318")
+        #expect(configuration.storagePath == "./data")
+    }
+
+    @Test(arguments: [
+        ("web:\n  listen_adress: 1.2.3.4:5\n", "bad.yml:2:3: web.listen_adress: unknown field"),
+        ("web:\n  listen_address: localhost\n", "bad.yml:2:19: web.listen_address: invalid listen address \"localhost\""),
+        ("web:\n  connection_limit: many\n", "bad.yml:2:21: web.connection_limit: expected an integer, got \"many\""),
+        ("web:\n  connection_limit: 0\n", "bad.yml:2:21: web.connection_limit: must be at least 1"),
+        ("web:\n  connection_timeout: 5 minutes\n", "bad.yml:2:23: web.connection_timeout: invalid duration \"5 minutes\""),
+        ("log:\n  level: loud\n", "bad.yml:2:10: log.level: invalid log level \"loud\""),
+        ("storage: [1, 2]\n", "bad.yml:1:10: storage: expected a mapping"),
+        ("scrape_configs: []\n", "bad.yml:1:1: scrape_configs: unknown field"),
+        ("web:\n  listen_address: [oops\n", "bad.yml:3:1: invalid YAML"),
+    ])
+    func errorsNameFileLineAndField(text: String, expectedPrefix: String) {
+        do {
+            _ = try ServerConfiguration.parse(text, file: "bad.yml")
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(expectedPrefix), "got: \(error.description)")
+        }
+    }
+
+    @Test func durationsFollowPrometheusNotation() {
+        #expect(PrometheusDuration("1h30m")?.milliseconds == 5_400_000)
+        #expect(PrometheusDuration("250ms")?.milliseconds == 250)
+        #expect(PrometheusDuration("2d")?.seconds == 172_800)
+        #expect(PrometheusDuration("0")?.milliseconds == 0)
+        #expect(PrometheusDuration("1h30m")?.description == "1h30m")
+        #expect(PrometheusDuration("30m1h") == nil)
+        #expect(PrometheusDuration("5") == nil)
+        #expect(PrometheusDuration("-5m") == nil)
+        #expect(PrometheusDuration("") == nil)
+        #expect(PrometheusDuration("1.5h") == nil)
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1:4318", "127.0.0.1:4318"), (":9090", "0.0.0.0:9090"), ("localhost:80", "127.0.0.1:80"),
+        ("[::]:4318", "[::]:4318"), ("[::1]:1", "[::1]:1"),
+    ])
+    func listenAddressesParse(text: String, expected: String) {
+        #expect(ListenAddress(text)?.description == expected)
+    }
+
+    @Test(arguments: ["4318", "host:4318", "1.2.3:4", "1.2.3.4:70000", "[::1]4318", "1.2.3.4:", "256.0.0.1:1"])
+    func badListenAddressesAreRejected(text: String) {
+        #expect(ListenAddress(text) == nil)
+    }
+}
