@@ -1,0 +1,74 @@
+import Foundation
+
+/// A real Prometheus server started for one test on loopback with its own config and data
+/// directory; `stop()` kills it and removes the directory.
+public final class PrometheusProcess: @unchecked Sendable {
+    public let port: UInt16
+    private let process = Process()
+    private let directory: URL
+
+    /// Starts `binary` scraping `target` (host:port) every second, with exemplar storage on.
+    public init(binary: String, scraping target: String) throws {
+        port = freeLoopbackPort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = """
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: telemetryd
+                static_configs:
+                  - targets: ['\(target)']
+            """
+        let configPath = directory.appendingPathComponent("prometheus.yml").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--config.file=\(configPath)",
+            "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)",
+            "--enable-feature=exemplar-storage",
+            "--log.level=warn",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+    }
+
+    /// GETs a path of Prometheus's HTTP API and decodes the JSON `data` field.
+    public func api(_ pathAndQuery: String) throws -> Any? {
+        let response = try RawHTTPClient(port: port).send("GET", pathAndQuery)
+        guard response.status == 200,
+            let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        else { return nil }
+        return json["data"]
+    }
+
+    /// Polls `check` every 250 ms until it returns a value or `seconds` pass.
+    public func waitFor<T>(seconds: Double = 60, _ check: () throws -> T?) -> T? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let value = try? check() { return value }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        return nil
+    }
+
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { stop() }
+}
+
+extension String {
+    /// Percent-encodes a PromQL query for a URL query string.
+    public var urlQueryEncoded: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self
+    }
+}
