@@ -13,19 +13,33 @@ public struct ExpositionEncoder: Sendable {
 
     /// Renders every family of `registry`.
     public func encode(_ registry: MetricRegistry) -> [UInt8] {
-        encode([registry])
+        var output: [UInt8] = []
+        encode([registry], into: &output)
+        return output
     }
 
     /// Renders several registries one after the other; their family names must not overlap.
     public func encode(_ registries: [MetricRegistry]) -> [UInt8] {
-        var buffer = ExpositionBuffer(capacity: 16 * 1024)
+        var output: [UInt8] = []
+        encode(registries, into: &output)
+        return output
+    }
+
+    /// Appends the rendering of `registries` to `output`, so a caller can reuse one buffer
+    /// across scrapes and skip regrowing it.
+    public func encode(_ registries: [MetricRegistry], into output: inout [UInt8]) {
+        var buffer = ExpositionBuffer(capacity: 0)
+        swap(&buffer.bytes, &output)
+        defer { swap(&buffer.bytes, &output) }
         for registry in registries {
+            buffer.bytes.reserveCapacity(buffer.bytes.count + registry.expositionSizeHint)
+            let start = buffer.bytes.count
             for family in registry.families {
                 write(family, to: &buffer)
             }
+            registry.expositionSizeHint = buffer.bytes.count - start
         }
         if format == .openMetrics { buffer.append("# EOF\n") }
-        return buffer.bytes
     }
 
     private var isOpenMetrics: Bool { format == .openMetrics }
@@ -38,24 +52,24 @@ public struct ExpositionEncoder: Sendable {
             let sampleName = Array((counter.descriptor.name + "_total").utf8)
             writeHeader(counter.descriptor, familyName: isOpenMetrics ? nil : sampleName, to: &buffer)
             for child in children {
-                writeSample(sampleName, child.labels.rendered, child.value, to: &buffer)
+                buffer.append(child.linePrefix)
+                buffer.appendValue(child.value)
                 if isOpenMetrics, let exemplar = child.exemplar {
-                    buffer.bytes.removeLast()
                     writeExemplar(exemplar, to: &buffer)
+                } else {
+                    buffer.append(UInt8(ascii: "\n"))
                 }
             }
         case .upDownCounter(let counter):
             let children = counter.children.sorted()
             guard !children.isEmpty else { return }
-            let name = Array(counter.descriptor.name.utf8)
             writeHeader(counter.descriptor, familyName: nil, to: &buffer)
-            for child in children { writeSample(name, child.labels.rendered, child.value, to: &buffer) }
+            for child in children { writeLine(child.linePrefix, child.value, to: &buffer) }
         case .gauge(let gauge):
             let children = gauge.children.sorted()
             guard !children.isEmpty else { return }
-            let name = Array(gauge.descriptor.name.utf8)
             writeHeader(gauge.descriptor, familyName: nil, to: &buffer)
-            for child in children { writeSample(name, child.labels.rendered, child.value, to: &buffer) }
+            for child in children { writeLine(child.linePrefix, child.value, to: &buffer) }
         case .histogram(let histogram):
             let children = histogram.children.sorted()
             guard !children.isEmpty else { return }
@@ -101,7 +115,15 @@ public struct ExpositionEncoder: Sendable {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    /// ` # {trace_id="…",span_id="…"} value timestamp\n`, replacing the sample's newline.
+    /// `prefix value\n`, where the prefix is `name{labels} ` rendered when the child was made.
+    @inline(__always)
+    private func writeLine(_ prefix: [UInt8], _ value: Double, to buffer: inout ExpositionBuffer) {
+        buffer.append(prefix)
+        buffer.appendValue(value)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// ` # {trace_id="…",span_id="…"} value timestamp\n`, ending the sample line.
     private func writeExemplar(_ exemplar: Exemplar, to buffer: inout ExpositionBuffer) {
         buffer.append(" # {trace_id=\"")
         buffer.append(exemplar.traceID)

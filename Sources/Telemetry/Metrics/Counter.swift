@@ -8,12 +8,13 @@ public final class Counter: Sendable {
     /// Name, help, unit and label names.
     public let descriptor: MetricDescriptor
     let children: LabeledChildren<CounterChild>
-    private let unlabeled: CounterChild?
+    private let unlabeled: UnretainedChild<CounterChild>
 
     init(descriptor: MetricDescriptor) {
         self.descriptor = descriptor
-        children = LabeledChildren(descriptor: descriptor) { CounterChild(labels: $0) }
-        unlabeled = descriptor.labelNames.isEmpty ? try? children.child([]) : nil
+        let sampleName = descriptor.name + "_total"
+        children = LabeledChildren(descriptor: descriptor) { CounterChild(labels: $0, sampleName: sampleName) }
+        unlabeled = UnretainedChild(descriptor.labelNames.isEmpty ? try? children.child([]) : nil)
     }
 
     /// The child for these label values, in label-name order.
@@ -36,11 +37,15 @@ public final class Counter: Sendable {
     public func remove(_ values: [String]) -> Bool { children.remove(values) }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
-    public func increment(by delta: Int64 = 1) { defaultChild?.increment(by: delta) }
+    public func increment(by delta: Int64 = 1) {
+        if unlabeled.withChild({ $0.increment(by: delta) }) == nil { defaultChild?.increment(by: delta) }
+    }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
     @_disfavoredOverload
-    public func increment(by delta: Double) { defaultChild?.increment(by: delta) }
+    public func increment(by delta: Double) {
+        if unlabeled.withChild({ $0.increment(by: delta) }) == nil { defaultChild?.increment(by: delta) }
+    }
 
     /// Moves the unlabeled series up to `total` (see `CounterChild.advance(to:)`).
     public func advance(to total: Double) { defaultChild?.advance(to: total) }
@@ -48,8 +53,9 @@ public final class Counter: Sendable {
     /// The value of the unlabeled series.
     public var value: Double { defaultChild?.value ?? 0 }
 
+    @inline(__always)
     private var defaultChild: CounterChild? {
-        unlabeled ?? (try? children.child(Array(repeating: "", count: descriptor.labelNames.count)))
+        unlabeled.withChild { $0 } ?? children.emptyValuesChild()
     }
 }
 
@@ -61,8 +67,12 @@ public final class CounterChild: LabeledChild {
     private let sum = AtomicSum()
     private let lastExemplar = Mutex<Exemplar?>(nil)
 
-    init(labels: LabelSet) {
+    /// `name{labels} `, ready to be copied into an exposition.
+    let linePrefix: [UInt8]
+
+    init(labels: LabelSet, sampleName: String) {
         self.labels = labels
+        linePrefix = labels.linePrefix(sampleName: sampleName)
     }
 
     /// Adds a whole number (one atomic add).

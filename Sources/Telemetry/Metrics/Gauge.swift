@@ -3,12 +3,13 @@ public final class Gauge: Sendable {
     /// Name, help, unit and label names.
     public let descriptor: MetricDescriptor
     let children: LabeledChildren<GaugeChild>
-    private let unlabeled: GaugeChild?
+    private let unlabeled: UnretainedChild<GaugeChild>
 
     init(descriptor: MetricDescriptor) {
         self.descriptor = descriptor
-        children = LabeledChildren(descriptor: descriptor) { GaugeChild(labels: $0) }
-        unlabeled = descriptor.labelNames.isEmpty ? try? children.child([]) : nil
+        let sampleName = descriptor.name
+        children = LabeledChildren(descriptor: descriptor) { GaugeChild(labels: $0, sampleName: sampleName) }
+        unlabeled = UnretainedChild(descriptor.labelNames.isEmpty ? try? children.child([]) : nil)
     }
 
     /// The child for these label values, in label-name order.
@@ -31,16 +32,21 @@ public final class Gauge: Sendable {
     public func remove(_ values: [String]) -> Bool { children.remove(values) }
 
     /// Sets the unlabeled series (for a labeled family: the series whose values are all empty).
-    public func set(_ value: Double) { defaultChild?.set(value) }
+    public func set(_ value: Double) {
+        if unlabeled.withChild({ $0.set(value) }) == nil { defaultChild?.set(value) }
+    }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
-    public func add(_ delta: Double) { defaultChild?.add(delta) }
+    public func add(_ delta: Double) {
+        if unlabeled.withChild({ $0.add(delta) }) == nil { defaultChild?.add(delta) }
+    }
 
     /// The value of the unlabeled series.
     public var value: Double { defaultChild?.value ?? 0 }
 
+    @inline(__always)
     private var defaultChild: GaugeChild? {
-        unlabeled ?? (try? children.child(Array(repeating: "", count: descriptor.labelNames.count)))
+        unlabeled.withChild { $0 } ?? children.emptyValuesChild()
     }
 }
 
@@ -50,8 +56,12 @@ public final class GaugeChild: LabeledChild {
     public let labels: LabelSet
     private let current = AtomicDouble()
 
-    init(labels: LabelSet) {
+    /// `name{labels} `, ready to be copied into an exposition.
+    let linePrefix: [UInt8]
+
+    init(labels: LabelSet, sampleName: String) {
         self.labels = labels
+        linePrefix = labels.linePrefix(sampleName: sampleName)
     }
 
     /// Replaces the value.

@@ -9,14 +9,14 @@ public final class Histogram: Sendable {
     /// Upper bounds, finite and strictly increasing; `+Inf` is implicit.
     public let buckets: [Double]
     let children: LabeledChildren<HistogramChild>
-    private let unlabeled: HistogramChild?
+    private let unlabeled: UnretainedChild<HistogramChild>
 
     init(descriptor: MetricDescriptor, buckets: [Double]) throws(MetricError) {
         self.descriptor = descriptor
         let bounds = try Histogram.validated(buckets, metric: descriptor.name)
         self.buckets = bounds
         children = LabeledChildren(descriptor: descriptor) { HistogramChild(labels: $0, bounds: bounds) }
-        unlabeled = descriptor.labelNames.isEmpty ? try? children.child([]) : nil
+        unlabeled = UnretainedChild(descriptor.labelNames.isEmpty ? try? children.child([]) : nil)
     }
 
     /// Drops a trailing `+Inf` and checks the rest are finite and strictly increasing.
@@ -55,7 +55,9 @@ public final class Histogram: Sendable {
     public func remove(_ values: [String]) -> Bool { children.remove(values) }
 
     /// Records into the unlabeled series (for a labeled family: the series whose values are all empty).
-    public func observe(_ value: Double) { defaultChild?.observe(value) }
+    public func observe(_ value: Double) {
+        if unlabeled.withChild({ $0.observe(value) }) == nil { defaultChild?.observe(value) }
+    }
 
     /// Records with an exemplar into the unlabeled series.
     public func observe(_ value: Double, exemplar: Exemplar) { defaultChild?.observe(value, exemplar: exemplar) }
@@ -63,7 +65,8 @@ public final class Histogram: Sendable {
     /// The unlabeled series' counts.
     public var snapshot: HistogramSnapshot? { defaultChild?.snapshot }
 
+    @inline(__always)
     private var defaultChild: HistogramChild? {
-        unlabeled ?? (try? children.child(Array(repeating: "", count: descriptor.labelNames.count)))
+        unlabeled.withChild { $0 } ?? children.emptyValuesChild()
     }
 }

@@ -3,8 +3,9 @@ import Synchronization
 /// One histogram series. Observations are lock-free: one atomic add on the bucket and one on the
 /// sum. The count is the sum of the buckets, so `+Inf` always equals `_count`.
 public final class HistogramChild: LabeledChild, @unchecked Sendable {
-    // @unchecked: `counts` is allocated once in init, never reassigned, and only touched through
-    // its atomics; deinit runs when no other reference exists.
+    // @unchecked: `counts` and `upperBounds` are allocated once in init and never reassigned;
+    // counts are only touched through atomics, bounds only read; deinit runs when no other
+    // reference exists.
 
     /// The series' label values.
     public let labels: LabelSet
@@ -12,12 +13,16 @@ public final class HistogramChild: LabeledChild, @unchecked Sendable {
     public let bounds: [Double]
     /// Per-bucket (not cumulative) counts; the last slot is the `+Inf` bucket.
     private let counts: UnsafeMutablePointer<Atomic<UInt64>>
+    /// A copy of `bounds` the hot path reads without retaining an array or checking indices.
+    private let upperBounds: UnsafeMutableBufferPointer<Double>
     private let total = AtomicDouble()
     private let exemplars = Mutex<[Exemplar?]>([])
 
     init(labels: LabelSet, bounds: [Double]) {
         self.labels = labels
         self.bounds = bounds
+        upperBounds = .allocate(capacity: bounds.count)
+        _ = upperBounds.initialize(from: bounds)
         counts = .allocate(capacity: bounds.count + 1)
         for index in 0...bounds.count {
             (counts + index).initialize(to: Atomic(0))
@@ -27,6 +32,7 @@ public final class HistogramChild: LabeledChild, @unchecked Sendable {
     deinit {
         counts.deinitialize(count: bounds.count + 1)
         counts.deallocate()
+        upperBounds.deallocate()
     }
 
     /// Records one observation. NaN lands in `+Inf` and makes the sum NaN, as in Prometheus.
@@ -51,17 +57,21 @@ public final class HistogramChild: LabeledChild, @unchecked Sendable {
         observe(value, exemplar: Exemplar(traceID: traceID, spanID: spanID, value: value))
     }
 
-    /// The first bucket whose bound is ≥ value (bounds are inclusive upper limits).
+    /// The first bucket whose bound is ≥ value (bounds are inclusive upper limits); NaN
+    /// compares false everywhere and so lands in `+Inf`.
+    @inline(__always)
     private func bucketIndex(for value: Double) -> Int {
-        if bounds.count <= 16 {
-            for (index, bound) in bounds.enumerated() where value <= bound { return index }
-            return bounds.count
+        let count = upperBounds.count
+        if count <= 16 {
+            var index = 0
+            while index < count, !(value <= upperBounds[index]) { index &+= 1 }
+            return index
         }
         var low = 0
-        var high = bounds.count
+        var high = count
         while low < high {
-            let middle = (low + high) / 2
-            if value <= bounds[middle] { high = middle } else { low = middle + 1 }
+            let middle = (low &+ high) >> 1
+            if value <= upperBounds[middle] { high = middle } else { low = middle &+ 1 }
         }
         return low
     }

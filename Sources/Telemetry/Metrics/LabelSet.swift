@@ -19,6 +19,19 @@ public struct LabelSet: Sendable, Hashable, Comparable {
         rendered = text
     }
 
+    /// `sampleName{labels} ` (or `sampleName ` without labels): everything of a sample line
+    /// before the value, rendered once per child so exposition is one copy per series.
+    func linePrefix(sampleName: String) -> [UInt8] {
+        var line = Array(sampleName.utf8)
+        if !rendered.isEmpty {
+            line.append(UInt8(ascii: "{"))
+            line.append(contentsOf: rendered)
+            line.append(UInt8(ascii: "}"))
+        }
+        line.append(UInt8(ascii: " "))
+        return line
+    }
+
     /// Escapes `\`, `"` and newline as both exposition formats require for label values.
     static func appendEscapedValue(_ value: String, to text: inout [UInt8]) {
         for byte in value.utf8 {

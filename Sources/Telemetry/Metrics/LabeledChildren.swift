@@ -46,6 +46,12 @@ final class LabeledChildren<Child: LabeledChild>: Sendable {
         return try child(descriptor.labelNames.map { attributes[$0] ?? "" })
     }
 
+    /// The child whose label values are all empty, which an unlabeled call on a labeled
+    /// family addresses (Prometheus treats an empty label value as an absent label).
+    func emptyValuesChild() -> Child? {
+        try? child(Array(repeating: "", count: descriptor.labelNames.count))
+    }
+
     /// Removes a child; returns whether it existed.
     @discardableResult
     func remove(_ values: [String]) -> Bool {

@@ -13,6 +13,7 @@ public final class MetricRegistry: Sendable {
     }
 
     private let state = Mutex(State())
+    private let lastExpositionSize = Atomic<Int>(16 * 1024)
 
     /// Creates an empty registry.
     public init() {}
@@ -77,6 +78,12 @@ public final class MetricRegistry: Sendable {
             state.sorted = state.families.values.sorted { $0.descriptor.name < $1.descriptor.name }
             return true
         }
+    }
+
+    /// Bytes the last exposition took, so the next one reserves its buffer once.
+    var expositionSizeHint: Int {
+        get { lastExpositionSize.load(ordering: .relaxed) }
+        set { lastExpositionSize.store(newValue, ordering: .relaxed) }
     }
 
     /// Every family, ordered by name.

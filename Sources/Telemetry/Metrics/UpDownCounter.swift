@@ -4,12 +4,13 @@ public final class UpDownCounter: Sendable {
     /// Name, help, unit and label names.
     public let descriptor: MetricDescriptor
     let children: LabeledChildren<UpDownCounterChild>
-    private let unlabeled: UpDownCounterChild?
+    private let unlabeled: UnretainedChild<UpDownCounterChild>
 
     init(descriptor: MetricDescriptor) {
         self.descriptor = descriptor
-        children = LabeledChildren(descriptor: descriptor) { UpDownCounterChild(labels: $0) }
-        unlabeled = descriptor.labelNames.isEmpty ? try? children.child([]) : nil
+        let sampleName = descriptor.name
+        children = LabeledChildren(descriptor: descriptor) { UpDownCounterChild(labels: $0, sampleName: sampleName) }
+        unlabeled = UnretainedChild(descriptor.labelNames.isEmpty ? try? children.child([]) : nil)
     }
 
     /// The child for these label values, in label-name order.
@@ -32,17 +33,22 @@ public final class UpDownCounter: Sendable {
     public func remove(_ values: [String]) -> Bool { children.remove(values) }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
-    public func add(_ delta: Int64) { defaultChild?.add(delta) }
+    public func add(_ delta: Int64) {
+        if unlabeled.withChild({ $0.add(delta) }) == nil { defaultChild?.add(delta) }
+    }
 
     /// Adds to the unlabeled series (for a labeled family: the series whose values are all empty).
     @_disfavoredOverload
-    public func add(_ delta: Double) { defaultChild?.add(delta) }
+    public func add(_ delta: Double) {
+        if unlabeled.withChild({ $0.add(delta) }) == nil { defaultChild?.add(delta) }
+    }
 
     /// The value of the unlabeled series.
     public var value: Double { defaultChild?.value ?? 0 }
 
+    @inline(__always)
     private var defaultChild: UpDownCounterChild? {
-        unlabeled ?? (try? children.child(Array(repeating: "", count: descriptor.labelNames.count)))
+        unlabeled.withChild { $0 } ?? children.emptyValuesChild()
     }
 }
 
@@ -52,8 +58,12 @@ public final class UpDownCounterChild: LabeledChild {
     public let labels: LabelSet
     private let sum = AtomicSum()
 
-    init(labels: LabelSet) {
+    /// `name{labels} `, ready to be copied into an exposition.
+    let linePrefix: [UInt8]
+
+    init(labels: LabelSet, sampleName: String) {
         self.labels = labels
+        linePrefix = labels.linePrefix(sampleName: sampleName)
     }
 
     /// Adds a whole number, which may be negative.
