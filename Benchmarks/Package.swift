@@ -25,7 +25,16 @@ let package = Package(
             ],
             path: "Benchmarks/MetricsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "ExpositionServer",
+            dependencies: [
+                .product(name: "TelemetryServer", package: rootIdentity),
+                .product(name: "HTTPServer", package: rootIdentity),
+                .product(name: "Telemetry", package: rootIdentity),
+            ],
+            path: "Sources/ExpositionServer"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

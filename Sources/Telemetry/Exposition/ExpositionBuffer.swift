@@ -21,6 +21,11 @@ struct ExpositionBuffer {
         bytes.append(contentsOf: other)
     }
 
+    @inline(__always)
+    mutating func append(_ other: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: other)
+    }
+
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }

@@ -51,10 +51,11 @@ public struct ExpositionEncoder: Sendable {
             guard !children.isEmpty else { return }
             let sampleName = Array((counter.descriptor.name + "_total").utf8)
             writeHeader(counter.descriptor, familyName: isOpenMetrics ? nil : sampleName, to: &buffer)
-            for child in children {
-                buffer.append(child.linePrefix)
+            let withExemplars = isOpenMetrics
+            children.forEach { prefix, child in
+                buffer.append(prefix)
                 buffer.appendValue(child.value)
-                if isOpenMetrics, let exemplar = child.exemplar {
+                if withExemplars, let exemplar = child.exemplar {
                     writeExemplar(exemplar, to: &buffer)
                 } else {
                     buffer.append(UInt8(ascii: "\n"))
@@ -64,12 +65,12 @@ public struct ExpositionEncoder: Sendable {
             let children = counter.children.sorted()
             guard !children.isEmpty else { return }
             writeHeader(counter.descriptor, familyName: nil, to: &buffer)
-            for child in children { writeLine(child.linePrefix, child.value, to: &buffer) }
+            children.forEach { prefix, child in writeLine(prefix, child.value, to: &buffer) }
         case .gauge(let gauge):
             let children = gauge.children.sorted()
             guard !children.isEmpty else { return }
             writeHeader(gauge.descriptor, familyName: nil, to: &buffer)
-            for child in children { writeLine(child.linePrefix, child.value, to: &buffer) }
+            children.forEach { prefix, child in writeLine(prefix, child.value, to: &buffer) }
         case .histogram(let histogram):
             let children = histogram.children.sorted()
             guard !children.isEmpty else { return }
@@ -117,7 +118,7 @@ public struct ExpositionEncoder: Sendable {
 
     /// `prefix value\n`, where the prefix is `name{labels} ` rendered when the child was made.
     @inline(__always)
-    private func writeLine(_ prefix: [UInt8], _ value: Double, to buffer: inout ExpositionBuffer) {
+    private func writeLine(_ prefix: UnsafeBufferPointer<UInt8>, _ value: Double, to buffer: inout ExpositionBuffer) {
         buffer.append(prefix)
         buffer.appendValue(value)
         buffer.append(UInt8(ascii: "\n"))
@@ -136,7 +137,9 @@ public struct ExpositionEncoder: Sendable {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    private func writeHistogram(_ histogram: Histogram, _ children: [HistogramChild], to buffer: inout ExpositionBuffer) {
+    private func writeHistogram(
+        _ histogram: Histogram, _ children: SortedChildren<HistogramChild>, to buffer: inout ExpositionBuffer
+    ) {
         let name = histogram.descriptor.name
         let bucketName = Array((name + "_bucket").utf8)
         let sumName = Array((name + "_sum").utf8)
@@ -149,7 +152,7 @@ public struct ExpositionEncoder: Sendable {
             return text.bytes
         }
         leLabels.append(Array("le=\"+Inf\"}".utf8))
-        for child in children {
+        for child in children.children {
             let labels = child.labels.rendered
             let exemplars = isOpenMetrics ? child.bucketExemplars : []
             var cumulative: UInt64 = 0

@@ -9,6 +9,8 @@ public final class HistogramChild: LabeledChild, @unchecked Sendable {
 
     /// The series' label values.
     public let labels: LabelSet
+    /// The rendered labels; histogram lines add `le` and their own names around them.
+    var linePrefix: [UInt8] { labels.rendered }
     /// Upper bounds without `+Inf`.
     public let bounds: [Double]
     /// Per-bucket (not cumulative) counts; the last slot is the `+Inf` bucket.

@@ -3,6 +3,9 @@ import Synchronization
 /// A child of a metric family: one time series, addressed by its label values.
 protocol LabeledChild: AnyObject, Sendable {
     var labels: LabelSet { get }
+    /// What the encoder copies before each value: `name{labels} ` for counters and gauges,
+    /// the rendered labels for histograms (which write several lines per child).
+    var linePrefix: [UInt8] { get }
 }
 
 /// The children of one family: created on first use, cached by label values, kept in a sorted
@@ -10,7 +13,7 @@ protocol LabeledChild: AnyObject, Sendable {
 final class LabeledChildren<Child: LabeledChild>: Sendable {
     private struct State {
         var byValues: [[String]: Child] = [:]
-        var sorted: [Child] = []
+        var sorted = SortedChildren<Child>([])
         var sortedIsCurrent = true
     }
 
@@ -63,10 +66,10 @@ final class LabeledChildren<Child: LabeledChild>: Sendable {
     }
 
     /// Every child, ordered by label values.
-    func sorted() -> [Child] {
+    func sorted() -> SortedChildren<Child> {
         state.withLock { state in
             if !state.sortedIsCurrent {
-                state.sorted = state.byValues.values.sorted { $0.labels < $1.labels }
+                state.sorted = SortedChildren(state.byValues.values.sorted { $0.labels < $1.labels })
                 state.sortedIsCurrent = true
             }
             return state.sorted
