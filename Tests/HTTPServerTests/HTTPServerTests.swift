@@ -22,6 +22,15 @@ func makeServer(
     router.add(Route("GET", "/items/{id}", handler: .immediate { request in
         .text("item \(request.pathParameters["id"] ?? "?") q=\(request.queryValues("q").joined(separator: ","))")
     }))
+    router.add(Route("GET", "/files/{name}", handler: .immediate { request in
+        HTTPResponse(
+            headers: HTTPHeaders([("Content-Type", "text/plain")]),
+            body: .file(path: NSTemporaryDirectory() + (request.pathParameters["name"] ?? "")))
+    }))
+    router.add(Route("GET", "/hang", handler: .suspending { _ in
+        try? await Task.sleep(for: .seconds(30))
+        return .text("too late")
+    }))
     router.add(Route("GET", "/fail", handler: .immediate { _ in
         throw HTTPError(status: 422, message: "field x is wrong")
     }))
@@ -217,6 +226,35 @@ struct HTTPServerTests {
         #expect(requests.map(\.method) == ["GET", "GET", "other"])
         #expect(requests.allSatisfy { $0.durationSeconds >= 0 && $0.durationSeconds < 5 })
         await server.stop()
+    }
+
+    @Test func fileBodiesAreSentAndMissingFilesAre404() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        let name = "http-server-test-\(UUID().uuidString).txt"
+        let contents = String(repeating: "0123456789", count: 500)
+        try contents.write(toFile: NSTemporaryDirectory() + name, atomically: true, encoding: .utf8)
+        let (file, missing) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (try client.send("GET", "/files/\(name)"), try client.send("GET", "/files/absent-\(name)"))
+        }
+        #expect(file.status == 200)
+        #expect(file.header("Content-Length") == "5000")
+        #expect(file.text == contents)
+        #expect(missing.status == 404)
+        await server.stop()
+    }
+
+    @Test func stopAnswersHandlersStillRunningWith503() async throws {
+        let server = try makeServer()
+        let port = server.boundAddress.port
+        async let response = blocking { try RawHTTPClient(port: port).send("GET", "/hang") }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = Date()
+        await server.stop(gracePeriodSeconds: 0.2)
+        let answered = try await response
+        #expect(answered.status == 503)
+        #expect(Date().timeIntervalSince(started) < 5)
     }
 
     @Test func stopClosesTheListener() async throws {
