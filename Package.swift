@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "OTLP", targets: ["OTLP"]),
         .library(name: "TelemetryServer", targets: ["TelemetryServer"]),
         .executable(name: "telemetryd", targets: ["telemetryd"]),
     ],
@@ -15,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,6 +30,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Telemetry"),
+        .target(
+            name: "OTLP",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto"]
+        ),
         .target(
             name: "HTTPServer",
             dependencies: [
@@ -60,6 +67,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "OTLPTests", dependencies: ["OTLP", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(
             name: "TelemetryServerTests",
@@ -67,8 +75,12 @@ let package = Package(
         ),
         .testTarget(
             name: "InteropTests",
-            dependencies: ["TelemetryServer", "TestSupport"],
-            path: "Tests/Interop"
+            dependencies: [
+                "TelemetryServer", "OTLP", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/Interop",
+            exclude: ["Peers"]
         ),
     ],
     swiftLanguageModes: [.v6]
