@@ -4,15 +4,16 @@ import Telemetry
 /// The HTTP routes of `telemetryd`.
 struct ServiceRoutes: Sendable {
     let registry: MetricRegistry
-    let processMetrics: ProcessMetrics
     let readiness: Readiness
+    /// Refreshes values read from outside the registry (process stats, queue depth).
+    let beforeScrape: @Sendable () -> Void
 
     func router() -> Router {
         var router = Router()
         let registry = registry
-        let processMetrics = processMetrics
+        let beforeScrape = beforeScrape
         router.add(Route("GET", "/metrics", handler: .immediate { request in
-            processMetrics.update()
+            beforeScrape()
             let format = ExpositionFormat(accept: request.headers["Accept"])
             let body = ExpositionEncoder(format: format).encode(registry)
             return HTTPResponse(contentType: format.contentType, body: body)

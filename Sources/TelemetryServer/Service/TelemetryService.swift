@@ -24,32 +24,16 @@ public final class TelemetryService: Service, Sendable {
     private let server: HTTPServer
     private let processMetrics: ProcessMetrics
     private let readiness = Readiness()
+    private let database: TelemetryDatabase
+    private let writer: StorageWriter
 
-    /// Builds the service; nothing listens until `start()` or `run()`.
+    /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
+    /// nothing listens until `start()` or `run()`.
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "telemetryd")) throws(StartupError) {
         self.configuration = configuration
         self.logger = logger
         let registry = MetricRegistry()
         self.registry = registry
-        let httpMetrics: HTTPMetrics
-        do {
-            processMetrics = try ProcessMetrics(registry: registry)
-            httpMetrics = try HTTPMetrics(registry: registry)
-            try BuildInfo.register(in: registry)
-        } catch {
-            throw StartupError(description: "cannot register own metrics: \(error)")
-        }
-        let routes = ServiceRoutes(registry: registry, processMetrics: processMetrics, readiness: readiness)
-        server = HTTPServer(
-            configuration: configuration.httpConfiguration, router: routes.router(),
-            logger: logger, observer: { httpMetrics.record($0) })
-    }
-
-    /// The address actually listened on (useful with port 0).
-    public var boundAddress: ListenAddress { server.boundAddress }
-
-    /// Creates the storage directory and starts listening.
-    public func start() throws(StartupError) {
         do {
             try FileManager.default.createDirectory(
                 atPath: configuration.storagePath, withIntermediateDirectories: true)
@@ -58,6 +42,45 @@ public final class TelemetryService: Service, Sendable {
                 description: "cannot create storage directory \(configuration.storagePath): \(error.localizedDescription)")
         }
         do {
+            database = try TelemetryDatabase(directory: configuration.storagePath)
+        } catch {
+            throw StartupError(description: error.description)
+        }
+        let httpMetrics: HTTPMetrics
+        let ingestMetrics: IngestMetrics
+        do {
+            processMetrics = try ProcessMetrics(registry: registry)
+            httpMetrics = try HTTPMetrics(registry: registry)
+            ingestMetrics = try IngestMetrics(registry: registry)
+            try BuildInfo.register(in: registry)
+        } catch {
+            throw StartupError(description: "cannot register own metrics: \(error)")
+        }
+        writer = StorageWriter(database: database) { _, seconds in ingestMetrics.writeDuration.observe(seconds) }
+        let database = database
+        let writer = writer
+        let processMetrics = processMetrics
+        var router = ServiceRoutes(
+            registry: registry, readiness: readiness,
+            beforeScrape: {
+                processMetrics.update()
+                ingestMetrics.writeQueueDepth.set(Double(writer.queueDepth))
+                ingestMetrics.storageSize.set(Double(database.sizeBytes))
+            }
+        ).router()
+        OTLPReceiver(writer: writer, metrics: ingestMetrics).add(to: &router)
+        QueryAPI(database: database).add(to: &router)
+        server = HTTPServer(
+            configuration: configuration.httpConfiguration, router: router,
+            logger: logger, observer: { httpMetrics.record($0) })
+    }
+
+    /// The address actually listened on (useful with port 0).
+    public var boundAddress: ListenAddress { server.boundAddress }
+
+    /// Starts listening.
+    public func start() throws(StartupError) {
+        do {
             try server.start()
         } catch {
             throw StartupError(description: error.description)
@@ -65,10 +88,11 @@ public final class TelemetryService: Service, Sendable {
         readiness.set(true)
     }
 
-    /// Stops listening after letting running requests finish.
+    /// Stops listening after letting running requests finish, then flushes the write queue.
     public func stop() async {
         readiness.set(false)
         await server.stop()
+        writer.stop()
     }
 
     /// Listens until graceful shutdown, then stops.

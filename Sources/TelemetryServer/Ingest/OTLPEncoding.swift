@@ -1,0 +1,73 @@
+import HTTPServer
+import OTLP
+import SwiftProtobuf
+
+/// The two OTLP/HTTP body encodings, chosen by the request's `Content-Type`; responses use the
+/// same encoding as the request.
+enum OTLPEncoding: Sendable {
+    case protobuf
+    case json
+
+    /// nil for a missing or unsupported content type (answered with 415).
+    init?(contentType: String?) {
+        guard let contentType else { return nil }
+        let mediaType = contentType.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        switch mediaType {
+        case "application/x-protobuf", "application/protobuf": self = .protobuf
+        case "application/json": self = .json
+        default: return nil
+        }
+    }
+
+    var contentType: String {
+        switch self {
+        case .protobuf: return "application/x-protobuf"
+        case .json: return "application/json"
+        }
+    }
+
+    func decode<M: SwiftProtobuf.Message>(_ type: M.Type, from body: [UInt8]) throws(HTTPError) -> M {
+        switch self {
+        case .protobuf:
+            do {
+                return try M(serializedBytes: body)
+            } catch {
+                throw HTTPError(status: 400, message: "invalid protobuf \(M.protoMessageName): \(error)")
+            }
+        case .json:
+            do {
+                return try OTLPJSON.decode(type, from: body)
+            } catch {
+                throw HTTPError(status: 400, message: error.description)
+            }
+        }
+    }
+
+    func response(_ message: some SwiftProtobuf.Message, status: Int = 200) -> HTTPResponse {
+        let body: [UInt8]
+        switch self {
+        case .protobuf: body = (try? message.serializedBytes()) ?? []
+        case .json: body = (try? OTLPJSON.encode(message)) ?? Array("{}".utf8)
+        }
+        return HTTPResponse(status: status, contentType: contentType, body: body)
+    }
+
+    /// A `google.rpc.Status` error body, as OTLP/HTTP requires for 4xx and 5xx answers.
+    func errorResponse(status: Int, code: RPCCode, message: String, retryAfterSeconds: Int? = nil) -> HTTPResponse {
+        var rpcStatus = Google_Rpc_Status()
+        rpcStatus.code = code.rawValue
+        rpcStatus.message = message
+        var response = self.response(rpcStatus, status: status)
+        if let retryAfterSeconds { response.headers.set("Retry-After", String(retryAfterSeconds)) }
+        return response
+    }
+
+    /// The gRPC status codes used in error bodies.
+    enum RPCCode: Int32 {
+        case invalidArgument = 3
+        case resourceExhausted = 8
+        case unavailable = 14
+    }
+}

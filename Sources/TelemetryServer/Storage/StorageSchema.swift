@@ -1,0 +1,65 @@
+import GRDB
+
+/// Versioned schema. Add a migration for every change; never edit a released one.
+enum StorageSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: spans and logs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE spans (
+                        trace_id BLOB NOT NULL,
+                        span_id BLOB NOT NULL,
+                        parent_span_id BLOB,
+                        trace_state TEXT NOT NULL DEFAULT '',
+                        flags INTEGER NOT NULL DEFAULT 0,
+                        service_name TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        kind INTEGER NOT NULL,
+                        start_unix_nano INTEGER NOT NULL,
+                        end_unix_nano INTEGER NOT NULL,
+                        duration_nano INTEGER NOT NULL,
+                        status_code INTEGER NOT NULL,
+                        status_message TEXT NOT NULL DEFAULT '',
+                        attributes TEXT NOT NULL DEFAULT '{}',
+                        dropped_attributes_count INTEGER NOT NULL DEFAULT 0,
+                        events TEXT NOT NULL DEFAULT '[]',
+                        dropped_events_count INTEGER NOT NULL DEFAULT 0,
+                        links TEXT NOT NULL DEFAULT '[]',
+                        dropped_links_count INTEGER NOT NULL DEFAULT 0,
+                        resource_attributes TEXT NOT NULL DEFAULT '{}',
+                        scope_name TEXT NOT NULL DEFAULT '',
+                        scope_version TEXT NOT NULL DEFAULT '',
+                        scope_attributes TEXT NOT NULL DEFAULT '{}',
+                        received_unix_nano INTEGER NOT NULL,
+                        PRIMARY KEY (trace_id, span_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX spans_by_service_start ON spans (service_name, start_unix_nano);
+                    CREATE INDEX spans_by_start ON spans (start_unix_nano);
+                    CREATE TABLE logs (
+                        id INTEGER PRIMARY KEY,
+                        time_unix_nano INTEGER NOT NULL,
+                        observed_unix_nano INTEGER NOT NULL,
+                        service_name TEXT NOT NULL,
+                        severity_number INTEGER NOT NULL,
+                        severity_text TEXT NOT NULL DEFAULT '',
+                        body TEXT NOT NULL DEFAULT 'null',
+                        attributes TEXT NOT NULL DEFAULT '{}',
+                        dropped_attributes_count INTEGER NOT NULL DEFAULT 0,
+                        flags INTEGER NOT NULL DEFAULT 0,
+                        trace_id BLOB,
+                        span_id BLOB,
+                        event_name TEXT NOT NULL DEFAULT '',
+                        resource_attributes TEXT NOT NULL DEFAULT '{}',
+                        scope_name TEXT NOT NULL DEFAULT '',
+                        scope_version TEXT NOT NULL DEFAULT '',
+                        received_unix_nano INTEGER NOT NULL
+                    );
+                    CREATE INDEX logs_by_time ON logs (time_unix_nano);
+                    CREATE INDEX logs_by_trace ON logs (trace_id);
+                    CREATE INDEX logs_by_service_time ON logs (service_name, time_unix_nano);
+                    """)
+        }
+        return migrator
+    }
+}

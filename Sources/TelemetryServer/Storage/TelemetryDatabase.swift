@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+/// The SQLite database under `--storage.path`: WAL mode, schema brought up to date on open.
+final class TelemetryDatabase: Sendable {
+    /// Why the database could not be opened.
+    struct OpenError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let pool: DatabasePool
+    let path: String
+
+    init(directory: String) throws(OpenError) {
+        path = (directory as NSString).appendingPathComponent("telemetry.sqlite")
+        var configuration = Configuration()
+        configuration.label = "telemetryd"
+        // WAL with NORMAL sync: a committed transaction survives the process being killed; only
+        // an OS crash or power loss can drop the last transactions.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try StorageSchema.migrator.migrate(pool)
+        } catch {
+            throw OpenError(description: "cannot open database \(path): \(error)")
+        }
+    }
+
+    /// Bytes used by the database file and its WAL.
+    var sizeBytes: Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value
+            return total + (size ?? 0)
+        }
+    }
+}
