@@ -40,7 +40,9 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = {
 /// Runs for every way a request ends; releases the context retained in `*con_cls`.
 let requestCompletedCallback: MHD_RequestCompletedCallback = { _, _, conCls, _ in
     guard let conCls, let pointer = conCls.pointee else { return }
-    Unmanaged<RequestContext>.fromOpaque(pointer).release()
+    let context = Unmanaged<RequestContext>.fromOpaque(pointer)
+    context.takeUnretainedValue().isFinished.store(true, ordering: .releasing)
+    context.release()
     conCls.pointee = nil
 }
 

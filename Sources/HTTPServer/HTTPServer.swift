@@ -119,6 +119,14 @@ public final class HTTPServer: Sendable {
             context.pendingResponse.withLock { $0 = .text("server is shutting down", status: 503) }
             MHD_resume_connection(context.connection)
         }
+        // Resuming only schedules the connection; give the workers a moment to send the 503s
+        // before stopping closes every connection.
+        let sendDeadline = MonotonicClock.nanoseconds() + 2_000_000_000
+        while leftover.contains(where: { !$0.isFinished.load(ordering: .acquiring) }),
+            MonotonicClock.nanoseconds() < sendDeadline
+        {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         MHD_stop_daemon(running)
         if listener >= 0 { close(listener) }
         logger.info("stopped", metadata: ["address": "\(boundAddress)"])

@@ -19,6 +19,8 @@ final class RequestContext: @unchecked Sendable {
     var isRunningHandler = false
     var routePattern = ""
     let pendingResponse = Mutex<HTTPResponse?>(nil)
+    /// Set when libmicrohttpd reports the request finished (response sent or connection gone).
+    let isFinished = Atomic<Bool>(false)
 
     init(connection: OpaquePointer, method: String, path: String) {
         self.connection = connection

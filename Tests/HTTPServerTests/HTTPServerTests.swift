@@ -15,9 +15,17 @@ func makeServer(
     router.add(Route("POST", "/echo", handler: .immediate { request in
         HTTPResponse(contentType: "application/octet-stream", body: request.body)
     }))
-    router.add(Route("POST", "/slow", handler: .suspending { request in
-        try await Task.sleep(for: .milliseconds(50))
-        return .text("received \(request.body.count)")
+    router.add(Route("POST", "/together", handler: .suspending { request in
+        // Waits until `expected` handlers are running at once. Handlers run one or two at a time
+        // on the workers would never meet; handlers on suspended connections all do.
+        let expected = Int(request.queryValue("expected") ?? "") ?? 1
+        let group = request.queryValue("group") ?? ""
+        inFlight.withLock { $0[group, default: 0] += 1 }
+        for _ in 0..<2000 where inFlight.withLock({ $0[group, default: 0] }) < expected {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let met = inFlight.withLock { $0[group, default: 0] } >= expected
+        return .text(met ? "met \(request.body.count)" : "alone")
     }))
     router.add(Route("GET", "/items/{id}", handler: .immediate { request in
         .text("item \(request.pathParameters["id"] ?? "?") q=\(request.queryValues("q").joined(separator: ","))")
@@ -28,6 +36,7 @@ func makeServer(
             body: .file(path: NSTemporaryDirectory() + (request.pathParameters["name"] ?? "")))
     }))
     router.add(Route("GET", "/hang", handler: .suspending { _ in
+        hangingHandlers.add(1, ordering: .relaxed)
         try? await Task.sleep(for: .seconds(30))
         return .text("too late")
     }))
@@ -41,6 +50,11 @@ func makeServer(
     try server.start()
     return server
 }
+
+/// Handlers running per test group, for the concurrency test.
+let inFlight = Mutex<[String: Int]>([:])
+/// How many /hang handlers have started.
+let hangingHandlers = Atomic<Int>(0)
 
 func gzipWithSystemTool(_ bytes: [UInt8]) throws -> [UInt8] {
     let gzip = try #require(ExternalTool.find("gzip"))
@@ -193,20 +207,21 @@ struct HTTPServerTests {
     @Test func suspendingHandlersRunConcurrentlyOffTheWorkers() async throws {
         let server = try makeServer()
         let port = server.boundAddress.port
-        let start = Date()
-        let statuses = try await withThrowingTaskGroup(of: String.self) { group in
+        let group = UUID().uuidString
+        let answers = try await withThrowingTaskGroup(of: String.self) { tasks in
             for index in 0..<20 {
-                group.addTask {
+                tasks.addTask {
                     try await blocking {
-                        try RawHTTPClient(port: port).send("POST", "/slow", body: Array(repeating: 1, count: index + 1)).text
+                        try RawHTTPClient(port: port).send(
+                            "POST", "/together?expected=20&group=\(group)", body: Array(repeating: 1, count: index + 1)
+                        ).text
                     }
                 }
             }
-            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            return try await tasks.reduce(into: Set<String>()) { $0.insert($1) }
         }
-        #expect(statuses == Set((1...20).map { "received \($0)\n" }))
-        // 20 × 50 ms one after the other would take a second; suspended handlers overlap.
-        #expect(Date().timeIntervalSince(start) < 1.0)
+        // All 20 were running at the same time on a server with at most 2 worker threads.
+        #expect(answers == Set((1...20).map { "met \($0)\n" }))
         await server.stop()
     }
 
@@ -248,8 +263,12 @@ struct HTTPServerTests {
     @Test func stopAnswersHandlersStillRunningWith503() async throws {
         let server = try makeServer()
         let port = server.boundAddress.port
+        let before = hangingHandlers.load(ordering: .relaxed)
         async let response = blocking { try RawHTTPClient(port: port).send("GET", "/hang") }
-        try await Task.sleep(for: .milliseconds(200))
+        // Stop only once the handler is running, so the test is about stopping, not arriving.
+        for _ in 0..<2000 where hangingHandlers.load(ordering: .relaxed) == before {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         let started = Date()
         await server.stop(gracePeriodSeconds: 0.2)
         let answered = try await response

@@ -52,13 +52,14 @@ public final class RawHTTPClient {
                 connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else {
-            close(socket)
-            throw ClientError.connect(String(cString: strerror(errno)))
-        }
+        // No close here: every stored property is set, so a throwing init still runs deinit,
+        // which closes the socket. Closing twice could close another thread's reused descriptor.
+        guard result == 0 else { throw ClientError.connect(String(cString: strerror(errno))) }
     }
 
-    deinit { close(socket) }
+    deinit {
+        if socket >= 0 { close(socket) }
+    }
 
     /// Sends one request and reads its response; the connection stays open for the next one.
     public func send(

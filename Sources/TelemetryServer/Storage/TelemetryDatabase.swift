@@ -15,11 +15,8 @@ final class TelemetryDatabase: Sendable {
         path = (directory as NSString).appendingPathComponent("telemetry.sqlite")
         var configuration = Configuration()
         configuration.label = "telemetryd"
-        // WAL with NORMAL sync: a committed transaction survives the process being killed; only
-        // an OS crash or power loss can drop the last transactions.
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        // GRDB's DatabasePool runs WAL with synchronous = NORMAL: a committed transaction
+        // survives the process being killed; only an OS crash or power loss can drop the last.
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try StorageSchema.migrator.migrate(pool)
