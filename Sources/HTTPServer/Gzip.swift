@@ -17,11 +17,11 @@ public enum Gzip {
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var input = data
         var status: Int32 = Z_OK
         var exceeded = false
-        input.withUnsafeMutableBufferPointer { inputBuffer in
-            stream.next_in = inputBuffer.baseAddress
+        // zlib's next_in is not const but zlib never writes through it: borrow, don't copy.
+        data.withUnsafeBufferPointer { inputBuffer in
+            stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
             stream.avail_in = UInt32(inputBuffer.count)
             repeat {
                 chunk.withUnsafeMutableBufferPointer { chunkBuffer in
@@ -55,10 +55,9 @@ public enum Gzip {
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, UInt(data.count)))
         var output = [UInt8](repeating: 0, count: bound)
-        var input = data
-        let status = input.withUnsafeMutableBufferPointer { inputBuffer in
+        let status = data.withUnsafeBufferPointer { inputBuffer in
             output.withUnsafeMutableBufferPointer { outputBuffer in
-                stream.next_in = inputBuffer.baseAddress
+                stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
                 stream.avail_in = UInt32(inputBuffer.count)
                 stream.next_out = outputBuffer.baseAddress
                 stream.avail_out = UInt32(outputBuffer.count)

@@ -12,4 +12,9 @@ public struct HTTPError: Error, Sendable, Equatable {
     }
 
     var response: HTTPResponse { .text(message, status: status) }
+
+    /// The answer for an error escaping a handler: its own status for `HTTPError`, else 500.
+    static func response(for error: any Error) -> HTTPResponse {
+        (error as? HTTPError)?.response ?? .text("internal error: \(error)", status: 500)
+    }
 }

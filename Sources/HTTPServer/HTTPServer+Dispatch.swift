@@ -64,10 +64,8 @@ extension HTTPServer {
             let response: HTTPResponse
             do {
                 response = try await handler(request)
-            } catch let error as HTTPError {
-                response = error.response
             } catch {
-                response = .text("internal error: \(error)", status: 500)
+                response = HTTPError.response(for: error)
             }
             // If stop() already took the context it has answered 503 and resumed the connection.
             guard self.suspended.withLock({ $0.remove(context) }) else { return }
@@ -82,10 +80,8 @@ extension HTTPServer {
     ) -> HTTPResponse {
         do {
             return try handler(request)
-        } catch let error as HTTPError {
-            return error.response
         } catch {
-            return .text("internal error: \(error)", status: 500)
+            return HTTPError.response(for: error)
         }
     }
 
@@ -125,19 +121,13 @@ extension HTTPServer {
             response.headers.set("Content-Encoding", "gzip")
         }
         if case .bytes = response.body { response.headers.add("Vary", "Accept-Encoding") }
+        // Only a file body that cannot be opened fails here.
         guard let native = ResponseBuilder.make(response) else {
-            return queueNotFound(for: context)
+            return queue(.text("not found: \(context.path)", status: 404), for: context)
         }
         defer { MHD_destroy_response(native) }
         report(context, status: response.status)
         return MHD_queue_response(context.connection, UInt32(response.status), native)
-    }
-
-    private func queueNotFound(for context: RequestContext) -> MHD_Result {
-        guard let native = ResponseBuilder.make(.text("not found: \(context.path)", status: 404)) else { return .NO }
-        defer { MHD_destroy_response(native) }
-        report(context, status: 404)
-        return MHD_queue_response(context.connection, 404, native)
     }
 
     private func report(_ context: RequestContext, status: Int) {

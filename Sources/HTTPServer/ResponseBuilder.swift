@@ -26,7 +26,7 @@ enum ResponseBuilder {
             native = MHD_create_response_from_fd(Int(status.st_size), descriptor)
         }
         guard let native else { return nil }
-        for field in response.headers where field.name.lowercased() != "content-length" {
+        for field in response.headers where !HTTPHeaders.sameName(field.name, "Content-Length") {
             _ = MHD_add_response_header(native, field.name, field.value)
         }
         return native

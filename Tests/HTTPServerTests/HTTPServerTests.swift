@@ -56,13 +56,6 @@ let inFlight = Mutex<[String: Int]>([:])
 /// How many /hang handlers have started.
 let hangingHandlers = Atomic<Int>(0)
 
-func gzipWithSystemTool(_ bytes: [UInt8]) throws -> [UInt8] {
-    let gzip = try #require(ExternalTool.find("gzip"))
-    let result = try ExternalTool.run(gzip, ["-c"], input: bytes)
-    #expect(result.status == 0)
-    return result.stdout
-}
-
 @Suite("HTTPServer over a real socket")
 struct HTTPServerTests {
     @Test func answersGetAndKeepsTheConnectionAlive() async throws {
@@ -150,7 +143,7 @@ struct HTTPServerTests {
         let server = try makeServer()
         let port = server.boundAddress.port
         let original = Array("the quick brown fox jumps over the lazy dog\n".utf8)
-        let compressed = try gzipWithSystemTool(original)
+        let compressed = try ExternalTool.gzip(original)
         let response = try await blocking {
             try RawHTTPClient(port: port).send("POST", "/echo", headers: [("Content-Encoding", "gzip")], body: compressed)
         }
@@ -162,7 +155,7 @@ struct HTTPServerTests {
     @Test func gzipBombCorruptGzipAndUnknownEncodingAreRejected() async throws {
         let server = try makeServer(maxBody: 1024 * 1024, maxInflated: 1024 * 1024)
         let port = server.boundAddress.port
-        let bomb = try gzipWithSystemTool([UInt8](repeating: 0, count: 20 * 1024 * 1024))
+        let bomb = try ExternalTool.gzip([UInt8](repeating: 0, count: 20 * 1024 * 1024))
         #expect(bomb.count < 1024 * 1024)
         let (bombResponse, corrupt, unknown, after) = try await blocking {
             let client = try RawHTTPClient(port: port)

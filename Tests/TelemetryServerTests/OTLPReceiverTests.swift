@@ -92,7 +92,7 @@ struct OTLPReceiverTests {
         let traceID = randomTraceID()
         let jsonBody = try OTLPJSON.encode(traceRequest(traceID: traceID, service: "json-service"))
         let gzipID = randomTraceID()
-        let gzipBody = try gzipWithSystemTool(Array(try traceRequest(traceID: gzipID).serializedData()))
+        let gzipBody = try ExternalTool.gzip(Array(try traceRequest(traceID: gzipID).serializedData()))
         let (jsonPosted, gzipPosted, jsonTrace, gzipTrace) = try await blocking {
             let client = try RawHTTPClient(port: port)
             return (
@@ -144,7 +144,7 @@ struct OTLPReceiverTests {
         let service = try startService()
         let port = service.boundAddress.port
         let valid = Array(try traceRequest(traceID: randomTraceID()).serializedData())
-        let bomb = try gzipWithSystemTool([UInt8](repeating: 0, count: 200 * 1024 * 1024))
+        let bomb = try ExternalTool.gzip([UInt8](repeating: 0, count: 200 * 1024 * 1024))
         let responses = try await blocking { () -> [String: RawHTTPResponse] in
             var results: [String: RawHTTPResponse] = [:]
             let protobuf = [("Content-Type", "application/x-protobuf")]
@@ -238,10 +238,4 @@ struct OTLPReceiverTests {
         #expect(values["telemetryd_storage_write_queue_depth"] == 0)
         await service.stop()
     }
-}
-
-func gzipWithSystemTool(_ bytes: [UInt8]) throws -> [UInt8] {
-    let gzip = try #require(ExternalTool.find("gzip"))
-    let result = try ExternalTool.run(gzip, ["-c"], input: bytes)
-    return result.stdout
 }

@@ -15,6 +15,19 @@ public enum ExternalTool {
     /// True under CI, where a missing tool must fail the test instead of skipping it.
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
+    /// `bytes` compressed by the system `gzip`, an implementation independent of ours.
+    public static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        guard let gzip = find("gzip") else { throw ToolError(description: "gzip not installed") }
+        let result = try run(gzip, ["-c"], input: bytes)
+        guard result.status == 0 else { throw ToolError(description: "gzip failed: \(result.stderr)") }
+        return result.stdout
+    }
+
+    /// A peer tool that is missing or failed.
+    public struct ToolError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// Runs `executable` with `arguments`, feeding `input` on stdin; returns exit status and outputs.
     public static func run(
         _ executable: String, _ arguments: [String], input: [UInt8] = []

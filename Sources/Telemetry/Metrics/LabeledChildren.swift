@@ -13,8 +13,8 @@ protocol LabeledChild: AnyObject, Sendable {
 final class LabeledChildren<Child: LabeledChild>: Sendable {
     private struct State {
         var byValues: [[String]: Child] = [:]
-        var sorted = SortedChildren<Child>([])
-        var sortedIsCurrent = true
+        /// nil when children were added or removed since it was built.
+        var sorted: SortedChildren<Child>?
     }
 
     let descriptor: MetricDescriptor
@@ -36,7 +36,7 @@ final class LabeledChildren<Child: LabeledChild>: Sendable {
             if let existing = state.byValues[values] { return existing }
             let created = make(LabelSet(names: descriptor.labelNames, values: values))
             state.byValues[values] = created
-            state.sortedIsCurrent = false
+            state.sorted = nil
             return created
         }
     }
@@ -60,7 +60,7 @@ final class LabeledChildren<Child: LabeledChild>: Sendable {
     func remove(_ values: [String]) -> Bool {
         state.withLock { state in
             guard state.byValues.removeValue(forKey: values) != nil else { return false }
-            state.sortedIsCurrent = false
+            state.sorted = nil
             return true
         }
     }
@@ -68,13 +68,10 @@ final class LabeledChildren<Child: LabeledChild>: Sendable {
     /// Every child, ordered by label values.
     func sorted() -> SortedChildren<Child> {
         state.withLock { state in
-            if !state.sortedIsCurrent {
-                state.sorted = SortedChildren(state.byValues.values.sorted { $0.labels < $1.labels })
-                state.sortedIsCurrent = true
-            }
-            return state.sorted
+            if let current = state.sorted { return current }
+            let rebuilt = SortedChildren(state.byValues.values.sorted { $0.labels < $1.labels })
+            state.sorted = rebuilt
+            return rebuilt
         }
     }
-
-    var count: Int { state.withLock { $0.byValues.count } }
 }

@@ -23,13 +23,4 @@ enum MetricFamily: Sendable {
         case .histogram: return "histogram"
         }
     }
-
-    var seriesCount: Int {
-        switch self {
-        case .counter(let family): return family.children.count
-        case .upDownCounter(let family): return family.children.count
-        case .gauge(let family): return family.children.count
-        case .histogram(let family): return family.children.count
-        }
-    }
 }
