@@ -17,6 +17,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("storage.path"), help: "Directory for stored data (default ./data).")
     var storagePath: String?
 
+    @Option(name: .customLong("storage.retention.time"), help: "Delete spans and logs older than this (default 7d).")
+    var retentionTime: String?
+
+    @Option(name: .customLong("storage.retention.size"), help: "Delete the oldest spans and logs past this size, such as 1GB (default); 0 for no limit.")
+    var retentionSize: String?
+
+    @Option(name: .customLong("forward.endpoint"), help: "Send everything received on to this OTLP/HTTP endpoint.")
+    var forwardEndpoint: String?
+
     @Option(name: .customLong("log.level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -37,6 +46,28 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ConfigError(file: "command line", field: "--storage.path", message: "must not be empty")
             }
             configuration.storagePath = storagePath
+        }
+        if let retentionTime {
+            guard let duration = PrometheusDuration(retentionTime) else {
+                throw ConfigError(
+                    file: "command line", field: "--storage.retention.time",
+                    message: "invalid duration \"\(retentionTime)\" (use forms like 12h, 7d, 2w)")
+            }
+            configuration.retentionTime = duration
+        }
+        if let retentionSize {
+            guard let size = ByteSize(retentionSize) else {
+                throw ConfigError(
+                    file: "command line", field: "--storage.retention.size",
+                    message: "invalid size \"\(retentionSize)\" (use forms like 512MB, 1GB; units B KB MB GB TB PB)")
+            }
+            configuration.retentionSize = size
+        }
+        if let forwardEndpoint {
+            if let problem = ServerConfiguration.endpointProblem(forwardEndpoint) {
+                throw ConfigError(file: "command line", field: "--forward.endpoint", message: problem)
+            }
+            configuration.forwardEndpoint = forwardEndpoint
         }
         if let logLevel {
             guard let level = ServerConfiguration.logLevel(logLevel) else {

@@ -11,7 +11,7 @@ private func sdkAvailable() -> Bool {
 @Suite("The official OpenTelemetry Python SDK sends to telemetryd", .enabled(if: sdkAvailable()))
 struct OTelSDKInteropTests {
     @Test(arguments: ["plain", "gzip"])
-    func tracesAndLogsArriveWithTheirStructure(compression: String) async throws {
+    func tracesMetricsAndLogsArriveWithTheirStructure(compression: String) async throws {
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
         configuration.storagePath = FileManager.default.temporaryDirectory
@@ -25,10 +25,32 @@ struct OTelSDKInteropTests {
         }
         let ids = try #require(try JSONSerialization.jsonObject(with: Data(output)) as? [String: String])
         let traceID = try #require(ids["trace_id"])
-        let (trace, logs) = try await blocking {
+        let (trace, logs, metrics) = try await blocking {
             let client = try RawHTTPClient(port: port)
-            return (try client.send("GET", "/api/traces/\(traceID)"), try client.send("GET", "/api/logs?traceId=\(traceID)"))
+            return (
+                try client.send("GET", "/api/traces/\(traceID)"), try client.send("GET", "/api/logs?traceId=\(traceID)"),
+                try client.send("GET", "/metrics")
+            )
         }
+        // The SDK sets service.instance.id to a fresh UUID: check it once, then leave it out.
+        #expect(metrics.text.contains(try Regex("orders_total\\{instance=\"[0-9a-f-]{36}\",job=")))
+        let values = metricSamples(metrics.text.replacing(try Regex("instance=\"[0-9a-f-]{36}\","), with: ""))
+        let scope = "otel_scope_name=\"interop.sender\",otel_scope_version=\"0.1\""
+        #expect(values["orders_total{job=\"\(serviceName)\",\(scope),region=\"eu\"}"] == 5)
+        #expect(values["orders_total{job=\"\(serviceName)\",\(scope),region=\"us\"}"] == 2)
+        #expect(values["queue_depth{job=\"\(serviceName)\",\(scope)}"] == 4)
+        let histogram = "checkout_duration_seconds"
+        #expect(values["\(histogram)_bucket{job=\"\(serviceName)\",\(scope),region=\"eu\",le=\"5\"}"] == 1)
+        #expect(values["\(histogram)_bucket{job=\"\(serviceName)\",\(scope),region=\"eu\",le=\"25\"}"] == 3)
+        #expect(values["\(histogram)_bucket{job=\"\(serviceName)\",\(scope),region=\"eu\",le=\"+Inf\"}"] == 4)
+        #expect(values["\(histogram)_sum{job=\"\(serviceName)\",\(scope),region=\"eu\"}"] == 743)
+        #expect(values["\(histogram)_count{job=\"\(serviceName)\",\(scope),region=\"eu\"}"] == 4)
+        #expect(values["oven_temperature_celsius{job=\"\(serviceName)\",\(scope),oven=\"1\"}"] == -3.5)
+        #expect(metrics.text.contains("# TYPE orders_total counter"))
+        #expect(metrics.text.contains("# HELP checkout_duration_seconds Checkout time."))
+        let targetInfo = metrics.text.split(separator: "\n").first { $0.hasPrefix("target_info{") }.map(String.init)
+        #expect(targetInfo?.contains("deployment_environment=\"test\"") == true)
+        #expect(targetInfo?.contains("job=\"\(serviceName)\"") == true)
         #expect(trace.status == 200)
         let spans = try #require(
             (try JSONSerialization.jsonObject(with: Data(trace.body)) as? [String: Any])?["spans"] as? [[String: Any]])

@@ -230,7 +230,7 @@ struct OTLPReceiverTests {
             _ = try client.send("POST", "/v1/traces", headers: [("Content-Type", "application/x-protobuf")], body: body)
             return try client.send("GET", "/metrics").text
         }
-        let values = samples(metrics)
+        let values = metricSamples(metrics)
         #expect(values["telemetryd_receiver_received_spans_total"] == 2)
         #expect(values["telemetryd_receiver_rejected_spans_total"] == 1)
         #expect(values["telemetryd_storage_write_duration_seconds_count"] == 1)

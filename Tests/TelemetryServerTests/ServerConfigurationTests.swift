@@ -15,9 +15,28 @@ struct ServerConfigurationTests {
               per_ip_connection_limit: 4
             storage:
               path: /var/lib/telemetryd
+              retention_time: 3d
+              retention_size: 512MB
+            otlp:
+              metric_staleness: 10m
+              max_metric_series: 500
+            span_metrics:
+              enabled: false
+              max_series: 50
+            forward:
+              endpoint: https://collector.example:4318
+              max_queue_size: 8MB
             log:
               level: debug
             """, file: "t.yml")
+        #expect(configuration.retentionTime.description == "3d")
+        #expect(configuration.retentionSize.bytes == 512 << 20)
+        #expect(configuration.metricStaleness.description == "10m")
+        #expect(configuration.maxMetricSeries == 500)
+        #expect(configuration.spanMetricsEnabled == false)
+        #expect(configuration.spanMetricsMaxSeries == 50)
+        #expect(configuration.forwardEndpoint == "https://collector.example:4318")
+        #expect(configuration.forwardMaxQueueSize.description == "8MB")
         #expect(configuration.listenAddress == ListenAddress("[::1]:9999"))
         #expect(configuration.listenAddress.isIPv6)
         #expect(configuration.maxRequestBodyBytes == 1_048_576)
@@ -44,6 +63,10 @@ struct ServerConfigurationTests {
         ("web:\n  connection_timeout: 5 minutes\n", "bad.yml:2:23: web.connection_timeout: invalid duration \"5 minutes\""),
         ("log:\n  level: loud\n", "bad.yml:2:10: log.level: invalid log level \"loud\""),
         ("storage: [1, 2]\n", "bad.yml:1:10: storage: expected a mapping"),
+        ("storage:\n  retention_size: 1 gig\n", "bad.yml:2:19: storage.retention_size: invalid size \"1 gig\""),
+        ("otlp:\n  metric_staleness: 0s\n", "bad.yml:2:21: otlp.metric_staleness: must be more than 0s"),
+        ("span_metrics:\n  enabled: maybe\n", "bad.yml:2:12: span_metrics.enabled: expected true or false"),
+        ("forward:\n  endpoint: collector:4318\n", "bad.yml:2:13: forward.endpoint: invalid endpoint"),
         ("scrape_configs: []\n", "bad.yml:1:1: scrape_configs: unknown field"),
         ("web:\n  listen_address: [oops\n", "bad.yml:3:1: invalid YAML"),
     ])
@@ -67,6 +90,16 @@ struct ServerConfigurationTests {
         #expect(PrometheusDuration("-5m") == nil)
         #expect(PrometheusDuration("") == nil)
         #expect(PrometheusDuration("1.5h") == nil)
+    }
+
+    @Test func sizesFollowPrometheusNotation() {
+        #expect(ByteSize("1GB")?.bytes == 1 << 30)
+        #expect(ByteSize("512MB")?.description == "512MB")
+        #expect(ByteSize("1536MB")?.description == "1536MB")
+        #expect(ByteSize("0")?.bytes == 0)
+        #expect(ByteSize("10") == nil)
+        #expect(ByteSize("1.5GB") == nil)
+        #expect(ByteSize("99999999PB") == nil)
     }
 
     @Test(arguments: [

@@ -15,16 +15,6 @@ func startService() throws -> TelemetryService {
     return service
 }
 
-/// Parses `name{labels} value` lines of the text format into [series: value].
-func samples(_ text: String) -> [String: Double] {
-    var result: [String: Double] = [:]
-    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-        guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
-        result[String(line[..<space])] = value
-    }
-    return result
-}
-
 @Suite("telemetryd over a real socket")
 struct TelemetryServiceTests {
     @Test func metricsServesTextByDefaultAndOpenMetricsToPrometheus() async throws {
@@ -59,7 +49,7 @@ struct TelemetryServiceTests {
             _ = try client.send("GET", "/nowhere")
             return try client.send("GET", "/metrics").text
         }
-        let values = samples(body)
+        let values = metricSamples(body)
         #expect(values["telemetryd_http_requests_total{handler=\"/-/healthy\",method=\"GET\",code=\"200\"}"] == 3)
         #expect(values["telemetryd_http_requests_total{handler=\"not_found\",method=\"GET\",code=\"404\"}"] == 1)
         #expect(values["telemetryd_http_request_duration_seconds_count{handler=\"/-/healthy\",method=\"GET\"}"] == 3)

@@ -37,12 +37,13 @@ public struct ExpositionEncoder: Sendable {
             for family in registry.families {
                 write(family, to: &buffer)
             }
+            writeCollected(registry, to: &buffer)
             registry.expositionSizeHint = buffer.bytes.count - start
         }
         if format == .openMetrics { buffer.append("# EOF\n") }
     }
 
-    private var isOpenMetrics: Bool { format == .openMetrics }
+    var isOpenMetrics: Bool { format == .openMetrics }
 
     private func write(_ family: MetricFamily, to buffer: inout ExpositionBuffer) {
         switch family {
@@ -80,31 +81,37 @@ public struct ExpositionEncoder: Sendable {
     }
 
     private func writeHeader(_ descriptor: MetricDescriptor, familyName: [UInt8]?, to buffer: inout ExpositionBuffer) {
-        let name = familyName ?? Array(descriptor.name.utf8)
-        if !descriptor.help.isEmpty {
+        writeHeader(
+            name: familyName ?? Array(descriptor.name.utf8), type: descriptor.type, help: descriptor.help,
+            unit: descriptor.unit, to: &buffer)
+    }
+
+    /// `# HELP`, `# TYPE` and (OpenMetrics only) `# UNIT` lines for the family `name`.
+    func writeHeader(name: [UInt8], type: MetricType, help: String, unit: String, to buffer: inout ExpositionBuffer) {
+        if !help.isEmpty {
             buffer.append("# HELP ")
             buffer.append(name)
             buffer.append(UInt8(ascii: " "))
-            buffer.appendEscapedHelp(descriptor.help, escapeQuotes: isOpenMetrics)
+            buffer.appendEscapedHelp(help, escapeQuotes: isOpenMetrics)
             buffer.append(UInt8(ascii: "\n"))
         }
         buffer.append("# TYPE ")
         buffer.append(name)
         buffer.append(UInt8(ascii: " "))
-        buffer.append(descriptor.type.rawValue)
+        buffer.append(type == .info && !isOpenMetrics ? MetricType.gauge.rawValue : type.rawValue)
         buffer.append(UInt8(ascii: "\n"))
-        if isOpenMetrics, !descriptor.unit.isEmpty {
+        if isOpenMetrics, !unit.isEmpty {
             buffer.append("# UNIT ")
             buffer.append(name)
             buffer.append(UInt8(ascii: " "))
-            buffer.append(descriptor.unit)
+            buffer.append(unit)
             buffer.append(UInt8(ascii: "\n"))
         }
     }
 
     /// `name{labels} value\n`
     @inline(__always)
-    private func writeSample(_ name: [UInt8], _ labels: [UInt8], _ value: Double, to buffer: inout ExpositionBuffer) {
+    func writeSample(_ name: [UInt8], _ labels: [UInt8], _ value: Double, to buffer: inout ExpositionBuffer) {
         buffer.append(name)
         if !labels.isEmpty {
             buffer.append(UInt8(ascii: "{"))

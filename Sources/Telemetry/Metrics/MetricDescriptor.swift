@@ -55,11 +55,16 @@ public struct MetricDescriptor: Sendable, Equatable {
     }
 
     /// The sample names this family writes; two families may not share one.
-    var sampleNames: [String] {
+    var sampleNames: [String] { Self.sampleNames(name: name, type: type) }
+
+    /// The sample names a family of `type` called `name` writes.
+    static func sampleNames(name: String, type: MetricType) -> [String] {
         switch type {
         case .counter: return [name + "_total", name + "_created", name]
         case .gauge: return [name]
         case .histogram: return [name, name + "_bucket", name + "_sum", name + "_count", name + "_created"]
+        case .summary: return [name, name + "_sum", name + "_count", name + "_created"]
+        case .info: return [name + "_info"]
         }
     }
 }

@@ -10,6 +10,7 @@ public final class MetricRegistry: Sendable {
         var families: [String: MetricFamily] = [:]
         var sampleNames: [String: String] = [:]
         var sorted: [MetricFamily] = []
+        var collectors: [any MetricCollector] = []
     }
 
     private let state = Mutex(State())
@@ -80,6 +81,11 @@ public final class MetricRegistry: Sendable {
         }
     }
 
+    /// Adds a collector whose families are written after the registered ones at every scrape.
+    public func register(collector: any MetricCollector) {
+        state.withLock { $0.collectors.append(collector) }
+    }
+
     /// Bytes the last exposition took, so the next one reserves its buffer once.
     var expositionSizeHint: Int {
         get { lastExpositionSize.load(ordering: .relaxed) }
@@ -88,6 +94,15 @@ public final class MetricRegistry: Sendable {
 
     /// Every family, ordered by name.
     var families: [MetricFamily] { state.withLock { $0.sorted } }
+
+    /// The collectors, in registration order.
+    var collectors: [any MetricCollector] { state.withLock { $0.collectors } }
+
+    /// Whether a collected family would write a sample name a registered family owns.
+    func collides(_ family: CollectedFamily) -> Bool {
+        let names = MetricDescriptor.sampleNames(name: family.name, type: family.type)
+        return state.withLock { state in names.contains { state.sampleNames[$0] != nil } }
+    }
 
     /// The family registered under `name`, if any.
     func family(named name: String) -> MetricFamily? {

@@ -14,6 +14,17 @@ import Logging
 ///   per_ip_connection_limit: 0
 /// storage:
 ///   path: ./data
+///   retention_time: 7d        # spans and logs older than this are deleted
+///   retention_size: 1GB       # oldest spans and logs deleted past this size; 0 for no limit
+/// otlp:
+///   metric_staleness: 5m      # an OTLP series not updated for this long leaves /metrics
+///   max_metric_series: 100000
+/// span_metrics:
+///   enabled: true
+///   max_series: 10000         # label sets per metric; more fold into one overflow series
+/// forward:
+///   endpoint: http://collector:4318   # OTLP/HTTP upstream; none by default
+///   max_queue_size: 64MB      # encoded data held during an upstream outage; more is dropped
 /// log:
 ///   level: info
 /// ```
@@ -30,6 +41,22 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var perIPConnectionLimit = 0
     /// `--storage.path`: directory for data.
     public var storagePath = "./data"
+    /// `--storage.retention.time`: spans and logs older than this are deleted.
+    public var retentionTime = PrometheusDuration(milliseconds: 7 * 86_400_000)
+    /// `--storage.retention.size`: past this size the oldest spans and logs are deleted; 0 for none.
+    public var retentionSize = ByteSize(bytes: 1 << 30)
+    /// An OTLP metric series not updated for this long disappears from `/metrics`.
+    public var metricStaleness = PrometheusDuration(milliseconds: 5 * 60_000)
+    /// Most OTLP metric series held; points for new series past it are rejected.
+    public var maxMetricSeries = 100_000
+    /// Whether received spans feed the span metrics (calls and duration per operation).
+    public var spanMetricsEnabled = true
+    /// Most label sets per span metric; the rest fold into one overflow series.
+    public var spanMetricsMaxSeries = 10_000
+    /// `--forward.endpoint`: an OTLP/HTTP base URL to send everything received on to.
+    public var forwardEndpoint: String?
+    /// Encoded data held for the upstream during an outage; more is dropped and counted.
+    public var forwardMaxQueueSize = ByteSize(bytes: 64 << 20)
     /// `--log.level`.
     public var logLevel = Logger.Level.info
 
@@ -73,7 +100,36 @@ public struct ServerConfiguration: Sendable, Equatable {
                 guard !path.isEmpty else { throw storage.error("path", storage.value("path"), "must not be empty") }
                 configuration.storagePath = path
             }
+            if let time = try storage.duration("retention_time") { configuration.retentionTime = time }
+            if let size = try storage.size("retention_size") { configuration.retentionSize = size }
             try storage.rejectUnknownFields()
+        }
+        if var otlp = try root.mapping("otlp") {
+            if let staleness = try otlp.duration("metric_staleness") {
+                guard staleness.milliseconds > 0 else {
+                    throw otlp.error("metric_staleness", otlp.value("metric_staleness"), "must be more than 0s")
+                }
+                configuration.metricStaleness = staleness
+            }
+            if let limit = try otlp.integer("max_metric_series", minimum: 1) { configuration.maxMetricSeries = limit }
+            try otlp.rejectUnknownFields()
+        }
+        if var spanMetrics = try root.mapping("span_metrics") {
+            if let enabled = try spanMetrics.bool("enabled") { configuration.spanMetricsEnabled = enabled }
+            if let limit = try spanMetrics.integer("max_series", minimum: 1) {
+                configuration.spanMetricsMaxSeries = limit
+            }
+            try spanMetrics.rejectUnknownFields()
+        }
+        if var forward = try root.mapping("forward") {
+            if let endpoint = try forward.string("endpoint") {
+                if let problem = Self.endpointProblem(endpoint) {
+                    throw forward.error("endpoint", forward.value("endpoint"), problem)
+                }
+                configuration.forwardEndpoint = endpoint
+            }
+            if let size = try forward.size("max_queue_size") { configuration.forwardMaxQueueSize = size }
+            try forward.rejectUnknownFields()
         }
         if var log = try root.mapping("log") {
             if let level = try log.string("level") {
@@ -106,6 +162,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The message for a bad level.
     public static func levelHelp(_ text: String) -> String {
         "invalid log level \"\(text)\" (one of trace, debug, info, notice, warning, error, critical)"
+    }
+
+    /// Why `endpoint` cannot be an upstream OTLP/HTTP base URL, or nil when it can.
+    public static func endpointProblem(_ endpoint: String) -> String? {
+        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              url.host?.isEmpty == false
+        else {
+            return "invalid endpoint \"\(endpoint)\" (want an http:// or https:// URL such as http://collector:4318)"
+        }
+        return nil
     }
 
     /// The message for a bad address.

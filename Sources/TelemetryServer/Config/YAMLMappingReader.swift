@@ -68,6 +68,20 @@ struct YAMLMappingReader {
         return duration
     }
 
+    mutating func size(_ key: String) throws(ConfigError) -> ByteSize? {
+        guard let text = try string(key) else { return nil }
+        guard let size = ByteSize(text) else {
+            throw error(key, value(key), "invalid size \"\(text)\" (use forms like 512MB, 1GB; units B KB MB GB TB PB)")
+        }
+        return size
+    }
+
+    mutating func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard let flag = value.bool else { throw error(key, value, "expected true or false, got \"\(value.string ?? "?")\"") }
+        return flag
+    }
+
     mutating func mapping(_ key: String) throws(ConfigError) -> YAMLMappingReader? {
         guard let value = value(key) else { return nil }
         if case .scalar(let scalar) = value, scalar.string.isEmpty || scalar.tag == Tag(.null) { return nil }

@@ -7,8 +7,7 @@ enum LogConverter {
 
     struct Result {
         var rows: [LogRow] = []
-        var rejected = 0
-        var firstError: String?
+        var rejections = Rejections()
     }
 
     static func convert(_ request: Request, receivedAt: UInt64) -> Result {
@@ -20,8 +19,7 @@ enum LogConverter {
             for scopeLogs in resourceLogs.scopeLogs {
                 for record in scopeLogs.logRecords {
                     if let problem = problem(with: record) {
-                        result.rejected += 1
-                        if result.firstError == nil { result.firstError = problem }
+                        result.rejections.add(problem)
                         continue
                     }
                     // Records without a time use the observed time, then the arrival time.

@@ -1,94 +1,118 @@
 import Foundation
 import HTTPServer
 import OTLP
+import SwiftProtobuf
 import Telemetry
 
-/// The OTLP/HTTP receiver: `POST /v1/traces` and `/v1/logs`, protobuf or JSON, gzip bodies
-/// (inflated by the HTTP server).
+/// The OTLP/HTTP receiver: `POST /v1/traces`, `/v1/metrics` and `/v1/logs`, protobuf or JSON,
+/// gzip bodies (inflated by the HTTP server).
 ///
 /// Decoding runs on a Swift task while the connection is suspended, never on an HTTP worker.
-/// 200 is answered only after the rows are committed. Invalid items are dropped and counted in
-/// `partial_success`; an undecodable body gets 400 and a full write queue 503 with
-/// `Retry-After`, both with a `google.rpc.Status` body in the request's encoding.
+/// Spans and logs are answered 200 only after their rows are committed; metrics once they are
+/// in the store behind `/metrics`. Invalid items are dropped and counted in `partial_success`;
+/// an undecodable body gets 400 and a full write queue 503 with `Retry-After`, both with a
+/// `google.rpc.Status` body in the request's encoding.
 struct OTLPReceiver: Sendable {
     let writer: StorageWriter
+    let metricStore: OTLPMetricStore
     let metrics: IngestMetrics
+    /// Called with spans once they are stored (span metrics, forwarding).
+    var onSpans: @Sendable ([SpanRow]) -> Void = { _ in }
 
     func add(to router: inout Router) {
         let receiver = self
         router.add(Route("POST", "/v1/traces", handler: .suspending { try await receiver.receiveTraces($0) }))
+        router.add(Route("POST", "/v1/metrics", handler: .suspending { try await receiver.receiveMetrics($0) }))
         router.add(Route("POST", "/v1/logs", handler: .suspending { try await receiver.receiveLogs($0) }))
     }
 
-    private func encoding(of request: HTTPRequest) throws(HTTPError) -> OTLPEncoding {
+    func receiveTraces(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await receive(request, counters: metrics.spans) { (decoded: SpanConverter.Request) in
+            let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
+            return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
+                try await writer.submit(spans: converted.rows)
+                onSpans(converted.rows)
+                return Rejections()
+            })
+        } respond: { (rejections: Rejections) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse in
+            var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
+            if rejections.count > 0 {
+                response.partialSuccess.rejectedSpans = Int64(rejections.count)
+                response.partialSuccess.errorMessage = rejections.firstError ?? ""
+            }
+            return response
+        }
+    }
+
+    func receiveMetrics(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await receive(request, counters: metrics.dataPoints) { (decoded: MetricConverter.Request) in
+            let converted = MetricConverter.convert(decoded)
+            return (converted.points - converted.rejections.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
+                let refused = metricStore.apply(converted.updates)
+                metrics.metricSeries.set(Double(metricStore.seriesCount))
+                return refused
+            })
+        } respond: { (rejections: Rejections) -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse in
+            var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()
+            if rejections.count > 0 {
+                response.partialSuccess.rejectedDataPoints = Int64(rejections.count)
+                response.partialSuccess.errorMessage = rejections.firstError ?? ""
+            }
+            return response
+        }
+    }
+
+    func receiveLogs(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await receive(request, counters: metrics.logRecords) { (decoded: LogConverter.Request) in
+            let converted = LogConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
+            return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
+                try await writer.submit(logs: converted.rows)
+                return Rejections()
+            })
+        } respond: { (rejections: Rejections) -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse in
+            var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
+            if rejections.count > 0 {
+                response.partialSuccess.rejectedLogRecords = Int64(rejections.count)
+                response.partialSuccess.errorMessage = rejections.firstError ?? ""
+            }
+            return response
+        }
+    }
+
+    /// The path every signal shares: pick the encoding, decode, convert, store, count, answer.
+    ///
+    /// `convert` returns how many items are valid, the rejections found while converting, and
+    /// the store step, which may reject more (metrics over the series limit) or fail with a
+    /// `StorageWriter.WriteError`.
+    private func receive<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ request: HTTPRequest, counters: SignalCounters,
+        convert: (Request) -> (valid: Int, rejections: Rejections, store: () async throws(StorageWriter.WriteError) -> Rejections),
+        respond: (Rejections) -> Response
+    ) async throws -> HTTPResponse {
         guard let encoding = OTLPEncoding(contentType: request.headers["Content-Type"]) else {
             throw HTTPError(
                 status: 415,
                 message: "unsupported Content-Type \"\(request.headers["Content-Type"] ?? "")\"; "
                     + "use application/x-protobuf or application/json")
         }
-        return encoding
-    }
-
-    func receiveTraces(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let encoding = try encoding(of: request)
-        let decoded: SpanConverter.Request
+        let decoded: Request
         do {
-            decoded = try encoding.decode(SpanConverter.Request.self, from: request.body)
+            decoded = try encoding.decode(Request.self, from: request.body)
         } catch {
             return encoding.errorResponse(status: 400, code: .invalidArgument, message: error.message)
         }
-        let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
-        metrics.rejectedSpans.increment(by: Int64(converted.rejected))
-        if let failure = await store(spans: converted.rows, logs: [], encoding: encoding) {
-            metrics.droppedSpans.increment(by: Int64(converted.rows.count))
-            return failure
-        }
-        metrics.receivedSpans.increment(by: Int64(converted.rows.count))
-        var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-        if converted.rejected > 0 {
-            response.partialSuccess.rejectedSpans = Int64(converted.rejected)
-            response.partialSuccess.errorMessage = converted.firstError ?? ""
-        }
-        return encoding.response(response)
-    }
-
-    func receiveLogs(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let encoding = try encoding(of: request)
-        let decoded: LogConverter.Request
+        let (valid, converted, store) = convert(decoded)
+        var rejections = converted
         do {
-            decoded = try encoding.decode(LogConverter.Request.self, from: request.body)
+            rejections.add(try await store())
         } catch {
-            return encoding.errorResponse(status: 400, code: .invalidArgument, message: error.message)
+            counters.rejected.increment(by: Int64(rejections.count))
+            counters.dropped.increment(by: Int64(valid))
+            return encoding.errorResponse(
+                status: 503, code: .unavailable, message: error.message, retryAfterSeconds: 1)
         }
-        let converted = LogConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
-        metrics.rejectedLogRecords.increment(by: Int64(converted.rejected))
-        if let failure = await store(spans: [], logs: converted.rows, encoding: encoding) {
-            metrics.droppedLogRecords.increment(by: Int64(converted.rows.count))
-            return failure
-        }
-        metrics.receivedLogRecords.increment(by: Int64(converted.rows.count))
-        var response = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse()
-        if converted.rejected > 0 {
-            response.partialSuccess.rejectedLogRecords = Int64(converted.rejected)
-            response.partialSuccess.errorMessage = converted.firstError ?? ""
-        }
-        return encoding.response(response)
-    }
-
-    /// nil when committed; otherwise the 503 to answer.
-    private func store(spans: [SpanRow], logs: [LogRow], encoding: OTLPEncoding) async -> HTTPResponse? {
-        do {
-            try await writer.submit(spans: spans, logs: logs)
-            return nil
-        } catch {
-            let message: String
-            switch error {
-            case .overloaded: message = "write queue is full; retry later"
-            case .stopped: message = "server is shutting down"
-            case .failed(let reason): message = "storage failed: \(reason)"
-            }
-            return encoding.errorResponse(status: 503, code: .unavailable, message: message, retryAfterSeconds: 1)
-        }
+        counters.rejected.increment(by: Int64(rejections.count))
+        counters.received.increment(by: Int64(valid - (rejections.count - converted.count)))
+        return encoding.response(respond(rejections))
     }
 }

@@ -11,8 +11,7 @@ enum SpanConverter {
 
     struct Result {
         var rows: [SpanRow] = []
-        var rejected = 0
-        var firstError: String?
+        var rejections = Rejections()
     }
 
     static func convert(_ request: Request, receivedAt: UInt64) -> Result {
@@ -26,8 +25,7 @@ enum SpanConverter {
                 let scopeJSON = AttributeJSON.object(scope.attributes)
                 for span in scopeSpans.spans {
                     if let problem = problem(with: span) {
-                        result.rejected += 1
-                        if result.firstError == nil { result.firstError = problem }
+                        result.rejections.add(problem)
                         continue
                     }
                     result.rows.append(

@@ -68,7 +68,11 @@ public final class TelemetryService: Service, Sendable {
                 ingestMetrics.storageSize.set(Double(database.sizeBytes))
             }
         ).router()
-        OTLPReceiver(writer: writer, metrics: ingestMetrics).add(to: &router)
+        let metricStore = OTLPMetricStore(
+            staleAfterNanos: UInt64(configuration.metricStaleness.milliseconds) * 1_000_000,
+            maxSeries: configuration.maxMetricSeries)
+        registry.register(collector: metricStore)
+        OTLPReceiver(writer: writer, metricStore: metricStore, metrics: ingestMetrics).add(to: &router)
         QueryAPI(database: database).add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,

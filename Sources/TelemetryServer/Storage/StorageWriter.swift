@@ -16,6 +16,15 @@ final class StorageWriter: Sendable {
         case stopped
         /// SQLite refused the transaction.
         case failed(String)
+
+        /// What the client is told.
+        var message: String {
+            switch self {
+            case .overloaded: return "write queue is full; retry later"
+            case .stopped: return "server is shutting down"
+            case .failed(let reason): return "storage failed: \(reason)"
+            }
+        }
     }
 
     private struct Pending {

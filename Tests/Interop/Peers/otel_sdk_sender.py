@@ -1,4 +1,4 @@
-"""Sends traces and logs to telemetryd with the official OpenTelemetry Python SDK and its
+"""Sends traces, metrics and logs to telemetryd with the official OpenTelemetry Python SDK and its
 OTLP/HTTP exporters (PyPI), then prints the ids it used as JSON.
 
   otel_sdk_sender.py ENDPOINT SERVICE [gzip]
@@ -11,9 +11,13 @@ from opentelemetry import trace
 from opentelemetry._logs import set_logger_provider
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
+from opentelemetry.metrics import Observation
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -36,6 +40,22 @@ logger = logging.getLogger("interop")
 logger.addHandler(LoggingHandler(logger_provider=logger_provider))
 logger.setLevel(logging.INFO)
 
+metric_exporter = OTLPMetricExporter(endpoint=f"{endpoint}/v1/metrics", compression=compression)
+reader = PeriodicExportingMetricReader(metric_exporter, export_interval_millis=3_600_000)
+meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
+meter = meter_provider.get_meter("interop.sender", "0.1")
+orders = meter.create_counter("orders", unit="{order}", description="Orders placed.")
+orders.add(5, {"region": "eu"})
+orders.add(2, {"region": "us"})
+queue = meter.create_up_down_counter("queue.depth", description="Queued orders.")
+queue.add(7)
+queue.add(-3)
+durations = meter.create_histogram("checkout.duration", unit="s", description="Checkout time.")
+for value in (3, 20, 20, 700):
+    durations.record(value, {"region": "eu"})
+meter.create_observable_gauge(
+    "oven.temperature", callbacks=[lambda options: [Observation(-3.5, {"oven": "1"})]], unit="Cel")
+
 with tracer.start_as_current_span("linked-job") as linked:
     linked_context = linked.get_span_context()
 
@@ -49,6 +69,8 @@ with tracer.start_as_current_span("checkout", kind=SpanKind.SERVER, attributes={
 
 provider.shutdown()
 logger_provider.shutdown()
+meter_provider.force_flush()
+meter_provider.shutdown()
 print(json.dumps({
     "trace_id": format(root_context.trace_id, "032x"),
     "root_span_id": format(root_context.span_id, "016x"),
