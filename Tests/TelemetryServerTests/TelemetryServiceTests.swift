@@ -5,11 +5,12 @@ import TelemetryServer
 import TestSupport
 import Testing
 
-func startService() throws -> TelemetryService {
+func startService(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TelemetryService {
     var configuration = ServerConfiguration()
     configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
     configuration.storagePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("telemetryd-test-\(UUID().uuidString)").path
+    configure(&configuration)
     let service = try TelemetryService(configuration: configuration)
     try service.start()
     return service

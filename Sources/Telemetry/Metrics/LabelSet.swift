@@ -1,5 +1,9 @@
 /// The label values of one child, with the `name="value",…` text rendered once at creation so
 /// that exposition only copies bytes.
+///
+/// Labels with an empty value are left out of the text: Prometheus and OpenMetrics treat an
+/// empty value as an absent label, so a family can give some series an extra label (such as an
+/// overflow marker) without the others showing it.
 public struct LabelSet: Sendable, Hashable, Comparable {
     /// Values in the order of the family's label names.
     public let values: [String]
@@ -9,8 +13,8 @@ public struct LabelSet: Sendable, Hashable, Comparable {
     init(names: [String], values: [String]) {
         self.values = values
         var text: [UInt8] = []
-        for (index, name) in names.enumerated() {
-            if index > 0 { text.append(UInt8(ascii: ",")) }
+        for (index, name) in names.enumerated() where !values[index].isEmpty {
+            if !text.isEmpty { text.append(UInt8(ascii: ",")) }
             text.append(contentsOf: name.utf8)
             text.append(contentsOf: "=\"".utf8)
             LabelSet.appendEscapedValue(values[index], to: &text)

@@ -48,11 +48,14 @@ public final class TelemetryService: Service, Sendable {
         }
         let httpMetrics: HTTPMetrics
         let ingestMetrics: IngestMetrics
+        let spanMetrics: SpanMetrics?
         do {
             processMetrics = try ProcessMetrics(registry: registry)
             httpMetrics = try HTTPMetrics(registry: registry)
             ingestMetrics = try IngestMetrics(registry: registry)
             try BuildInfo.register(in: registry)
+            spanMetrics = configuration.spanMetricsEnabled
+                ? try SpanMetrics(registry: registry, maxSeries: configuration.spanMetricsMaxSeries) : nil
         } catch {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
@@ -72,7 +75,10 @@ public final class TelemetryService: Service, Sendable {
             staleAfterNanos: UInt64(configuration.metricStaleness.milliseconds) * 1_000_000,
             maxSeries: configuration.maxMetricSeries)
         registry.register(collector: metricStore)
-        OTLPReceiver(writer: writer, metricStore: metricStore, metrics: ingestMetrics).add(to: &router)
+        OTLPReceiver(
+            writer: writer, metricStore: metricStore, metrics: ingestMetrics,
+            onSpans: { spans in spanMetrics?.record(spans) }
+        ).add(to: &router)
         QueryAPI(database: database).add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
