@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import HTTPServer
+
+/// `GET /api/logs`: log records by `traceId`, `service`, minimum `severity` (a number 1–24 or
+/// TRACE, DEBUG, INFO, WARN, ERROR, FATAL), `text` (a substring of the body, case-insensitive
+/// for ASCII), `start`/`end` (Unix seconds or RFC 3339) and `limit` (default 100, at most
+/// 10000), newest first unless `direction=forward`.
+struct LogSearch {
+    var conditions: [String] = []
+    var arguments: [DatabaseValue] = []
+    var limit = 100
+    var forward = false
+
+    private static let severities = ["TRACE": 1, "DEBUG": 5, "INFO": 9, "WARN": 13, "ERROR": 17, "FATAL": 21]
+
+    init(_ request: HTTPRequest) throws(HTTPError) {
+        let parameters = QueryParameters(request: request)
+        limit = try parameters.integer("limit", default: 100, range: 1...10_000)
+        if let traceID = try parameters.traceID("traceId") { add("trace_id = ?", traceID) }
+        if let service = try parameters.string("service") { add("service_name = ?", service) }
+        if let severity = request.queryValue("severity") {
+            guard let number = Int(severity).flatMap({ (1...24).contains($0) ? $0 : nil })
+                ?? Self.severities[severity.uppercased()]
+            else {
+                throw HTTPError(
+                    status: 400,
+                    message: "severity: want a number from 1 to 24 or TRACE, DEBUG, INFO, WARN, ERROR, FATAL, got \"\(severity)\"")
+            }
+            add("severity_number >= ?", number)
+        }
+        if let text = try parameters.string("text") {
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            add("body LIKE ? ESCAPE '\\'", "%\(escaped)%")
+        }
+        let start = try parameters.time("start")
+        let end = try parameters.time("end")
+        if let start { add("time_unix_nano >= ?", start) }
+        if let end { add("time_unix_nano <= ?", end) }
+        if let start, let end, start > end { throw HTTPError(status: 400, message: "end: must not be before start") }
+        switch request.queryValue("direction") {
+        case nil, "backward": forward = false
+        case "forward": forward = true
+        case let other?:
+            throw HTTPError(status: 400, message: "direction: want forward or backward, got \"\(other)\"")
+        }
+    }
+
+    private mutating func add(_ condition: String, _ value: some DatabaseValueConvertible) {
+        conditions.append(condition)
+        arguments.append(value.databaseValue)
+    }
+
+    var sql: String {
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let order = forward ? "time_unix_nano, id" : "time_unix_nano DESC, id DESC"
+        return "SELECT * FROM logs \(whereClause) ORDER BY \(order) LIMIT ?"
+    }
+
+    var statementArguments: StatementArguments {
+        StatementArguments(arguments + [limit.databaseValue])
+    }
+}
