@@ -45,6 +45,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var retentionTime = PrometheusDuration(milliseconds: 7 * 86_400_000)
     /// `--storage.retention.size`: past this size the oldest spans and logs are deleted; 0 for none.
     public var retentionSize = ByteSize(bytes: 1 << 30)
+    /// How often retention runs (not in the file; tests shorten it).
+    public var retentionCheckInterval = Duration.seconds(60)
     /// An OTLP metric series not updated for this long disappears from `/metrics`.
     public var metricStaleness = PrometheusDuration(milliseconds: 5 * 60_000)
     /// Most OTLP metric series held; points for new series past it are rejected.

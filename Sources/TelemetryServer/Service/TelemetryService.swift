@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Telemetry
 
 /// The `telemetryd` server: one HTTP listener serving `/metrics` and the health endpoints.
@@ -26,6 +27,8 @@ public final class TelemetryService: Service, Sendable {
     private let readiness = Readiness()
     private let database: TelemetryDatabase
     private let writer: StorageWriter
+    private let retention: RetentionEnforcer
+    private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
     /// nothing listens until `start()` or `run()`.
@@ -49,16 +52,21 @@ public final class TelemetryService: Service, Sendable {
         let httpMetrics: HTTPMetrics
         let ingestMetrics: IngestMetrics
         let spanMetrics: SpanMetrics?
+        let retention: RetentionEnforcer
         do {
             processMetrics = try ProcessMetrics(registry: registry)
             httpMetrics = try HTTPMetrics(registry: registry)
             ingestMetrics = try IngestMetrics(registry: registry)
             try BuildInfo.register(in: registry)
+            retention = try RetentionEnforcer(
+                database: database, maxAgeNanos: configuration.retentionTime.milliseconds * 1_000_000,
+                maxBytes: configuration.retentionSize.bytes, registry: registry, logger: logger)
             spanMetrics = configuration.spanMetricsEnabled
                 ? try SpanMetrics(registry: registry, maxSeries: configuration.spanMetricsMaxSeries) : nil
         } catch {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
+        self.retention = retention
         writer = StorageWriter(database: database) { _, seconds in ingestMetrics.writeDuration.observe(seconds) }
         let database = database
         let writer = writer
@@ -96,11 +104,15 @@ public final class TelemetryService: Service, Sendable {
             throw StartupError(description: error.description)
         }
         readiness.set(true)
+        let retention = retention
+        let interval = configuration.retentionCheckInterval
+        backgroundTasks.withLock { $0.append(Task.detached { await retention.run(every: interval) }) }
     }
 
     /// Stops listening after letting running requests finish, then flushes the write queue.
     public func stop() async {
         readiness.set(false)
+        for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }
         await server.stop()
         writer.stop()
     }

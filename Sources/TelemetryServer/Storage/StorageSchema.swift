@@ -60,6 +60,13 @@ enum StorageSchema {
                     CREATE INDEX logs_by_service_time ON logs (service_name, time_unix_nano);
                     """)
         }
+        migrator.registerMigration("v2: retention by arrival time") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX spans_by_received ON spans (received_unix_nano);
+                    CREATE INDEX logs_by_received ON logs (received_unix_nano);
+                    """)
+        }
         return migrator
     }
 }

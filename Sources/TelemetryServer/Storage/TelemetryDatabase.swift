@@ -25,6 +25,15 @@ final class TelemetryDatabase: Sendable {
         }
     }
 
+    /// Bytes of the database file holding data (pages in use, not free pages SQLite keeps for
+    /// reuse after deletes): what retention by size limits.
+    func usedBytes(_ db: Database) throws -> Int64 {
+        let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        return (pages - free) * pageSize
+    }
+
     /// Bytes used by the database file and its WAL.
     var sizeBytes: Int64 {
         [path, path + "-wal"].reduce(0) { total, file in
