@@ -1,4 +1,5 @@
 import Foundation
+import OTLP
 import TestSupport
 import Testing
 
@@ -21,6 +22,12 @@ struct CommandLineTests {
         let badAddress = try ExternalTool.run(binary, ["serve", "--web.listen-address", "nowhere"])
         #expect(badAddress.status == 2)
         #expect(badAddress.stderr.contains("--web.listen-address: invalid listen address \"nowhere\""))
+        let badSize = try ExternalTool.run(binary, ["serve", "--storage.retention.size", "lots"])
+        #expect(badSize.status == 2)
+        #expect(badSize.stderr.contains("--storage.retention.size: invalid size \"lots\""))
+        let badEndpoint = try ExternalTool.run(binary, ["serve", "--forward.endpoint", "ftp://x"])
+        #expect(badEndpoint.status == 2)
+        #expect(badEndpoint.stderr.contains("--forward.endpoint: invalid endpoint \"ftp://x\""))
         let unknownFlag = try ExternalTool.run(binary, ["serve", "--storage.pth", "x"])
         #expect(unknownFlag.status == 2)
         #expect(unknownFlag.stderr.contains("--storage.pth"))
@@ -44,28 +51,8 @@ struct CommandLineTests {
     }
 
     @Test func sigtermStopsTheServerGracefully() async throws {
-        let binary = try telemetrydBinary()
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("sig-\(UUID().uuidString)").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        // Port 0 keeps parallel tests apart; the log line tells the bound port.
-        process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        let port = try await blocking { () throws -> UInt16 in
-            var seen = ""
-            while let chunk = try stderr.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
-                seen += String(decoding: chunk, as: UTF8.self)
-                if seen.hasSuffix("\n"), let range = seen.range(of: "telemetryd started"),
-                    let match = seen[..<range.lowerBound].range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression)
-                {
-                    return UInt16(seen[match].split(separator: ":")[1]) ?? 0
-                }
-            }
-            return 0
-        }
-        #expect(port != 0)
+        let (process, port) = try await launchTelemetryd(storage: storage)
         let ready = try await blocking { try RawHTTPClient(port: port).send("GET", "/-/ready") }
         #expect(ready.status == 200)
         process.terminate()  // SIGTERM
@@ -73,4 +60,59 @@ struct CommandLineTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
     }
+
+    @Test func acknowledgedDataSurvivesKill9() async throws {
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("kill-\(UUID().uuidString)").path
+        let (first, port) = try await launchTelemetryd(storage: storage)
+        let traceID = randomTraceID()
+        var extra: [Opentelemetry_Proto_Trace_V1_Span] = []
+        for index in 0..<510 {
+            var span = Opentelemetry_Proto_Trace_V1_Span()
+            span.traceID = Data(Hex.decode(traceID) ?? [])
+            span.spanID = Data([9, 9, 0, 0, 0, 0, UInt8(index >> 8), UInt8(index & 0xff)])
+            span.parentSpanID = Data(Hex.decode("1111111111111111") ?? [])
+            span.name = "step \(index)"
+            extra.append(span)
+        }
+        let body = Array(try traceRequest(traceID: traceID, extraSpans: extra).serializedData())
+        let posted = try await blocking {
+            try RawHTTPClient(port: port).send(
+                "POST", "/v1/traces", headers: [("Content-Type", "application/x-protobuf")], body: body)
+        }
+        #expect(posted.status == 200)
+        kill(first.processIdentifier, SIGKILL)
+        try await blocking { first.waitUntilExit() }
+        #expect(first.terminationReason == .uncaughtSignal)
+        let (second, newPort) = try await launchTelemetryd(storage: storage)
+        let trace = try await blocking { try RawHTTPClient(port: newPort).send("GET", "/api/traces/\(traceID)") }
+        #expect(trace.status == 200)
+        #expect((try json(trace)["spans"] as? [[String: Any]])?.count == 512)
+        second.terminate()
+        try await blocking { second.waitUntilExit() }
+    }
+}
+
+/// Starts `telemetryd serve` on an ephemeral port (port 0 keeps parallel tests apart) and
+/// returns it with the port its startup log line names.
+func launchTelemetryd(storage: String) async throws -> (Process, UInt16) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try telemetrydBinary())
+    process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
+    let stderr = Pipe()
+    process.standardError = stderr
+    try process.run()
+    let port = try await blocking { () throws -> UInt16 in
+        var seen = ""
+        while let chunk = try stderr.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
+            seen += String(decoding: chunk, as: UTF8.self)
+            if seen.hasSuffix("\n"), let range = seen.range(of: "telemetryd started"),
+                let match = seen[..<range.lowerBound].range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression)
+            {
+                return UInt16(seen[match].split(separator: ":")[1]) ?? 0
+            }
+        }
+        return 0
+    }
+    #expect(port != 0)
+    return (process, port)
 }
