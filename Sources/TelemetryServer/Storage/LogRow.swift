@@ -27,12 +27,24 @@ struct LogRow: Sendable, Equatable {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    var arguments: StatementArguments {
-        let values: [(any DatabaseValueConvertible)?] = [
-            Int64(clamping: timeUnixNano), Int64(clamping: observedUnixNano), serviceName, severityNumber,
-            severityText, body, attributes, Int64(droppedAttributesCount), Int64(flags), traceID, spanID, eventName,
-            resourceAttributes, scopeName, scopeVersion, Int64(clamping: receivedUnixNano),
-        ]
-        return StatementArguments(values)
+    /// Binds the values in `insertSQL` order and inserts the row.
+    func insert(with binder: inout SQLiteBinder) throws {
+        binder.bind(Int64(clamping: timeUnixNano))
+        binder.bind(Int64(clamping: observedUnixNano))
+        binder.bind(serviceName)
+        binder.bind(severityNumber)
+        binder.bind(severityText)
+        binder.bind(body)
+        binder.bind(attributes)
+        binder.bind(Int64(droppedAttributesCount))
+        binder.bind(Int64(flags))
+        binder.bind(traceID)
+        binder.bind(spanID)
+        binder.bind(eventName)
+        binder.bind(resourceAttributes)
+        binder.bind(scopeName)
+        binder.bind(scopeVersion)
+        binder.bind(Int64(clamping: receivedUnixNano))
+        try binder.step()
     }
 }

@@ -57,12 +57,17 @@ final class RetentionEnforcer: Sendable {
         for _ in 0..<20 {
             let (used, oldest, newest) = try database.pool.read { db in
                 let used = try database.usedBytes(db)
+                // Rows are stored in arrival order, so the first and last ids hold the oldest and
+                // newest arrival times.
                 let bounds = try Row.fetchOne(
                     db,
                     sql: """
                         SELECT MIN(lo), MAX(hi) FROM (
-                            SELECT MIN(received_unix_nano) AS lo, MAX(received_unix_nano) AS hi FROM spans
-                            UNION ALL SELECT MIN(received_unix_nano), MAX(received_unix_nano) FROM logs)
+                            SELECT (SELECT received_unix_nano FROM spans ORDER BY id LIMIT 1) AS lo,
+                                (SELECT received_unix_nano FROM spans ORDER BY id DESC LIMIT 1) AS hi
+                            UNION ALL
+                            SELECT (SELECT received_unix_nano FROM logs ORDER BY id LIMIT 1),
+                                (SELECT received_unix_nano FROM logs ORDER BY id DESC LIMIT 1))
                         """)
                 return (used, bounds?[0] as Int64?, bounds?[1] as Int64?)
             }
@@ -73,21 +78,29 @@ final class RetentionEnforcer: Sendable {
         }
     }
 
-    /// Deletes every span and log record received before `cutoff`, chunk by chunk.
+    /// Deletes every span and log record received before `cutoff`, chunk by chunk. Rows are in
+    /// arrival order: everything below the first id received at or after `cutoff` goes.
     private func deleteReceived(before cutoff: Int64) throws {
-        let spanSQL = """
-            DELETE FROM spans WHERE (trace_id, span_id) IN (
-                SELECT trace_id, span_id FROM spans WHERE received_unix_nano < ? LIMIT ?)
-            """
-        let logSQL = "DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE received_unix_nano < ? LIMIT ?)"
-        for (sql, counter) in [(spanSQL, deletedSpans), (logSQL, deletedLogRecords)] {
+        for (table, counter) in [("spans", deletedSpans), ("logs", deletedLogRecords)] {
+            let end = try database.pool.read { db in
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COALESCE(
+                            (SELECT id FROM \(table) WHERE received_unix_nano >= ? ORDER BY id LIMIT 1),
+                            (SELECT MAX(id) + 1 FROM \(table)), 0)
+                        """,
+                    arguments: [cutoff]) ?? 0
+            }
             while true {
                 let deleted = try database.pool.write { db in
-                    try db.execute(sql: sql, arguments: [cutoff, chunkRows])
+                    try db.execute(
+                        sql: "DELETE FROM \(table) WHERE id < MIN(?, (SELECT MIN(id) FROM \(table)) + ?)",
+                        arguments: [end, chunkRows])
                     return db.changesCount
                 }
                 counter.increment(by: Int64(deleted))
-                if deleted < chunkRows { break }
+                if deleted == 0 { break }
             }
         }
     }

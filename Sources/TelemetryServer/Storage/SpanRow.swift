@@ -35,17 +35,35 @@ struct SpanRow: Sendable, Equatable {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Statement arguments in `insertSQL` order. Nanosecond times are stored as signed 64-bit,
-    /// which holds every time until the year 2262.
-    var arguments: StatementArguments {
+    /// Binds the values in `insertSQL` order and inserts the row. Nanosecond times are stored
+    /// as signed 64-bit, which holds every time until the year 2262.
+    func insert(with binder: inout SQLiteBinder) throws {
         let start = Int64(clamping: startUnixNano)
         let end = Int64(clamping: endUnixNano)
-        let values: [(any DatabaseValueConvertible)?] = [
-            traceID, spanID, parentSpanID, traceState, Int64(flags), serviceName, name, kind, start, end,
-            max(0, end - start), statusCode, statusMessage, attributes, Int64(droppedAttributesCount), events,
-            Int64(droppedEventsCount), links, Int64(droppedLinksCount), resourceAttributes, scopeName, scopeVersion,
-            scopeAttributes, Int64(clamping: receivedUnixNano),
-        ]
-        return StatementArguments(values)
+        binder.bind(traceID)
+        binder.bind(spanID)
+        binder.bind(parentSpanID)
+        binder.bind(traceState)
+        binder.bind(Int64(flags))
+        binder.bind(serviceName)
+        binder.bind(name)
+        binder.bind(kind)
+        binder.bind(start)
+        binder.bind(end)
+        binder.bind(max(0, end - start))
+        binder.bind(statusCode)
+        binder.bind(statusMessage)
+        binder.bind(attributes)
+        binder.bind(Int64(droppedAttributesCount))
+        binder.bind(events)
+        binder.bind(Int64(droppedEventsCount))
+        binder.bind(links)
+        binder.bind(Int64(droppedLinksCount))
+        binder.bind(resourceAttributes)
+        binder.bind(scopeName)
+        binder.bind(scopeVersion)
+        binder.bind(scopeAttributes)
+        binder.bind(Int64(clamping: receivedUnixNano))
+        try binder.step()
     }
 }

@@ -60,11 +60,55 @@ enum StorageSchema {
                     CREATE INDEX logs_by_service_time ON logs (service_name, time_unix_nano);
                     """)
         }
-        migrator.registerMigration("v2: retention by arrival time") { db in
+        // A WITHOUT ROWID table clustered on random trace ids put every insert on a random
+        // leaf page holding a few large rows, so each span dirtied its own page (measured: 31 µs
+        // of writer time per span). Rows now append in arrival order and only the small unique
+        // index takes random inserts. Arrival order also serves retention (oldest rows have the
+        // lowest ids), so arrival time needs no index of its own.
+        migrator.registerMigration("v2: spans in arrival order") { db in
             try db.execute(
                 sql: """
-                    CREATE INDEX spans_by_received ON spans (received_unix_nano);
-                    CREATE INDEX logs_by_received ON logs (received_unix_nano);
+                    CREATE TABLE spans_v3 (
+                        id INTEGER PRIMARY KEY,
+                        trace_id BLOB NOT NULL,
+                        span_id BLOB NOT NULL,
+                        parent_span_id BLOB,
+                        trace_state TEXT NOT NULL DEFAULT '',
+                        flags INTEGER NOT NULL DEFAULT 0,
+                        service_name TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        kind INTEGER NOT NULL,
+                        start_unix_nano INTEGER NOT NULL,
+                        end_unix_nano INTEGER NOT NULL,
+                        duration_nano INTEGER NOT NULL,
+                        status_code INTEGER NOT NULL,
+                        status_message TEXT NOT NULL DEFAULT '',
+                        attributes TEXT NOT NULL DEFAULT '{}',
+                        dropped_attributes_count INTEGER NOT NULL DEFAULT 0,
+                        events TEXT NOT NULL DEFAULT '[]',
+                        dropped_events_count INTEGER NOT NULL DEFAULT 0,
+                        links TEXT NOT NULL DEFAULT '[]',
+                        dropped_links_count INTEGER NOT NULL DEFAULT 0,
+                        resource_attributes TEXT NOT NULL DEFAULT '{}',
+                        scope_name TEXT NOT NULL DEFAULT '',
+                        scope_version TEXT NOT NULL DEFAULT '',
+                        scope_attributes TEXT NOT NULL DEFAULT '{}',
+                        received_unix_nano INTEGER NOT NULL
+                    );
+                    INSERT INTO spans_v3 (trace_id, span_id, parent_span_id, trace_state, flags, service_name, name,
+                        kind, start_unix_nano, end_unix_nano, duration_nano, status_code, status_message, attributes,
+                        dropped_attributes_count, events, dropped_events_count, links, dropped_links_count,
+                        resource_attributes, scope_name, scope_version, scope_attributes, received_unix_nano)
+                    SELECT trace_id, span_id, parent_span_id, trace_state, flags, service_name, name,
+                        kind, start_unix_nano, end_unix_nano, duration_nano, status_code, status_message, attributes,
+                        dropped_attributes_count, events, dropped_events_count, links, dropped_links_count,
+                        resource_attributes, scope_name, scope_version, scope_attributes, received_unix_nano
+                    FROM spans ORDER BY received_unix_nano;
+                    DROP TABLE spans;
+                    ALTER TABLE spans_v3 RENAME TO spans;
+                    CREATE UNIQUE INDEX spans_by_id ON spans (trace_id, span_id);
+                    CREATE INDEX spans_by_service_start ON spans (service_name, start_unix_nano);
+                    CREATE INDEX spans_by_start ON spans (start_unix_nano);
                     """)
         }
         return migrator

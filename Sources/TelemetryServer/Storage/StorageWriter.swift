@@ -119,11 +119,11 @@ final class StorageWriter: Sendable {
         var rows = 0
         do {
             try database.pool.write { db in
-                let spanStatement = try db.cachedStatement(sql: SpanRow.insertSQL)
-                let logStatement = try db.cachedStatement(sql: LogRow.insertSQL)
+                var spans = SQLiteBinder(try db.cachedStatement(sql: SpanRow.insertSQL), in: db)
+                var logs = SQLiteBinder(try db.cachedStatement(sql: LogRow.insertSQL), in: db)
                 for pending in batch {
-                    for span in pending.spans { try spanStatement.execute(arguments: span.arguments) }
-                    for log in pending.logs { try logStatement.execute(arguments: log.arguments) }
+                    for span in pending.spans { try span.insert(with: &spans) }
+                    for log in pending.logs { try log.insert(with: &logs) }
                     rows += pending.spans.count + pending.logs.count
                 }
             }

@@ -15,6 +15,11 @@ final class TelemetryDatabase: Sendable {
         path = (directory as NSString).appendingPathComponent("telemetry.sqlite")
         var configuration = Configuration()
         configuration.label = "telemetryd"
+        // 64 MiB of page cache per connection keeps the id index's hot pages in memory, so
+        // inserts do not re-read them from the OS on every batch.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         // GRDB's DatabasePool runs WAL with synchronous = NORMAL: a committed transaction
         // survives the process being killed; only an OS crash or power loss can drop the last.
         do {
