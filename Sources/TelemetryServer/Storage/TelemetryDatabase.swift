@@ -19,6 +19,7 @@ final class TelemetryDatabase: Sendable {
         // inserts do not re-read them from the OS on every batch.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
         }
         // GRDB's DatabasePool runs WAL with synchronous = NORMAL: a committed transaction
         // survives the process being killed; only an OS crash or power loss can drop the last.
