@@ -1,6 +1,7 @@
 # make run   — install what is missing, build, start telemetryd with working defaults
 # make test  — install what the tests need, build, run every test
-# make bench — install the peers, run the benchmark package and the HTTP load comparison
+# make bench — install the peers, run the benchmark package, the HTTP load comparison and the
+#              OTLP ingest benchmark
 
 SWIFT ?= swift
 ARGS ?=
@@ -21,6 +22,7 @@ test: deps-test
 bench: deps-bench
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress
 	scripts/bench-http.sh
+	Benchmarks/ingest-bench.sh
 
 deps-run:
 	scripts/install-deps.sh run

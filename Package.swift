@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "TelemetryServer", "OTLP", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import OTLP
 import SwiftProtobuf
 import TelemetryServer
@@ -236,6 +237,62 @@ struct OTLPReceiverTests {
         #expect(values["telemetryd_storage_write_duration_seconds_count"] == 1)
         #expect((values["telemetryd_storage_size_bytes"] ?? 0) > 0)
         #expect(values["telemetryd_storage_write_queue_depth"] == 0)
+        await service.stop()
+    }
+}
+
+@Suite("Back-pressure")
+struct BackPressureTests {
+    @Test func aFullWriteQueueAnswers503WithRetryAfterAndLosesNothingAccepted() async throws {
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("bp-\(UUID().uuidString)").path
+        let service = try startService {
+            $0.storagePath = storage
+            $0.maxWriteQueueRows = 1
+        }
+        let port = service.boundAddress.port
+        // Another connection holds SQLite's write lock, so the writer waits and the queue fills.
+        let blocker = try DatabaseQueue(path: storage + "/telemetry.sqlite")
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? blocker.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                release.wait()
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        holder.start()
+        locked.wait()
+        let traceIDs = (0..<8).map { _ in randomTraceID() }
+        let bodies = try traceIDs.map { Array(try traceRequest(traceID: $0).serializedData()) }
+        let responses = try await withThrowingTaskGroup(of: RawHTTPResponse.self) { group in
+            for body in bodies {
+                group.addTask {
+                    try await blocking {
+                        try RawHTTPClient(port: port).send(
+                            "POST", "/v1/traces", headers: [("Content-Type", "application/x-protobuf")], body: body)
+                    }
+                }
+            }
+            // Release the lock once every request has been answered or is waiting for a commit.
+            var answered: [RawHTTPResponse] = []
+            while answered.count < 6, let response = try await group.next() { answered.append(response) }
+            release.signal()
+            while let response = try await group.next() { answered.append(response) }
+            return answered
+        }
+        let refused = responses.filter { $0.status == 503 }
+        #expect(refused.count >= 6, "statuses: \(responses.map(\.status))")
+        #expect(refused.allSatisfy { $0.header("Retry-After") == "1" })
+        let status = try Google_Rpc_Status(serializedBytes: try #require(refused.first).body)
+        #expect(status.message == "write queue is full; retry later")
+        #expect(responses.filter { $0.status == 200 }.count == 8 - refused.count)
+        let stored = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return try traceIDs.filter { try client.send("GET", "/api/traces/\($0)").status == 200 }.count
+        }
+        #expect(stored == 8 - refused.count, "every acknowledged trace is stored")
         await service.stop()
     }
 }

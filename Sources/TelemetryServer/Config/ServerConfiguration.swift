@@ -16,6 +16,7 @@ import Logging
 ///   path: ./data
 ///   retention_time: 7d        # spans and logs older than this are deleted
 ///   retention_size: 1GB       # oldest spans and logs deleted past this size; 0 for no limit
+///   max_write_queue_rows: 200000  # spans and logs waiting for SQLite; past it, 503 + Retry-After
 /// otlp:
 ///   metric_staleness: 5m      # an OTLP series not updated for this long leaves /metrics
 ///   max_metric_series: 100000
@@ -45,6 +46,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var retentionTime = PrometheusDuration(milliseconds: 7 * 86_400_000)
     /// `--storage.retention.size`: past this size the oldest spans and logs are deleted; 0 for none.
     public var retentionSize = ByteSize(bytes: 1 << 30)
+    /// Spans and log records waiting to be written; past it the receiver answers 503.
+    public var maxWriteQueueRows = 200_000
     /// How often retention runs (not in the file; tests shorten it).
     public var retentionCheckInterval = Duration.seconds(60)
     /// An OTLP metric series not updated for this long disappears from `/metrics`.
@@ -104,6 +107,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             if let time = try storage.duration("retention_time") { configuration.retentionTime = time }
             if let size = try storage.size("retention_size") { configuration.retentionSize = size }
+            if let rows = try storage.integer("max_write_queue_rows", minimum: 1) { configuration.maxWriteQueueRows = rows }
             try storage.rejectUnknownFields()
         }
         if var otlp = try root.mapping("otlp") {

@@ -67,7 +67,7 @@ public final class TelemetryService: Service, Sendable {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
         self.retention = retention
-        writer = StorageWriter(database: database) { _, seconds in ingestMetrics.writeDuration.observe(seconds) }
+        writer = StorageWriter(database: database, maxPendingRows: configuration.maxWriteQueueRows) { _, seconds in ingestMetrics.writeDuration.observe(seconds) }
         let database = database
         let writer = writer
         let processMetrics = processMetrics

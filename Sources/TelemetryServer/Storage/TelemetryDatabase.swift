@@ -15,6 +15,8 @@ final class TelemetryDatabase: Sendable {
         path = (directory as NSString).appendingPathComponent("telemetry.sqlite")
         var configuration = Configuration()
         configuration.label = "telemetryd"
+        // Another process (a backup, the sqlite3 shell) may hold the write lock for a moment.
+        configuration.busyMode = .timeout(5)
         // 64 MiB of page cache per connection keeps the id index's hot pages in memory, so
         // inserts do not re-read them from the OS on every batch.
         configuration.prepareDatabase { db in
