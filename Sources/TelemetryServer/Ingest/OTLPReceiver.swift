@@ -16,8 +16,10 @@ struct OTLPReceiver: Sendable {
     let writer: StorageWriter
     let metricStore: OTLPMetricStore
     let metrics: IngestMetrics
-    /// Called with spans once they are stored (span metrics, forwarding).
+    /// Called with spans once they are stored (span metrics).
     var onSpans: @Sendable ([SpanRow]) -> Void = { _ in }
+    /// Sends accepted exports upstream, when forwarding is configured.
+    var forwarder: OTLPForwarder?
 
     func add(to router: inout Router) {
         let receiver = self
@@ -27,7 +29,7 @@ struct OTLPReceiver: Sendable {
     }
 
     func receiveTraces(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await receive(request, counters: metrics.spans) { (decoded: SpanConverter.Request) in
+        try await receive(request, signal: .traces, counters: metrics.spans) { (decoded: SpanConverter.Request) in
             let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
             return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 try await writer.submit(spans: converted.rows)
@@ -45,7 +47,7 @@ struct OTLPReceiver: Sendable {
     }
 
     func receiveMetrics(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await receive(request, counters: metrics.dataPoints) { (decoded: MetricConverter.Request) in
+        try await receive(request, signal: .metrics, counters: metrics.dataPoints) { (decoded: MetricConverter.Request) in
             let converted = MetricConverter.convert(decoded)
             return (converted.points - converted.rejections.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 let refused = metricStore.apply(converted.updates)
@@ -63,7 +65,7 @@ struct OTLPReceiver: Sendable {
     }
 
     func receiveLogs(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await receive(request, counters: metrics.logRecords) { (decoded: LogConverter.Request) in
+        try await receive(request, signal: .logs, counters: metrics.logRecords) { (decoded: LogConverter.Request) in
             let converted = LogConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
             return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 try await writer.submit(logs: converted.rows)
@@ -85,7 +87,7 @@ struct OTLPReceiver: Sendable {
     /// the store step, which may reject more (metrics over the series limit) or fail with a
     /// `StorageWriter.WriteError`.
     private func receive<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
-        _ request: HTTPRequest, counters: SignalCounters,
+        _ request: HTTPRequest, signal: OTLPSignal, counters: SignalCounters,
         convert: (Request) -> (valid: Int, rejections: Rejections, store: () async throws(StorageWriter.WriteError) -> Rejections),
         respond: (Rejections) -> Response
     ) async throws -> HTTPResponse {
@@ -112,7 +114,13 @@ struct OTLPReceiver: Sendable {
                 status: 503, code: .unavailable, message: error.message, retryAfterSeconds: 1)
         }
         counters.rejected.increment(by: Int64(rejections.count))
-        counters.received.increment(by: Int64(valid - (rejections.count - converted.count)))
+        let accepted = valid - (rejections.count - converted.count)
+        counters.received.increment(by: Int64(accepted))
+        if let forwarder, accepted > 0 {
+            // The export goes on as received (upstream judges invalid items itself), in protobuf.
+            let body = encoding == .protobuf ? request.body : ((try? decoded.serializedBytes()) ?? [])
+            forwarder.forward(signal, body: body, items: accepted)
+        }
         return encoding.response(respond(rejections))
     }
 }

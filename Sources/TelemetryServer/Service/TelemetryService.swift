@@ -28,6 +28,7 @@ public final class TelemetryService: Service, Sendable {
     private let database: TelemetryDatabase
     private let writer: StorageWriter
     private let retention: RetentionEnforcer
+    private let forwarder: OTLPForwarder?
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
@@ -53,6 +54,7 @@ public final class TelemetryService: Service, Sendable {
         let ingestMetrics: IngestMetrics
         let spanMetrics: SpanMetrics?
         let retention: RetentionEnforcer
+        let forwarder: OTLPForwarder?
         do {
             processMetrics = try ProcessMetrics(registry: registry)
             httpMetrics = try HTTPMetrics(registry: registry)
@@ -61,12 +63,18 @@ public final class TelemetryService: Service, Sendable {
             retention = try RetentionEnforcer(
                 database: database, maxAgeNanos: configuration.retentionTime.milliseconds * 1_000_000,
                 maxBytes: configuration.retentionSize.bytes, registry: registry, logger: logger)
+            forwarder = try configuration.forwardEndpoint.map { endpoint throws(MetricError) in
+                try OTLPForwarder(
+                    endpoint: endpoint, maxQueueBytes: Int(configuration.forwardMaxQueueSize.bytes), registry: registry,
+                    logger: logger)
+            }
             spanMetrics = configuration.spanMetricsEnabled
                 ? try SpanMetrics(registry: registry, maxSeries: configuration.spanMetricsMaxSeries) : nil
         } catch {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
         self.retention = retention
+        self.forwarder = forwarder
         writer = StorageWriter(database: database, maxPendingRows: configuration.maxWriteQueueRows) { _, seconds in ingestMetrics.writeDuration.observe(seconds) }
         let database = database
         let writer = writer
@@ -85,7 +93,7 @@ public final class TelemetryService: Service, Sendable {
         registry.register(collector: metricStore)
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
-            onSpans: { spans in spanMetrics?.record(spans) }
+            onSpans: { spans in spanMetrics?.record(spans) }, forwarder: forwarder
         ).add(to: &router)
         QueryAPI(database: database).add(to: &router)
         server = HTTPServer(
@@ -106,7 +114,10 @@ public final class TelemetryService: Service, Sendable {
         readiness.set(true)
         let retention = retention
         let interval = configuration.retentionCheckInterval
-        backgroundTasks.withLock { $0.append(Task.detached { await retention.run(every: interval) }) }
+        backgroundTasks.withLock { tasks in
+            tasks.append(Task.detached { await retention.run(every: interval) })
+            if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
+        }
     }
 
     /// Stops listening after letting running requests finish, then flushes the write queue.
@@ -115,6 +126,7 @@ public final class TelemetryService: Service, Sendable {
         for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }
         await server.stop()
         writer.stop()
+        await forwarder?.shutdown()
     }
 
     /// Listens until graceful shutdown, then stops.
