@@ -33,50 +33,30 @@ struct ServeCommand: AsyncParsableCommand {
     func resolvedConfiguration() throws(ConfigError) -> ServerConfiguration {
         var configuration = try configFile.map { file throws(ConfigError) in try ServerConfiguration.load(file: file) }
             ?? ServerConfiguration()
-        if let listenAddress {
-            guard let address = ListenAddress(listenAddress) else {
-                throw ConfigError(
-                    file: "command line", field: "--web.listen-address",
-                    message: ServerConfiguration.addressHelp(listenAddress))
-            }
-            configuration.listenAddress = address
-        }
-        if let storagePath {
-            guard !storagePath.isEmpty else {
-                throw ConfigError(file: "command line", field: "--storage.path", message: "must not be empty")
-            }
-            configuration.storagePath = storagePath
-        }
-        if let retentionTime {
-            guard let duration = PrometheusDuration(retentionTime) else {
-                throw ConfigError(
-                    file: "command line", field: "--storage.retention.time",
-                    message: "invalid duration \"\(retentionTime)\" (use forms like 12h, 7d, 2w)")
-            }
-            configuration.retentionTime = duration
-        }
-        if let retentionSize {
-            guard let size = ByteSize(retentionSize) else {
-                throw ConfigError(
-                    file: "command line", field: "--storage.retention.size",
-                    message: "invalid size \"\(retentionSize)\" (use forms like 512MB, 1GB; units B KB MB GB TB PB)")
-            }
-            configuration.retentionSize = size
-        }
-        if let forwardEndpoint {
-            if let problem = ServerConfiguration.endpointProblem(forwardEndpoint) {
-                throw ConfigError(file: "command line", field: "--forward.endpoint", message: problem)
-            }
-            configuration.forwardEndpoint = forwardEndpoint
-        }
-        if let logLevel {
-            guard let level = ServerConfiguration.logLevel(logLevel) else {
-                throw ConfigError(
-                    file: "command line", field: "--log.level", message: ServerConfiguration.levelHelp(logLevel))
-            }
-            configuration.logLevel = level
-        }
+        try apply(listenAddress, "--web.listen-address", \.listenAddress, to: &configuration,
+                  parse: ListenAddress.init, help: ServerConfiguration.addressHelp)
+        try apply(storagePath, "--storage.path", \.storagePath, to: &configuration,
+                  parse: { $0.isEmpty ? nil : $0 }, help: { _ in "must not be empty" })
+        try apply(retentionTime, "--storage.retention.time", \.retentionTime, to: &configuration,
+                  parse: PrometheusDuration.init, help: ServerConfiguration.durationHelp)
+        try apply(retentionSize, "--storage.retention.size", \.retentionSize, to: &configuration,
+                  parse: ByteSize.init, help: ServerConfiguration.sizeHelp)
+        try apply(forwardEndpoint, "--forward.endpoint", \.forwardEndpoint, to: &configuration,
+                  parse: { (text: String) -> String?? in ServerConfiguration.endpointProblem(text) == nil ? .some(text) : .none },
+                  help: { ServerConfiguration.endpointProblem($0) ?? "" })
+        try apply(logLevel, "--log.level", \.logLevel, to: &configuration,
+                  parse: ServerConfiguration.logLevel, help: ServerConfiguration.levelHelp)
         return configuration
+    }
+
+    /// Parses a flag given on the command line into `keyPath`, or fails naming the flag.
+    private func apply<Value>(
+        _ text: String?, _ flag: String, _ keyPath: WritableKeyPath<ServerConfiguration, Value>,
+        to configuration: inout ServerConfiguration, parse: (String) -> Value?, help: (String) -> String
+    ) throws(ConfigError) {
+        guard let text else { return }
+        guard let value = parse(text) else { throw ConfigError(file: "command line", field: flag, message: help(text)) }
+        configuration[keyPath: keyPath] = value
     }
 
     func run() async throws {

@@ -28,9 +28,12 @@ public enum ExternalTool {
         public let description: String
     }
 
-    /// Runs `executable` with `arguments`, feeding `input` on stdin; returns exit status and outputs.
+    /// Runs `executable` with `arguments`, feeding `input` on stdin; returns exit status and
+    /// outputs. A program still running after `timeoutSeconds` is killed, so a regression that
+    /// makes it hang (a server that should have refused its flags) fails the test instead of
+    /// stalling the suite.
     public static func run(
-        _ executable: String, _ arguments: [String], input: [UInt8] = []
+        _ executable: String, _ arguments: [String], input: [UInt8] = [], timeoutSeconds: Double = 120
     ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -42,6 +45,10 @@ public enum ExternalTool {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [process] in
+            if process.isRunning { kill(pid, SIGKILL) }
+        }
         let writer = Thread {
             stdin.fileHandleForWriting.write(Data(input))
             try? stdin.fileHandleForWriting.close()

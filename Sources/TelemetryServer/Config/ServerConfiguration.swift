@@ -180,6 +180,16 @@ public struct ServerConfiguration: Sendable, Equatable {
         return nil
     }
 
+    /// The message for a bad duration.
+    public static func durationHelp(_ text: String) -> String {
+        "invalid duration \"\(text)\" (use forms like 30s, 5m, 1h30m, 7d)"
+    }
+
+    /// The message for a bad size.
+    public static func sizeHelp(_ text: String) -> String {
+        "invalid size \"\(text)\" (use forms like 512MB, 1GB; units B KB MB GB TB PB)"
+    }
+
     /// The message for a bad address.
     public static func addressHelp(_ text: String) -> String {
         "invalid listen address \"\(text)\" (want host:port, such as 127.0.0.1:4318, :4318 or [::1]:4318)"

@@ -63,7 +63,7 @@ struct YAMLMappingReader {
     mutating func duration(_ key: String) throws(ConfigError) -> PrometheusDuration? {
         guard let text = try string(key) else { return nil }
         guard let duration = PrometheusDuration(text) else {
-            throw error(key, value(key), "invalid duration \"\(text)\" (use forms like 30s, 5m, 1h30m)")
+            throw error(key, value(key), ServerConfiguration.durationHelp(text))
         }
         return duration
     }
@@ -71,7 +71,7 @@ struct YAMLMappingReader {
     mutating func size(_ key: String) throws(ConfigError) -> ByteSize? {
         guard let text = try string(key) else { return nil }
         guard let size = ByteSize(text) else {
-            throw error(key, value(key), "invalid size \"\(text)\" (use forms like 512MB, 1GB; units B KB MB GB TB PB)")
+            throw error(key, value(key), ServerConfiguration.sizeHelp(text))
         }
         return size
     }
