@@ -10,7 +10,7 @@ private func sdkAvailable() -> Bool {
 
 @Suite("The official OpenTelemetry Python SDK sends to telemetryd", .enabled(if: sdkAvailable()))
 struct OTelSDKInteropTests {
-    @Test(arguments: ["plain", "gzip"])
+    @Test(arguments: ["plain", "gzip", "json"])
     func tracesMetricsAndLogsArriveWithTheirStructure(compression: String) async throws {
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)

@@ -1,7 +1,11 @@
 """Sends traces, metrics and logs to telemetryd with the official OpenTelemetry Python SDK and its
 OTLP/HTTP exporters (PyPI), then prints the ids it used as JSON.
 
-  otel_sdk_sender.py ENDPOINT SERVICE [gzip]
+  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|json]
+
+The SDK's own HTTP exporters speak protobuf only. For `json`, the same SDK data goes through
+the SDK's own OTLP encoders and protobuf's canonical JSON mapping (base64 ids, enum names,
+as some SDKs send), posted as application/json.
 """
 import json
 import logging
@@ -9,30 +13,79 @@ import sys
 
 from opentelemetry import trace
 from opentelemetry._logs import set_logger_provider
+import urllib.request
+
+from google.protobuf import json_format
+from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
+from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
-from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
+from opentelemetry.sdk._logs.export import LogExporter, LogExportResult, SimpleLogRecordProcessor
 from opentelemetry.metrics import Observation
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics.export import MetricExporter, MetricExportResult, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 endpoint, service = sys.argv[1], sys.argv[2]
-compression = Compression.Gzip if len(sys.argv) > 3 and sys.argv[3] == "gzip" else Compression.NoCompression
+mode = sys.argv[3] if len(sys.argv) > 3 else "plain"
+compression = Compression.Gzip if mode == "gzip" else Compression.NoCompression
 resource = Resource.create({"service.name": service, "deployment.environment": "test"})
 
-span_exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces", compression=compression)
+
+def post_json(path, message):
+    request = urllib.request.Request(
+        f"{endpoint}{path}", data=json_format.MessageToJson(message).encode(),
+        headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request) as response:
+        return response.status == 200
+
+
+class JSONSpanExporter(SpanExporter):
+    def export(self, spans):
+        return SpanExportResult.SUCCESS if post_json("/v1/traces", encode_spans(spans)) else SpanExportResult.FAILURE
+
+
+class JSONLogExporter(LogExporter):
+    def export(self, batch):
+        return LogExportResult.SUCCESS if post_json("/v1/logs", encode_logs(batch)) else LogExportResult.FAILURE
+
+    def force_flush(self, timeout_millis=30_000):
+        return True
+
+    def shutdown(self):
+        pass
+
+
+class JSONMetricExporter(MetricExporter):
+    def export(self, metrics_data, timeout_millis=10_000, **kwargs):
+        ok = post_json("/v1/metrics", encode_metrics(metrics_data))
+        return MetricExportResult.SUCCESS if ok else MetricExportResult.FAILURE
+
+    def force_flush(self, timeout_millis=10_000):
+        return True
+
+    def shutdown(self, timeout_millis=30_000, **kwargs):
+        pass
+
+
+if mode == "json":
+    span_exporter, log_exporter, metric_exporter = JSONSpanExporter(), JSONLogExporter(), JSONMetricExporter()
+else:
+    span_exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces", compression=compression)
+    log_exporter = OTLPLogExporter(endpoint=f"{endpoint}/v1/logs", compression=compression)
+    metric_exporter = OTLPMetricExporter(endpoint=f"{endpoint}/v1/metrics", compression=compression)
+
 provider = TracerProvider(resource=resource)
 provider.add_span_processor(SimpleSpanProcessor(span_exporter))
 tracer = provider.get_tracer("interop.sender", "0.1")
 
-log_exporter = OTLPLogExporter(endpoint=f"{endpoint}/v1/logs", compression=compression)
 logger_provider = LoggerProvider(resource=resource)
 logger_provider.add_log_record_processor(SimpleLogRecordProcessor(log_exporter))
 set_logger_provider(logger_provider)
@@ -40,7 +93,6 @@ logger = logging.getLogger("interop")
 logger.addHandler(LoggingHandler(logger_provider=logger_provider))
 logger.setLevel(logging.INFO)
 
-metric_exporter = OTLPMetricExporter(endpoint=f"{endpoint}/v1/metrics", compression=compression)
 reader = PeriodicExportingMetricReader(metric_exporter, export_interval_millis=3_600_000)
 meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
 meter = meter_provider.get_meter("interop.sender", "0.1")
