@@ -34,11 +34,9 @@ struct LogSearch {
                 .replacingOccurrences(of: "_", with: "\\_")
             add("body LIKE ? ESCAPE '\\'", "%\(escaped)%")
         }
-        let start = try parameters.time("start")
-        let end = try parameters.time("end")
+        let (start, end) = try parameters.timeRange()
         if let start { add("time_unix_nano >= ?", start) }
         if let end { add("time_unix_nano <= ?", end) }
-        if let start, let end, start > end { throw HTTPError(status: 400, message: "end: must not be before start") }
         switch request.queryValue("direction") {
         case nil, "backward": forward = false
         case "forward": forward = true

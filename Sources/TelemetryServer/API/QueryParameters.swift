@@ -49,6 +49,14 @@ struct QueryParameters {
         return Int64(date.timeIntervalSince1970 * 1e9)
     }
 
+    /// The `start` and `end` times (either may be absent); end before start is a 400.
+    func timeRange() throws(HTTPError) -> (start: Int64?, end: Int64?) {
+        let start = try time("start")
+        let end = try time("end")
+        if let start, let end, start > end { throw HTTPError(status: 400, message: "end: must not be before start") }
+        return (start, end)
+    }
+
     /// A duration in nanoseconds, written as Go and Jaeger write them: a decimal number and a
     /// unit, possibly repeated (`250ms`, `1.5s`, `1m30s`; units ns, us, µs, ms, s, m, h).
     func duration(_ name: String) throws(HTTPError) -> Int64? {

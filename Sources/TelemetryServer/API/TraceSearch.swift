@@ -32,13 +32,9 @@ struct TraceSearch {
         if let minimum, let maximum, minimum > maximum {
             throw HTTPError(status: 400, message: "maxDuration: must not be less than minDuration")
         }
-        let start = try parameters.time("start")
-        let end = try parameters.time("end")
+        let (start, end) = try parameters.timeRange()
         if let start { add("s.start_unix_nano >= ?", start) }
         if let end { add("s.start_unix_nano <= ?", end) }
-        if let start, let end, start > end {
-            throw HTTPError(status: 400, message: "end: must not be before start")
-        }
     }
 
     private mutating func add(_ condition: String, _ value: some DatabaseValueConvertible) {

@@ -50,9 +50,7 @@ struct OTLPReceiver: Sendable {
         try await receive(request, signal: .metrics, counters: metrics.dataPoints) { (decoded: MetricConverter.Request) in
             let converted = MetricConverter.convert(decoded)
             return (converted.points - converted.rejections.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
-                let refused = metricStore.apply(converted.updates)
-                metrics.metricSeries.set(Double(metricStore.seriesCount))
-                return refused
+                metricStore.apply(converted.updates)
             })
         } respond: { (rejections: Rejections) -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse in
             var response = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse()

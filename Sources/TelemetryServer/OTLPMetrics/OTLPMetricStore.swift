@@ -9,7 +9,6 @@ import Telemetry
 /// bounded whatever clients send.
 final class OTLPMetricStore: MetricCollector {
     private struct Series {
-        var labels: [MetricLabel]
         var value: CollectedSeries.Value
         var updatedNanos: UInt64
     }
@@ -77,8 +76,7 @@ final class OTLPMetricStore: MetricCollector {
                         state.families[update.family] = Family(type: update.type, help: update.help, unit: update.unit)
                     }
                 }
-                state.families[update.family]?.series[update.labels] = Series(
-                    labels: update.labels, value: value, updatedNanos: time)
+                state.families[update.family]?.series[update.labels] = Series(value: value, updatedNanos: time)
             }
         }
         return rejections
@@ -91,8 +89,8 @@ final class OTLPMetricStore: MetricCollector {
             return state.families.map { name, family in
                 CollectedFamily(
                     name: name, type: family.type, help: family.help, unit: family.unit,
-                    series: family.series.values.sorted { $0.labels.lexicographicallyPrecedes($1.labels) }.map {
-                        CollectedSeries(labels: $0.labels.map { ($0.name, $0.value) }, value: $0.value)
+                    series: family.series.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { labels, series in
+                        CollectedSeries(labels: labels.map { ($0.name, $0.value) }, value: series.value)
                     })
             }
         }

@@ -75,7 +75,12 @@ public final class TelemetryService: Service, Sendable {
         }
         self.retention = retention
         self.forwarder = forwarder
-        writer = StorageWriter(database: database, maxPendingRows: configuration.maxWriteQueueRows) { _, seconds in ingestMetrics.writeDuration.observe(seconds) }
+        writer = StorageWriter(database: database, maxPendingRows: configuration.maxWriteQueueRows) { _, seconds in
+            ingestMetrics.writeDuration.observe(seconds)
+        }
+        let metricStore = OTLPMetricStore(
+            staleAfterNanos: UInt64(configuration.metricStaleness.milliseconds) * 1_000_000,
+            maxSeries: configuration.maxMetricSeries)
         let database = database
         let writer = writer
         let processMetrics = processMetrics
@@ -85,11 +90,9 @@ public final class TelemetryService: Service, Sendable {
                 processMetrics.update()
                 ingestMetrics.writeQueueDepth.set(Double(writer.queueDepth))
                 ingestMetrics.storageSize.set(Double(database.sizeBytes))
+                ingestMetrics.metricSeries.set(Double(metricStore.seriesCount))
             }
         ).router()
-        let metricStore = OTLPMetricStore(
-            staleAfterNanos: UInt64(configuration.metricStaleness.milliseconds) * 1_000_000,
-            maxSeries: configuration.maxMetricSeries)
         registry.register(collector: metricStore)
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
