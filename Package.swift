@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,7 +34,22 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Telemetry"),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "OTLP",
+                "GzipCodec",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(name: "GzipCodec", dependencies: ["CZlib"]),
         .target(
             name: "OTLP",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -43,6 +60,7 @@ let package = Package(
             dependencies: [
                 "CMicroHTTPD",
                 "CZlib",
+                "GzipCodec",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import GzipCodec
 
 extension HTTPServer {
     /// First call: only an oversize `Content-Length` is answered here (which closes the

@@ -1,0 +1,154 @@
+/// Where and how an OTLP/HTTP exporter sends: endpoint, encoding, compression, headers,
+/// timeout and retry policy.
+public struct OTLPExporterConfiguration: Sendable, Hashable {
+    /// The body encoding (`OTEL_EXPORTER_OTLP_PROTOCOL`).
+    public enum WireProtocol: String, Sendable, Hashable {
+        /// `application/x-protobuf` (the default).
+        case httpProtobuf = "http/protobuf"
+        /// `application/json`, OTLP/JSON.
+        case httpJSON = "http/json"
+    }
+
+    /// The body compression (`OTEL_EXPORTER_OTLP_COMPRESSION`).
+    public enum Compression: String, Sendable, Hashable {
+        case none
+        case gzip
+    }
+
+    /// The signal-specific URL the requests go to, for example `http://localhost:4318/v1/traces`.
+    public var endpoint: String
+    /// The body encoding.
+    public var wireProtocol: WireProtocol
+    /// The body compression.
+    public var compression: Compression
+    /// Extra request headers, for example an API key.
+    public var headers: [String: String]
+    /// How long one request may take (`OTEL_EXPORTER_OTLP_TIMEOUT`, default 10 s).
+    public var timeout: Duration
+    /// When and how often failed requests are retried.
+    public var retry: RetryPolicy
+
+    /// Creates a configuration.
+    public init(
+        endpoint: String, wireProtocol: WireProtocol = .httpProtobuf, compression: Compression = .none,
+        headers: [String: String] = [:], timeout: Duration = .seconds(10), retry: RetryPolicy = RetryPolicy()
+    ) {
+        self.endpoint = endpoint
+        self.wireProtocol = wireProtocol
+        self.compression = compression
+        self.headers = headers
+        self.timeout = timeout
+        self.retry = retry
+    }
+
+    /// A variable that could not be used; the message names it.
+    public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// The traces configuration the environment gives (see `fromEnvironment(signal:_:)`).
+    public static func traces(_ environment: [String: String] = Environment.variables) throws(ConfigurationError) -> Self {
+        try fromEnvironment(signal: "traces", environment)
+    }
+
+    /// The metrics configuration the environment gives (see `fromEnvironment(signal:_:)`).
+    public static func metrics(_ environment: [String: String] = Environment.variables) throws(ConfigurationError) -> Self {
+        try fromEnvironment(signal: "metrics", environment)
+    }
+
+    /// Reads the OTLP exporter variables for `signal` (`traces`, `metrics` or `logs`).
+    ///
+    /// `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` is used as given; otherwise `/v1/<signal>` is
+    /// appended to `OTEL_EXPORTER_OTLP_ENDPOINT` (default `http://localhost:4318`). `_HEADERS`
+    /// (`k=v,k2=v2`, values percent-decoded), `_PROTOCOL`, `_COMPRESSION` and `_TIMEOUT` (ms)
+    /// exist in a general and a signal-specific form; the specific one wins.
+    ///
+    /// - Throws: `ConfigurationError` naming the variable when the endpoint is not an http(s)
+    ///   URL or the protocol is `grpc` (this exporter speaks OTLP/HTTP only) or unknown.
+    public static func fromEnvironment(signal: String, _ environment: [String: String]) throws(ConfigurationError) -> Self {
+        let reader = EnvironmentReader(environment)
+        let prefix = "OTEL_EXPORTER_OTLP_"
+        let specific = prefix + signal.uppercased() + "_"
+        func value(_ name: String) -> (variable: String, value: String)? {
+            if let found = reader.string(specific + name) { return (specific + name, found) }
+            if let found = reader.string(prefix + name) { return (prefix + name, found) }
+            return nil
+        }
+        let endpoint: String
+        let endpointVariable: String
+        if let given = reader.string(specific + "ENDPOINT") {
+            endpoint = given
+            endpointVariable = specific + "ENDPOINT"
+        } else {
+            let base = reader.string(prefix + "ENDPOINT") ?? "http://localhost:4318"
+            endpoint = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/v1/" + signal
+            endpointVariable = prefix + "ENDPOINT"
+        }
+        guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://"), endpoint.count > "https://".count else {
+            throw ConfigurationError(description: "\(endpointVariable)=\(endpoint): expected an http:// or https:// URL")
+        }
+        var configuration = OTLPExporterConfiguration(endpoint: endpoint)
+        if let (variable, name) = value("PROTOCOL") {
+            guard let wire = WireProtocol(rawValue: name) else {
+                throw ConfigurationError(
+                    description: "\(variable)=\(name): expected http/protobuf or http/json (grpc is not supported)")
+            }
+            configuration.wireProtocol = wire
+        }
+        if let (variable, name) = value("COMPRESSION") {
+            if let compression = Compression(rawValue: name) {
+                configuration.compression = compression
+            } else {
+                reader.warn(variable, name, expected: "gzip or none")
+            }
+        }
+        if let (variable, list) = value("HEADERS") {
+            for pair in list.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let name = Resource.percentDecoded(parts[0].trimmingOWS()), !name.isEmpty,
+                    let headerValue = Resource.percentDecoded(parts[1].trimmingOWS())
+                else {
+                    reader.warn(variable, String(pair), expected: "name=value")
+                    continue
+                }
+                configuration.headers[name] = headerValue
+            }
+        }
+        if let timeout = reader.milliseconds(specific + "TIMEOUT") ?? reader.milliseconds(prefix + "TIMEOUT") {
+            configuration.timeout = timeout
+        }
+        return configuration
+    }
+}
+
+/// Exponential backoff with jitter for retryable answers (429, 502, 503, 504) and connection
+/// failures. A `Retry-After` header replaces the computed delay.
+public struct RetryPolicy: Sendable, Hashable {
+    /// The most attempts per export, the first included (default 5).
+    public var maxAttempts: Int
+    /// The delay before the first retry (default 1 s); it doubles after each retry.
+    public var initialBackoff: Duration
+    /// The longest computed delay (default 30 s).
+    public var maxBackoff: Duration
+    /// The longest `Retry-After` honoured (default 5 minutes); a longer one fails the export.
+    public var maxRetryAfter: Duration
+
+    /// Creates a policy.
+    public init(
+        maxAttempts: Int = 5, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30),
+        maxRetryAfter: Duration = .seconds(300)
+    ) {
+        self.maxAttempts = max(maxAttempts, 1)
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// The delay before retry number `retry` (1 for the first): half the exponential delay
+    /// plus a random part of up to the other half, so clients that failed together spread out.
+    func backoff(beforeRetry retry: Int) -> Duration {
+        let exponent = min(retry - 1, 30)
+        let full = min(initialBackoff * (1 << exponent), maxBackoff)
+        return full / 2 + full / 2 * Double.random(in: 0...1)
+    }
+}

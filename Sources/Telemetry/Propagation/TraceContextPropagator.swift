@@ -1,0 +1,76 @@
+/// The W3C Trace Context propagator: `traceparent` and `tracestate`.
+///
+/// Extraction follows the specification: version `ff` is invalid; version `00` must be exactly
+/// 55 characters; a higher version may be longer if the next character is `-` (its extra fields
+/// are ignored); hex must be lowercase; all-zero ids are invalid. An invalid `traceparent`
+/// extracts nothing; an invalid `tracestate` is dropped while the `traceparent` is kept.
+public struct TraceContextPropagator: TextMapPropagator {
+    static let traceparent = "traceparent"
+    static let tracestate = "tracestate"
+
+    /// Creates the propagator.
+    public init() {}
+
+    public var fields: [String] { [Self.traceparent, Self.tracestate] }
+
+    public func inject<Injector: TextMapInjector>(
+        _ context: PropagationContext, into carrier: inout Injector.Carrier, using injector: Injector
+    ) {
+        guard let span = context.spanContext, span.isValid else { return }
+        injector.inject(Self.header(for: span), forKey: Self.traceparent, into: &carrier)
+        if !span.traceState.isEmpty {
+            injector.inject(span.traceState.header, forKey: Self.tracestate, into: &carrier)
+        }
+    }
+
+    public func extract<Extractor: TextMapExtractor>(
+        from carrier: Extractor.Carrier, using extractor: Extractor, into context: inout PropagationContext
+    ) {
+        guard let header = extractor.extract(key: Self.traceparent, from: carrier),
+            let (traceID, spanID, flags) = Self.parse(traceparent: header)
+        else { return }
+        let state = extractor.extract(key: Self.tracestate, from: carrier).flatMap { TraceState(header: $0) }
+        context.spanContext = SpanContext(
+            traceID: traceID, spanID: spanID, traceFlags: flags, traceState: state ?? TraceState(), isRemote: true)
+    }
+
+    /// `00-<trace id>-<span id>-<flags>` for `context`.
+    public static func header(for context: SpanContext) -> String {
+        String(unsafeUninitializedCapacity: 55) { buffer in
+            buffer[0] = UInt8(ascii: "0")
+            buffer[1] = UInt8(ascii: "0")
+            buffer[2] = UInt8(ascii: "-")
+            HexDigits.write(context.traceID.high, digits: 16, into: buffer, at: 3)
+            HexDigits.write(context.traceID.low, digits: 16, into: buffer, at: 19)
+            buffer[35] = UInt8(ascii: "-")
+            HexDigits.write(context.spanID.value, digits: 16, into: buffer, at: 36)
+            buffer[52] = UInt8(ascii: "-")
+            HexDigits.write(UInt64(context.traceFlags.rawValue), digits: 2, into: buffer, at: 53)
+            return 55
+        }
+    }
+
+    /// The ids and flags of a valid `traceparent`, or nil.
+    public static func parse(traceparent header: String) -> (TraceID, SpanID, TraceFlags)? {
+        var header = header
+        return header.withUTF8 { bytes -> (TraceID, SpanID, TraceFlags)? in
+            guard bytes.count >= 55,
+                bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
+                let version = HexDigits.parse(bytes[0..<2]), version != 0xFF
+            else { return nil }
+            if version == 0 {
+                guard bytes.count == 55 else { return nil }
+            } else if bytes.count > 55, bytes[55] != UInt8(ascii: "-") {
+                return nil
+            }
+            guard let high = HexDigits.parse(bytes[3..<19]), let low = HexDigits.parse(bytes[19..<35]),
+                let span = HexDigits.parse(bytes[36..<52]), let flags = HexDigits.parse(bytes[53..<55])
+            else { return nil }
+            let traceID = TraceID(high: high, low: low)
+            let spanID = SpanID(span)
+            guard traceID.isValid, spanID.isValid else { return nil }
+            // Version 00 defines only the sampled bit; other bits are passed on as received.
+            return (traceID, spanID, TraceFlags(rawValue: UInt8(flags)))
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// The trace-flags byte of W3C trace context.
+public struct TraceFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// The caller may have recorded the trace: downstream services should record it too.
+    public static let sampled = TraceFlags(rawValue: 0x01)
+}

@@ -1,0 +1,116 @@
+/// Starts spans for one instrumentation scope (a library or component).
+///
+/// Get one from `TracerProvider.tracer(_:version:)`. Cheap to copy and safe to share.
+public struct Tracer: Sendable {
+    /// The library or component this tracer names in exported spans.
+    public let scope: InstrumentationScope
+    let pipeline: TracerPipeline
+
+    init(scope: InstrumentationScope, pipeline: TracerPipeline) {
+        self.scope = scope
+        self.pipeline = pipeline
+    }
+
+    /// Starts a span. End it with `Span.end()`.
+    ///
+    /// - Parameters:
+    ///   - name: The operation name.
+    ///   - parent: The parent's context; by default the current span's. Pass nil for a new trace.
+    ///     An invalid context also starts a new trace.
+    ///   - kind: The span's role.
+    ///   - attributes: Attributes known at the start (samplers see them).
+    ///   - links: Links known at the start (samplers see them).
+    ///   - startTime: Nanoseconds since the Unix epoch; by default now.
+    public func startSpan(
+        _ name: String, parent: SpanContext? = Span.current?.context, kind: SpanKind = .internal,
+        attributes: SpanAttributes = [:], links: [SpanLink] = [], startTime: UInt64? = nil
+    ) -> Span {
+        let parent = parent.flatMap { $0.isValid ? $0 : nil }
+        let traceID = parent?.traceID ?? TraceID.random()
+        let spanID = SpanID.random()
+        let sampling = pipeline.sampler.shouldSample(
+            parentContext: parent, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links)
+        let context = SpanContext(
+            traceID: traceID, spanID: spanID,
+            traceFlags: sampling.decision == .recordAndSample ? .sampled : [],
+            traceState: sampling.traceState ?? parent?.traceState ?? TraceState())
+        guard sampling.decision != .drop, !pipeline.isStopped else {
+            return Span(context: context, recorder: nil)
+        }
+        let limits = pipeline.limits
+        var (kept, dropped) = attributes.limited(by: limits.attributes)
+        for (key, value) in sampling.attributes where !kept.set(key, value, limits: limits.attributes) {
+            dropped += 1
+        }
+        var data = SpanData(
+            name: name, context: context, parentSpanID: parent?.spanID, parentIsRemote: parent?.isRemote ?? false,
+            kind: kind, startTime: startTime ?? WallClock.nanoseconds(), attributes: kept,
+            droppedAttributesCount: dropped, resource: pipeline.resource, scope: scope)
+        if !links.isEmpty { Self.addLinks(links, to: &data, limits: limits) }
+        let span = Span(context: context, recorder: SpanRecorder(data, pipeline: pipeline))
+        for processor in pipeline.processors { processor.onStart(span, parent: parent) }
+        return span
+    }
+
+    /// Runs `body` in a new span that is current inside it and ended when it returns. An error
+    /// thrown by `body` is recorded, sets the status to `error`, and is rethrown.
+    public func withSpan<Result>(
+        _ name: String, parent: SpanContext? = Span.current?.context, kind: SpanKind = .internal,
+        attributes: SpanAttributes = [:], links: [SpanLink] = [], _ body: (Span) throws -> Result
+    ) rethrows -> Result {
+        let span = startSpan(name, parent: parent, kind: kind, attributes: attributes, links: links)
+        defer { span.end() }
+        do {
+            return try Span.$current.withValue(span) { try body(span) }
+        } catch {
+            span.fail(with: error)
+            throw error
+        }
+    }
+
+    /// Runs the async `body` in a new span that is current inside it (and in its child tasks)
+    /// and ended when it returns. An error thrown by `body` is recorded, sets the status to
+    /// `error`, and is rethrown.
+    public func withSpan<Result>(
+        _ name: String, parent: SpanContext? = Span.current?.context, kind: SpanKind = .internal,
+        attributes: SpanAttributes = [:], links: [SpanLink] = [],
+        isolation: isolated (any Actor)? = #isolation, _ body: (Span) async throws -> Result
+    ) async rethrows -> Result {
+        let span = startSpan(name, parent: parent, kind: kind, attributes: attributes, links: links)
+        defer { span.end() }
+        do {
+            return try await Span.$current.withValue(span) { try await body(span) }
+        } catch {
+            span.fail(with: error)
+            throw error
+        }
+    }
+
+    /// Wraps `function` so that every call runs in a span named `name`.
+    public func traced<Input, Output>(
+        _ name: String, kind: SpanKind = .internal, _ function: @escaping @Sendable (Input) throws -> Output
+    ) -> @Sendable (Input) throws -> Output {
+        let tracer = self
+        return { input in try tracer.withSpan(name, kind: kind) { _ in try function(input) } }
+    }
+
+    /// Wraps the async `function` so that every call runs in a span named `name`.
+    public func traced<Input: Sendable, Output: Sendable>(
+        _ name: String, kind: SpanKind = .internal, _ function: @escaping @Sendable (Input) async throws -> Output
+    ) -> @Sendable (Input) async throws -> Output {
+        let tracer = self
+        return { input in try await tracer.withSpan(name, kind: kind) { _ in try await function(input) } }
+    }
+
+    private static func addLinks(_ links: [SpanLink], to data: inout SpanData, limits: SpanLimits) {
+        for link in links {
+            guard data.links.count < limits.linkCount else {
+                data.droppedLinksCount += 1
+                continue
+            }
+            let (kept, dropped) = link.attributes.limited(by: limits.linkAttributes)
+            data.links.append(
+                SpanLink(link.context, attributes: kept, droppedAttributesCount: link.droppedAttributesCount + dropped))
+        }
+    }
+}
