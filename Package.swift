@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: [
-                "Telemetry", "HTTPServer", "OTLP", "TestSupport", "GzipCodec",
+                "Telemetry", "HTTPServer", "OTLP", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
