@@ -61,7 +61,7 @@ public struct Tracer: Sendable {
         let span = startSpan(name, parent: parent, kind: kind, attributes: attributes, links: links)
         defer { span.end() }
         do {
-            return try Span.$current.withValue(span) { try body(span) }
+            return try Self.makingCurrent(span) { try body(span) }
         } catch {
             span.fail(with: error)
             throw error
@@ -79,7 +79,7 @@ public struct Tracer: Sendable {
         let span = startSpan(name, parent: parent, kind: kind, attributes: attributes, links: links)
         defer { span.end() }
         do {
-            return try await Span.$current.withValue(span) { try await body(span) }
+            return try await Self.makingCurrent(span) { try await body(span) }
         } catch {
             span.fail(with: error)
             throw error
