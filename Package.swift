@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "TelemetryServer", "OTLP", "TestSupport",
+                "Telemetry", "TelemetryServer", "OTLP", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/Interop",
