@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "OTLP", targets: ["OTLP"]),
         .library(name: "TelemetryServer", targets: ["TelemetryServer"]),
         .executable(name: "telemetryd", targets: ["telemetryd"]),
+        .executable(name: "telemetry-demo", targets: ["telemetry-demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -89,6 +90,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "telemetry-demo", dependencies: ["Telemetry"], path: "Examples/telemetry-demo"),
         .target(
             name: "TestSupport",
             dependencies: ["CZlib"],

@@ -5,13 +5,18 @@ import Testing
 
 /// The built `telemetryd` next to the test bundle.
 func telemetrydBinary() throws -> String {
+    builtProduct("telemetryd")
+}
+
+/// The built executable product `name` next to the test bundle.
+func builtProduct(_ name: String) -> String {
     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var candidate = directory.appendingPathComponent("telemetryd").path
+    var candidate = directory.appendingPathComponent(name).path
     if !FileManager.default.isExecutableFile(atPath: candidate) {
         // Swift Testing may run from inside the .xctest bundle directory.
-        candidate = directory.deletingLastPathComponent().appendingPathComponent("telemetryd").path
+        candidate = directory.deletingLastPathComponent().appendingPathComponent(name).path
     }
-    #expect(FileManager.default.isExecutableFile(atPath: candidate), "telemetryd not built at \(candidate)")
+    #expect(FileManager.default.isExecutableFile(atPath: candidate), "\(name) not built at \(candidate)")
     return candidate
 }
 

@@ -31,13 +31,17 @@ public enum ExternalTool {
     /// Runs `executable` with `arguments`, feeding `input` on stdin; returns exit status and
     /// outputs. A program still running after `timeoutSeconds` is killed, so a regression that
     /// makes it hang (a server that should have refused its flags) fails the test instead of
-    /// stalling the suite.
+    /// stalling the suite. `environment` entries are added to this process's environment.
     public static func run(
-        _ executable: String, _ arguments: [String], input: [UInt8] = [], timeoutSeconds: Double = 120
+        _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
+        timeoutSeconds: Double = 120
     ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
