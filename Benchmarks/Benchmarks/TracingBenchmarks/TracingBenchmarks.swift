@@ -1,0 +1,189 @@
+import Benchmark
+import Instrumentation
+import OTel
+import ServiceLifecycle
+import Telemetry
+import Tracing
+
+// Each workload runs against Telemetry and against swift-otel 1.6.0 in the same run, so the
+// ratio holds while the shared machine's absolute speed drifts. Both sides use a batch span
+// processor whose exporter does nothing, so the numbers are the cost on the application's
+// thread: start, record, end and hand over to the processor.
+
+/// An exporter that accepts everything at once.
+struct DiscardingExporter: SpanExporter {
+    func export(_ spans: [SpanData]) async -> ExportResult { .success }
+}
+
+func telemetryTracer(sampled: Bool) -> (Telemetry.Tracer, TracerProvider) {
+    let provider = TracerProvider(
+        resource: Resource(attributes: ["service.name": "bench"]),
+        sampler: sampled ? AlwaysOnSampler() : AlwaysOffSampler(),
+        processors: [BatchSpanProcessor(exporter: DiscardingExporter(), configuration: BatchSpanProcessorConfiguration())])
+    return (provider.tracer("bench"), provider)
+}
+
+/// swift-otel's tracer with its batch processor running and no exporter, as
+/// `OTel.makeTracingBackend` builds it.
+func otelTracer(sampled: Bool) throws -> (some Tracing.Tracer, Task<Void, Never>) {
+    var configuration = OTel.Configuration.default
+    configuration.serviceName = "bench"
+    configuration.diagnosticLogLevel = .error
+    configuration.traces.sampler = sampled ? .alwaysOn : .alwaysOff
+    configuration.traces.exporter = .none
+    configuration.metrics.enabled = false
+    configuration.logs.enabled = false
+    let backend = try OTel.makeTracingBackend(configuration: configuration)
+    let service = backend.service
+    let task = Task<Void, Never> { try? await service.run() }
+    return (backend.factory, task)
+}
+
+struct DictionaryInjector: Instrumentation.Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
+}
+
+struct DictionaryExtractor: Instrumentation.Extractor {
+    func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        scalingFactor: .kilo,
+        maxDuration: .seconds(2),
+        maxIterations: 100_000)
+
+    // MARK: sampled span, 3 attributes
+
+    Benchmark("sampled span 3 attributes / Telemetry") { benchmark in
+        let (tracer, provider) = telemetryTracer(sampled: true)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let span = tracer.startSpan("GET /users", parent: nil)
+            span.setAttribute("http.method", "GET")
+            span.setAttribute("http.status_code", 200)
+            span.setAttribute("net.peer.name", "db-1")
+            span.end()
+        }
+        benchmark.stopMeasurement()
+        await provider.shutdown()
+    }
+
+    Benchmark("sampled span 3 attributes / Telemetry, attributes at start") { benchmark in
+        let (tracer, provider) = telemetryTracer(sampled: true)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let span = tracer.startSpan(
+                "GET /users", parent: nil,
+                attributes: ["http.method": "GET", "http.status_code": 200, "net.peer.name": "db-1"])
+            span.end()
+        }
+        benchmark.stopMeasurement()
+        await provider.shutdown()
+    }
+
+    Benchmark("sampled span 3 attributes / swift-otel") { benchmark in
+        let (tracer, service) = try otelTracer(sampled: true)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let span = tracer.startSpan("GET /users", context: .topLevel)
+            span.updateAttributes { attributes in
+                attributes["http.method"] = "GET"
+                attributes["http.status_code"] = 200
+                attributes["net.peer.name"] = "db-1"
+            }
+            span.end()
+        }
+        benchmark.stopMeasurement()
+        service.cancel()
+    }
+
+    // MARK: unsampled span
+
+    Benchmark("unsampled span / Telemetry") { benchmark in
+        let (tracer, provider) = telemetryTracer(sampled: false)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let span = tracer.startSpan("GET /users", parent: nil)
+            span.setAttribute("http.method", "GET")
+            span.end()
+        }
+        benchmark.stopMeasurement()
+        await provider.shutdown()
+    }
+
+    Benchmark("unsampled span / swift-otel") { benchmark in
+        let (tracer, service) = try otelTracer(sampled: false)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let span = tracer.startSpan("GET /users", context: .topLevel)
+            span.attributes["http.method"] = "GET"
+            span.end()
+        }
+        benchmark.stopMeasurement()
+        service.cancel()
+    }
+
+    // MARK: withSpan around an async body
+
+    Benchmark("withSpan async body / Telemetry") { benchmark in
+        let (tracer, provider) = telemetryTracer(sampled: true)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let value = await tracer.withSpan("handle", parent: nil) { _ in await asyncWork() }
+            blackHole(value)
+        }
+        benchmark.stopMeasurement()
+        await provider.shutdown()
+    }
+
+    Benchmark("withSpan async body / swift-otel") { benchmark in
+        let (tracer, service) = try otelTracer(sampled: true)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let value = await tracer.withSpan("handle", context: .topLevel) { _ in await asyncWork() }
+            blackHole(value)
+        }
+        benchmark.stopMeasurement()
+        service.cancel()
+    }
+
+    // MARK: traceparent inject and extract
+
+    Benchmark("traceparent inject+extract / Telemetry") { benchmark in
+        let propagator = TraceContextPropagator()
+        let context = PropagationContext(
+            spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var headers: [String: String] = [:]
+            propagator.inject(context, into: &headers, using: Telemetry.DictionaryInjector())
+            var extracted = PropagationContext()
+            propagator.extract(from: headers, using: Telemetry.DictionaryExtractor(), into: &extracted)
+            blackHole(extracted)
+        }
+    }
+
+    Benchmark("traceparent inject+extract / swift-otel") { benchmark in
+        let (tracer, service) = try otelTracer(sampled: true)
+        let span = tracer.startSpan("parent", context: .topLevel)
+        let context = span.context
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var headers: [String: String] = [:]
+            tracer.inject(context, into: &headers, using: DictionaryInjector())
+            var extracted = InstrumentationContext.topLevel
+            tracer.extract(headers, into: &extracted, using: DictionaryExtractor())
+            blackHole(extracted)
+        }
+        benchmark.stopMeasurement()
+        span.end()
+        service.cancel()
+    }
+}
+
+@inline(never)
+func asyncWork() async -> Int {
+    42
+}
