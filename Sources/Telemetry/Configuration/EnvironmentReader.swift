@@ -44,6 +44,25 @@ struct EnvironmentReader {
         integer(name).map { .milliseconds($0) }
     }
 
+    /// A `key=value,key2=value2` list with percent-decoded keys and values, as
+    /// `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS` are written. A malformed pair
+    /// is skipped with a warning.
+    func keyValueList(_ name: String) -> [(key: String, value: String)] {
+        guard let list = string(name) else { return [] }
+        var pairs: [(key: String, value: String)] = []
+        for pair in list.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let key = PercentEncoding.decode(parts[0].trimmingOWS()), !key.isEmpty,
+                let value = PercentEncoding.decode(parts[1].trimmingOWS())
+            else {
+                warn(name, String(pair), expected: "key=value")
+                continue
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+
     /// Logs a value that was ignored.
     func warn(_ name: String, _ value: String, expected: String) {
         logger.warning("ignoring \(name)=\(value): expected \(expected)")

@@ -102,18 +102,8 @@ public struct OTLPExporterConfiguration: Sendable, Hashable {
                 reader.warn(variable, name, expected: "gzip or none")
             }
         }
-        if let (variable, list) = value("HEADERS") {
-            for pair in list.split(separator: ",") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let name = Resource.percentDecoded(parts[0].trimmingOWS()), !name.isEmpty,
-                    let headerValue = Resource.percentDecoded(parts[1].trimmingOWS())
-                else {
-                    reader.warn(variable, String(pair), expected: "name=value")
-                    continue
-                }
-                configuration.headers[name] = headerValue
-            }
-        }
+        let headersVariable = reader.string(specific + "HEADERS") != nil ? specific + "HEADERS" : prefix + "HEADERS"
+        for (name, headerValue) in reader.keyValueList(headersVariable) { configuration.headers[name] = headerValue }
         if let timeout = reader.milliseconds(specific + "TIMEOUT") ?? reader.milliseconds(prefix + "TIMEOUT") {
             configuration.timeout = timeout
         }

@@ -4,6 +4,7 @@ import GzipCodec
 import Logging
 import NIOCore
 import NIOHTTP1
+import SwiftProtobuf
 
 /// Sends encoded OTLP bodies to one endpoint: sets the content type, compression and headers,
 /// and retries 429, 502, 503, 504 and connection failures with backoff, honouring
@@ -19,25 +20,22 @@ struct OTLPHTTPSender: Sendable {
     let configuration: OTLPExporterConfiguration
     let client: HTTPClient
     let logger: Logger
-    /// Waits between attempts; tests replace it to observe the delays.
-    let sleep: @Sendable (Duration) async throws -> Void
-
-    init(
-        configuration: OTLPExporterConfiguration, client: HTTPClient, logger: Logger,
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
-    ) {
-        self.configuration = configuration
-        self.client = client
-        self.logger = logger
-        self.sleep = sleep
-    }
 
     /// The content type of the configured encoding.
     var contentType: String {
         configuration.wireProtocol == .httpJSON ? "application/json" : "application/x-protobuf"
     }
 
-    func send(_ body: [UInt8]) async -> Outcome {
+    /// Encodes `message` in the configured encoding and sends it.
+    func send(_ message: some SwiftProtobuf.Message) async -> Outcome {
+        do {
+            return await post(try OTLPBody.encode(message, as: configuration.wireProtocol))
+        } catch {
+            return .failed("could not encode the request: \(error)")
+        }
+    }
+
+    private func post(_ body: [UInt8]) async -> Outcome {
         var request = HTTPClientRequest(url: configuration.endpoint)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -79,7 +77,7 @@ struct OTLPHTTPSender: Sendable {
             }
             let delay = retryAfter ?? configuration.retry.backoff(beforeRetry: attempt)
             logger.debug("OTLP export failed, retrying", metadata: ["reason": "\(failure)", "delay": "\(delay)"])
-            do { try await sleep(delay) } catch { return .failed("cancelled") }
+            do { try await Task.sleep(for: delay) } catch { return .failed("cancelled") }
             attempt += 1
         }
     }

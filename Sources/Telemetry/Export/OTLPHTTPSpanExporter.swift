@@ -32,14 +32,7 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
 
     public func export(_ spans: [SpanData]) async -> ExportResult {
         guard !spans.isEmpty else { return .success }
-        let request = OTLPTraceEncoding.request(spans)
-        let body: [UInt8]
-        do {
-            body = try OTLPBody.encode(request, as: sender.configuration.wireProtocol)
-        } catch {
-            return .failure("could not encode spans: \(error)")
-        }
-        switch await sender.send(body) {
+        switch await sender.send(OTLPTraceEncoding.request(spans)) {
         case .delivered(let answer):
             if let response = try? OTLPBody.decode(
                 Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse.self, from: answer,

@@ -59,13 +59,7 @@ public final class PeriodicMetricExporter: Sendable {
             registry, resource: resource, scope: InstrumentationScope(name: "telemetry-swift"), startTime: startTime,
             now: WallClock.nanoseconds())
         guard !(request.resourceMetrics.first?.scopeMetrics.first?.metrics.isEmpty ?? true) else { return .success }
-        let body: [UInt8]
-        do {
-            body = try OTLPBody.encode(request, as: sender.configuration.wireProtocol)
-        } catch {
-            return .failure("could not encode metrics: \(error)")
-        }
-        switch await sender.send(body) {
+        switch await sender.send(request) {
         case .delivered:
             exports.add(1, ordering: .relaxed)
             return .success

@@ -19,7 +19,7 @@ public struct BaggagePropagator: TextMapPropagator {
         var header = ""
         var members = 0
         for entry in context.baggage.entries {
-            var member = entry.key + "=" + Self.percentEncoded(entry.value)
+            var member = entry.key + "=" + PercentEncoding.encode(entry.value, keeping: Self.isBaggageOctet)
             if !entry.metadata.isEmpty { member += ";" + entry.metadata }
             let added = header.isEmpty ? member.utf8.count : member.utf8.count + 1
             guard members < Self.maximumMembers, header.utf8.count + added <= Self.maximumBytes else { continue }
@@ -43,7 +43,7 @@ public struct BaggagePropagator: TextMapPropagator {
             let key = keyValue[0].trimmingOWS()
             let rawValue = keyValue[1].trimmingOWS()
             guard rawValue.utf8.allSatisfy(Self.isBaggageOctet),
-                let value = Resource.percentDecoded(rawValue),
+                let value = PercentEncoding.decode(rawValue),
                 let updated = baggage.setting(
                     String(key), to: value, metadata: parts.count > 1 ? String(parts[1].trimmingOWS()) : "")
             else { continue }
@@ -55,18 +55,5 @@ public struct BaggagePropagator: TextMapPropagator {
     /// W3C `baggage-octet` (printable ASCII except space, `"`, `,`, `;` and `\`), plus `%`.
     static func isBaggageOctet(_ byte: UInt8) -> Bool {
         (0x21...0x7E).contains(byte) && byte != 0x22 && byte != 0x2C && byte != 0x3B && byte != 0x5C
-    }
-
-    static func percentEncoded(_ value: String) -> String {
-        var output: [UInt8] = []
-        let hex = Array("0123456789ABCDEF".utf8)
-        for byte in value.utf8 {
-            if isBaggageOctet(byte), byte != UInt8(ascii: "%") {
-                output.append(byte)
-            } else {
-                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

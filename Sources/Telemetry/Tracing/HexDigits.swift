@@ -38,10 +38,3 @@ enum HexDigits {
         return value
     }
 }
-
-extension HexDigits {
-    /// Parses hex digits of either case (for percent-encoding, where case does not matter).
-    static func parseAnyCase(_ bytes: [UInt8]) -> UInt64? {
-        parse(bytes.map { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) ? $0 + 32 : $0 })
-    }
-}

@@ -30,39 +30,11 @@ public struct Resource: Sendable, Hashable {
     ) -> Resource {
         let reader = EnvironmentReader(environment)
         var attributes = defaults
-        if let list = reader.string("OTEL_RESOURCE_ATTRIBUTES") {
-            for pair in list.split(separator: ",") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let key = percentDecoded(parts[0].trimmingOWS()), !key.isEmpty,
-                    let value = percentDecoded(parts[1].trimmingOWS())
-                else {
-                    reader.warn("OTEL_RESOURCE_ATTRIBUTES", String(pair), expected: "key=value")
-                    continue
-                }
-                attributes[key] = .string(value)
-            }
-        }
+        for (key, value) in reader.keyValueList("OTEL_RESOURCE_ATTRIBUTES") { attributes[key] = .string(value) }
         if let name = reader.string("OTEL_SERVICE_NAME") {
             attributes["service.name"] = .string(name)
         }
         return Resource(attributes: attributes)
-    }
-
-    /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.
-    static func percentDecoded(_ text: some StringProtocol) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                let value = HexDigits.parseAnyCase([high, low])
-            else { return nil }
-            bytes.append(UInt8(value))
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 
     private static var processName: String {

@@ -31,17 +31,13 @@ public struct Span: Sendable {
 
     /// Sets one attribute, replacing the value of an existing key.
     public func setAttribute(_ key: String, _ value: AttributeValue) {
-        recorder?.update { data, limits in
-            if !data.attributes.set(key, value, limits: limits.attributes) { data.droppedAttributesCount += 1 }
-        }
+        recorder?.update { data, limits in data.record(key, value, limits: limits) }
     }
 
     /// Sets several attributes.
     public func setAttributes(_ attributes: SpanAttributes) {
         recorder?.update { data, limits in
-            for (key, value) in attributes where !data.attributes.set(key, value, limits: limits.attributes) {
-                data.droppedAttributesCount += 1
-            }
+            for (key, value) in attributes { data.record(key, value, limits: limits) }
         }
     }
 
@@ -50,25 +46,13 @@ public struct Span: Sendable {
         guard let recorder else { return }
         let time = timestamp ?? WallClock.nanoseconds()
         recorder.update { data, limits in
-            guard data.events.count < limits.eventCount else {
-                data.droppedEventsCount += 1
-                return
-            }
-            let (kept, dropped) = attributes.limited(by: limits.eventAttributes)
-            data.events.append(SpanEvent(name, attributes: kept, timestamp: time, droppedAttributesCount: dropped))
+            data.record(SpanEvent(name, attributes: attributes, timestamp: time), limits: limits)
         }
     }
 
     /// Links this span to another one.
     public func addLink(_ context: SpanContext, attributes: SpanAttributes = [:]) {
-        recorder?.update { data, limits in
-            guard data.links.count < limits.linkCount else {
-                data.droppedLinksCount += 1
-                return
-            }
-            let (kept, dropped) = attributes.limited(by: limits.linkAttributes)
-            data.links.append(SpanLink(context, attributes: kept, droppedAttributesCount: dropped))
-        }
+        recorder?.update { data, limits in data.record(SpanLink(context, attributes: attributes), limits: limits) }
     }
 
     /// Links this span to `span`.

@@ -22,12 +22,6 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
         for (key, value) in elements { self[key] = value }
     }
 
-    /// Attributes in the given order; a repeated key keeps its last value.
-    public init(_ elements: some Sequence<(String, AttributeValue)>) {
-        self.init()
-        for (key, value) in elements { self[key] = value }
-    }
-
     /// The number of attributes.
     public var count: Int { elements.count }
 

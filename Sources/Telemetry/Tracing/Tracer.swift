@@ -38,15 +38,13 @@ public struct Tracer: Sendable {
             return Span(context: context, recorder: nil)
         }
         let limits = pipeline.limits
-        var (kept, dropped) = attributes.limited(by: limits.attributes)
-        for (key, value) in sampling.attributes where !kept.set(key, value, limits: limits.attributes) {
-            dropped += 1
-        }
+        let (kept, dropped) = attributes.limited(by: limits.attributes)
         var data = SpanData(
             name: name, context: context, parentSpanID: parent?.spanID, parentIsRemote: parent?.isRemote ?? false,
             kind: kind, startTime: startTime ?? WallClock.nanoseconds(), attributes: kept,
             droppedAttributesCount: dropped, resource: pipeline.resource, scope: scope)
-        if !links.isEmpty { Self.addLinks(links, to: &data, limits: limits) }
+        for (key, value) in sampling.attributes { data.record(key, value, limits: limits) }
+        for link in links { data.record(link, limits: limits) }
         let span = Span(context: context, recorder: SpanRecorder(data, pipeline: pipeline))
         for processor in pipeline.processors { processor.onStart(span, parent: parent) }
         return span
@@ -100,17 +98,5 @@ public struct Tracer: Sendable {
     ) -> @Sendable (Input) async throws -> Output {
         let tracer = self
         return { input in try await tracer.withSpan(name, kind: kind) { _ in try await function(input) } }
-    }
-
-    private static func addLinks(_ links: [SpanLink], to data: inout SpanData, limits: SpanLimits) {
-        for link in links {
-            guard data.links.count < limits.linkCount else {
-                data.droppedLinksCount += 1
-                continue
-            }
-            let (kept, dropped) = link.attributes.limited(by: limits.linkAttributes)
-            data.links.append(
-                SpanLink(link.context, attributes: kept, droppedAttributesCount: link.droppedAttributesCount + dropped))
-        }
     }
 }
