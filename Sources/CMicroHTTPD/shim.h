@@ -29,6 +29,15 @@ telemetry_mhd_listen_fd(struct MHD_Daemon *daemon)
     return info == NULL ? -1 : (int)info->listen_fd;
 }
 
+/* MHD_get_connection_info is variadic; the socket lets the server enforce a header deadline. */
+static inline int
+telemetry_mhd_connection_fd(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : (int)info->connect_fd;
+}
+
 /* A response holding its own copy of `buffer`. */
 static inline struct MHD_Response *
 telemetry_mhd_response_copy(size_t size, const void *buffer)

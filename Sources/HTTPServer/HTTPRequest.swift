@@ -3,7 +3,8 @@
 public struct HTTPRequest: Sendable {
     /// The method as sent (`GET`, `POST`, …). `HEAD` is routed like `GET`.
     public var method: String
-    /// The path without the query string, percent-decoded by libmicrohttpd.
+    /// The path without the query string, as sent (still percent-encoded; route parameters
+    /// are decoded segment by segment).
     public var path: String
     /// Query parameters in order; a name may repeat.
     public var query: [(name: String, value: String)]

@@ -14,6 +14,8 @@ public struct HTTPResponse: Sendable {
     public var headers: HTTPHeaders
     /// The body.
     public var body: Body
+    /// Why a 5xx happened, for the server's log; never sent to the client.
+    public var failureReason: String?
 
     /// Creates a response.
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: Body = .bytes([])) {
@@ -27,8 +29,22 @@ public struct HTTPResponse: Sendable {
         self.init(status: status, headers: HTTPHeaders([("Content-Type", contentType)]), body: .bytes(body))
     }
 
+    /// The body as text when it is held in memory.
+    var textBody: String? {
+        guard case .bytes(let bytes) = body else { return nil }
+        return String(decoding: bytes.prefix(500), as: UTF8.self).trimmingSuffix("\n")
+    }
+
     /// A `text/plain` response; a newline is added.
     public static func text(_ text: String, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "text/plain; charset=utf-8", body: Array((text + "\n").utf8))
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: Character) -> String {
+        var text = Substring(self)
+        while text.last == suffix { text.removeLast() }
+        return String(text)
     }
 }

@@ -2,14 +2,52 @@ import CMicroHTTPD
 import GzipCodec
 
 extension HTTPServer {
-    /// First call: only an oversize `Content-Length` is answered here (which closes the
-    /// connection, as intended). Everything else waits for the final call so keep-alive holds.
+    /// First call, headers complete: the route is chosen now, so that even an early refusal
+    /// answers in the route's error format. Only refusals that must close the connection are
+    /// answered here (an oversize `Content-Length`, or a body over the memory budget);
+    /// everything else waits for the final call so keep-alive holds.
     func headersArrived(_ context: RequestContext) -> MHD_Result {
-        if let length = context.headers["Content-Length"].flatMap(Int.init), length > configuration.maxBodyBytes {
-            context.routePattern = "rejected"
-            return queue(tooLarge(), for: context)
+        if let segments = context.target?.segments {
+            context.resolution = router.resolve(method: context.method, segments: segments)
         }
+        if !isDraining {
+            context.countedInFlight = true
+            inFlight.add(1, ordering: .relaxed)
+        }
+        guard let length = context.headers["Content-Length"].flatMap(Int.init), length > 0 else { return .YES }
+        if length > configuration.maxBodyBytes {
+            context.routePattern = "rejected"
+            return queue(tooLarge(context), for: context)
+        }
+        if !bodyBudget.reserve(length) {
+            context.routePattern = "rejected"
+            return queue(overBudget(context), for: context)
+        }
+        context.reservedBytes = length
         return .YES
+    }
+
+    /// A fragment of the body: kept while it fits the size cap and the memory budget.
+    func receiveBodyFragment(_ data: UnsafePointer<CChar>?, size: Int, for context: RequestContext) {
+        guard !context.bodyTooLarge, !context.overBudget, let data else { return }
+        if context.body.count + size > configuration.maxBodyBytes {
+            context.bodyTooLarge = true
+            context.body = []
+            return
+        }
+        // Chunked bodies arrive without a Content-Length: reserve as they grow.
+        let needed = context.body.count + size - context.reservedBytes
+        if needed > 0 {
+            guard bodyBudget.reserve(needed) else {
+                context.overBudget = true
+                context.body = []
+                return
+            }
+            context.reservedBytes += needed
+        }
+        data.withMemoryRebound(to: UInt8.self, capacity: size) {
+            context.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+        }
     }
 
     /// Final call: the body is complete, or a suspended handler has finished.
@@ -18,46 +56,68 @@ extension HTTPServer {
             guard let response = context.pendingResponse.withLock({ $0.take() }) else { return .YES }
             return queue(response, for: context)
         }
+        guard let target = context.target else {
+            context.routePattern = "rejected"
+            let limit = configuration.maxQueryParameters
+            return queue(.text("too many query parameters (at most \(limit))", status: 414), for: context)
+        }
         if context.bodyTooLarge {
             context.routePattern = "rejected"
-            return queue(tooLarge(), for: context)
+            return queue(tooLarge(context), for: context)
         }
-        switch router.resolve(method: context.method, path: context.path) {
+        if context.overBudget {
+            context.routePattern = "rejected"
+            return queue(overBudget(context), for: context)
+        }
+        switch context.resolution {
         case .notFound:
             context.routePattern = "not_found"
-            return queue(.text("not found: \(context.path)", status: 404), for: context)
+            return queue(.text("not found: \(target.rawPath)", status: 404), for: context)
         case .methodNotAllowed(let allowed):
             context.routePattern = "method_not_allowed"
-            var response = HTTPResponse.text("method \(context.method) not allowed on \(context.path)", status: 405)
+            var response = HTTPResponse.text("method \(context.method) not allowed on \(target.rawPath)", status: 405)
             response.headers.set("Allow", allowed.joined(separator: ", "))
             return queue(response, for: context)
         case .matched(let route, let parameters):
             context.routePattern = route.pattern
+            if case .suspending = route.handler, !context.countedInFlight {
+                return queue(route.errorResponse(HTTPError.shuttingDown, context.headers), for: context)
+            }
             let body: [UInt8]
             do {
                 body = try decodedBody(context)
             } catch {
-                return queue(error.response, for: context)
+                return queue(route.errorResponse(error, context.headers), for: context)
             }
             let request = HTTPRequest(
-                method: context.method, path: context.path, query: context.query, headers: context.headers,
+                method: context.method, path: target.rawPath, query: target.query, headers: context.headers,
                 body: body, pathParameters: parameters)
             context.body = []
             switch route.handler {
             case .immediate(let handler):
-                return queue(Self.run(handler, request), for: context)
+                return queue(Self.run(handler, request, route), for: context)
             case .suspending(let handler):
-                return suspend(context, running: handler, with: request)
+                return suspend(context, running: handler, route: route, with: request)
             }
+        }
+    }
+
+    /// The request is over (answered or abandoned): give back what it held.
+    func finished(_ context: RequestContext) {
+        bodyBudget.release(context.reservedBytes)
+        context.reservedBytes = 0
+        if context.countedInFlight {
+            context.countedInFlight = false
+            inFlight.subtract(1, ordering: .relaxed)
         }
     }
 
     private func suspend(
         _ context: RequestContext, running handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse,
-        with request: HTTPRequest
+        route: Route, with request: HTTPRequest
     ) -> MHD_Result {
         guard suspended.withLock({ $0.insert(context) }) else {
-            return queue(.text("server is shutting down", status: 503), for: context)
+            return queue(route.errorResponse(HTTPError.shuttingDown, context.headers), for: context)
         }
         context.isRunningHandler = true
         MHD_suspend_connection(context.connection)
@@ -66,7 +126,7 @@ extension HTTPServer {
             do {
                 response = try await handler(request)
             } catch {
-                response = HTTPError.response(for: error)
+                response = route.errorResponse(error, request.headers)
             }
             // If stop() already took the context it has answered 503 and resumed the connection.
             guard self.suspended.withLock({ $0.remove(context) }) else { return }
@@ -77,16 +137,17 @@ extension HTTPServer {
     }
 
     private static func run(
-        _ handler: @Sendable (HTTPRequest) throws -> HTTPResponse, _ request: HTTPRequest
+        _ handler: @Sendable (HTTPRequest) throws -> HTTPResponse, _ request: HTTPRequest, _ route: Route
     ) -> HTTPResponse {
         do {
             return try handler(request)
         } catch {
-            return HTTPError.response(for: error)
+            return route.errorResponse(error, request.headers)
         }
     }
 
-    /// The body with `Content-Encoding` removed: gzip inflated under the cap, identity as is.
+    /// The body with `Content-Encoding` removed: gzip inflated under the size cap and the
+    /// memory budget, identity as is.
     private func decodedBody(_ context: RequestContext) throws(HTTPError) -> [UInt8] {
         guard let encoding = context.headers["Content-Encoding"]?.lowercased(), encoding != "identity" else {
             return context.body
@@ -94,24 +155,43 @@ extension HTTPServer {
         guard encoding == "gzip" || encoding == "x-gzip" else {
             throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use gzip or identity")
         }
+        let budgetLeft = bodyBudget.available
+        let limit = min(configuration.maxInflatedBodyBytes, budgetLeft)
+        let inflated: [UInt8]
         do throws(Gzip.InflateError) {
-            return try Gzip.inflate(context.body, limit: configuration.maxInflatedBodyBytes)
+            inflated = try Gzip.inflate(context.body, limit: limit)
         } catch {
             switch error {
-            case .tooLarge(let limit):
-                throw HTTPError(status: 413, message: "gzip body inflates to more than \(limit) bytes")
+            case .tooLarge:
+                if limit < configuration.maxInflatedBodyBytes { throw HTTPError.overBudget(retryAfterSeconds: 1) }
+                throw HTTPError(
+                    status: 413, message: "gzip body inflates to more than \(configuration.maxInflatedBodyBytes) bytes")
             case .corrupt(let reason):
                 throw HTTPError(status: 400, message: "invalid gzip body: \(reason)")
             }
         }
+        guard bodyBudget.reserve(inflated.count) else { throw HTTPError.overBudget(retryAfterSeconds: 1) }
+        context.reservedBytes += inflated.count
+        return inflated
     }
 
-    private func tooLarge() -> HTTPResponse {
-        .text("request body larger than \(configuration.maxBodyBytes) bytes", status: 413)
+    private func route(of context: RequestContext) -> Route? {
+        if case .matched(let route, _) = context.resolution { return route }
+        return nil
+    }
+
+    private func tooLarge(_ context: RequestContext) -> HTTPResponse {
+        let error = HTTPError(status: 413, message: "request body larger than \(configuration.maxBodyBytes) bytes")
+        return route(of: context)?.errorResponse(error, context.headers) ?? error.response
+    }
+
+    private func overBudget(_ context: RequestContext) -> HTTPResponse {
+        let error = HTTPError.overBudget(retryAfterSeconds: 1)
+        return route(of: context)?.errorResponse(error, context.headers) ?? error.response
     }
 
     /// Builds the libmicrohttpd response, compresses it if allowed, queues it, reports it.
-    private func queue(_ response: HTTPResponse, for context: RequestContext) -> MHD_Result {
+    func queue(_ response: HTTPResponse, for context: RequestContext) -> MHD_Result {
         var response = response
         let compressible = context.method != "HEAD" && response.headers["Content-Encoding"] == nil
             && AcceptEncoding.allowsGzip(context.headers["Accept-Encoding"])
@@ -122,13 +202,24 @@ extension HTTPServer {
             response.headers.set("Content-Encoding", "gzip")
         }
         if case .bytes = response.body { response.headers.add("Vary", "Accept-Encoding") }
+        if isDraining { response.headers.set("Connection", "close") }
         // Only a file body that cannot be opened fails here.
         guard let native = ResponseBuilder.make(response) else {
-            return queue(.text("not found: \(context.path)", status: 404), for: context)
+            return queue(.text("not found: \(context.rawPath)", status: 404), for: context)
         }
         defer { MHD_destroy_response(native) }
+        if response.status >= 500 { logFailure(response, context) }
         report(context, status: response.status)
         return MHD_queue_response(context.connection, UInt32(response.status), native)
+    }
+
+    private func logFailure(_ response: HTTPResponse, _ context: RequestContext) {
+        let text = response.textBody.flatMap { $0.isEmpty ? nil : $0 }
+        let reason = response.failureReason ?? text ?? "(no reason given)"
+        let route = context.routePattern.isEmpty ? "unrouted" : context.routePattern
+        failureLog.warning(
+            "\(context.method) \(route) answered \(response.status): \(reason)", kind: "\(route) \(response.status)",
+            metadata: ["status": "\(response.status)", "route": "\(route)"])
     }
 
     private func report(_ context: RequestContext, status: Int) {

@@ -23,6 +23,15 @@ public final class HTTPServer: Sendable {
     let router: Router
     let logger: Logger
     let observer: (@Sendable (CompletedRequest) -> Void)?
+    /// Header deadlines per connection.
+    let tracker: ConnectionTracker
+    /// Memory for request bodies in flight.
+    let bodyBudget: BodyBudget
+    /// Requests that arrived before draining began and have not completed.
+    let inFlight = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
+    let failureLog: RateLimitedLogger
+    private let reaper = Mutex<Task<Void, Never>?>(nil)
     private let daemon = Mutex<DaemonHandle?>(nil)
     private let boundPort = Atomic<UInt16>(0)
     /// Connections suspended while a handler task runs; resumed before the daemon stops.
@@ -37,6 +46,27 @@ public final class HTTPServer: Sendable {
         self.router = router
         self.logger = logger
         self.observer = observer
+        tracker = ConnectionTracker(headerTimeoutSeconds: configuration.requestHeaderTimeoutSeconds)
+        bodyBudget = BodyBudget(limit: configuration.maxInFlightBodyBytes)
+        failureLog = RateLimitedLogger(logger: logger)
+    }
+
+    /// Whether the server is draining: requests already in flight finish, new requests to
+    /// suspending routes are answered 503 at once, and every response closes its connection.
+    public var isDraining: Bool { draining.load(ordering: .acquiring) }
+
+    /// Requests received before draining began that are still being served.
+    public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Connections closed because their request headers did not arrive in time.
+    public var headerTimeouts: Int { tracker.expired }
+
+    /// Bytes of request bodies held now, counted against `maxInFlightBodyBytes`.
+    public var bodyBytesInFlight: Int { bodyBudget.inUse }
+
+    /// Starts draining (see `isDraining`); `stop()` does this too.
+    public func beginDraining() {
+        draining.store(true, ordering: .releasing)
     }
 
     /// The address actually bound (with the real port when port 0 was asked for).
@@ -84,6 +114,12 @@ public final class HTTPServer: Sendable {
                     option: MHD_OPTION.NOTIFY_COMPLETED, value: unsafeBitCast(requestCompletedCallback, to: Int.self),
                     ptr_value: context),
                 MHD_OptionItem(
+                    option: MHD_OPTION.URI_LOG_CALLBACK, value: unsafeBitCast(uriLogCallback, to: Int.self),
+                    ptr_value: context),
+                MHD_OptionItem(
+                    option: MHD_OPTION.NOTIFY_CONNECTION, value: unsafeBitCast(connectionNotifyCallback, to: Int.self),
+                    ptr_value: context),
+                MHD_OptionItem(
                     option: MHD_OPTION.EXTERNAL_LOGGER, value: unsafeBitCast(libraryLogCallback, to: Int.self),
                     ptr_value: context),
                 MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil),
@@ -96,21 +132,40 @@ public final class HTTPServer: Sendable {
             throw StartError(description: "cannot listen on \(address): \(String(cString: strerror(errno)))")
         }
         daemon.withLock { $0 = DaemonHandle(pointer: started) }
+        let tracker = tracker
+        reaper.withLock {
+            $0 = Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    tracker.shutDownExpired()
+                }
+            }
+        }
         boundPort.store(Self.port(of: telemetry_mhd_listen_fd(started)) ?? address.port, ordering: .releasing)
         logger.info("listening", metadata: ["address": "\(boundAddress)", "threads": "\(threads)"])
     }
 
-    /// Stops accepting, waits up to `gracePeriodSeconds` for running handlers, answers any still
-    /// running with 503, and stops the workers. Safe to call more than once.
+    /// Drains, then stops: requests in flight get up to `gracePeriodSeconds` to finish while
+    /// new requests are still answered at once (`isDraining`); then the listening socket is
+    /// closed, so later connections are refused rather than left hanging, handlers still
+    /// running are answered 503, and the workers stop. Safe to call more than once.
     public func stop(gracePeriodSeconds: Double = 5) async {
+        beginDraining()
+        let deadline = MonotonicClock.nanoseconds() + UInt64(gracePeriodSeconds * 1e9)
+        while inFlight.load(ordering: .relaxed) > 0, MonotonicClock.nanoseconds() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         let taken = daemon.withLock { handle in
             defer { handle = nil }
             return handle
         }
         guard let running = taken?.pointer else { return }
-        // After quiescing, the listening socket is ours to close (libmicrohttpd no longer will).
+        reaper.withLock { $0?.cancel() }
+        // After quiescing, the listening socket is ours to close, but only after the workers
+        // stop. Shutting it down now makes the kernel refuse new connections at once instead
+        // of queueing them in the backlog until they are reset.
         let listener = MHD_quiesce_daemon(running)
-        let deadline = MonotonicClock.nanoseconds() + UInt64(gracePeriodSeconds * 1e9)
+        if listener >= 0 { _ = shutdown(listener, Int32(SHUT_RDWR)) }
         while suspended.withLock({ !$0.isEmpty }), MonotonicClock.nanoseconds() < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }

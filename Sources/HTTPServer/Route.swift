@@ -17,18 +17,39 @@ public struct Route: Sendable {
     public let pattern: String
     /// The handler.
     public let handler: Handler
-    let segments: [Substring]
+    /// Renders an error (thrown by the handler, or found by the server before it runs: an
+    /// oversize or undecodable body, the memory budget, shutdown) in this route's format, given
+    /// the request headers. Plain text when nil.
+    public let errorFormatter: (@Sendable (HTTPError, HTTPHeaders) -> HTTPResponse)?
+    let segments: [String]
 
     /// Creates a route.
-    public init(_ method: String, _ pattern: String, handler: Handler) {
+    public init(
+        _ method: String, _ pattern: String,
+        errorFormatter: (@Sendable (HTTPError, HTTPHeaders) -> HTTPResponse)? = nil, handler: Handler
+    ) {
         self.method = method.uppercased()
         self.pattern = pattern
         self.handler = handler
-        segments = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        self.errorFormatter = errorFormatter
+        segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// The answer for `error`: an `HTTPError` in the route's format, anything else a 500 whose
+    /// body says nothing of the cause (which goes to the server log).
+    func errorResponse(_ error: any Error, _ headers: HTTPHeaders) -> HTTPResponse {
+        guard let httpError = error as? HTTPError else {
+            var response = errorFormatter?(HTTPError.internal, headers) ?? HTTPError.internal.response
+            response.failureReason = "\(error)"
+            return response
+        }
+        var response = errorFormatter?(httpError, headers) ?? httpError.response
+        if response.failureReason == nil { response.failureReason = httpError.logMessage }
+        return response
     }
 
     /// The path parameters if `path` matches this pattern, or nil.
-    func match(_ pathSegments: [Substring]) -> [String: String]? {
+    func match(_ pathSegments: [String]) -> [String: String]? {
         var parameters: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             if segment == "*" {

@@ -20,10 +20,15 @@ public struct Router: Sendable {
         routes.append(route)
     }
 
-    /// Resolves `method` and `path`.
+    /// Resolves `method` and a path as sent (percent-encoded).
     public func resolve(method: String, path: String) -> Resolution {
+        resolve(method: method, segments: (try? RequestTarget(path))?.segments ?? [])
+    }
+
+    /// Resolves `method` and the path's decoded segments. Routing on segments decoded one by
+    /// one keeps an escaped `/` (`%2F`) inside its segment.
+    public func resolve(method: String, segments pathSegments: [String]) -> Resolution {
         let wanted = method == "HEAD" ? "GET" : method
-        let pathSegments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [String] = []
         for route in routes {
             guard let parameters = route.match(pathSegments) else { continue }

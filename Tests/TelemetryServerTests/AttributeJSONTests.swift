@@ -28,7 +28,8 @@ struct AttributeJSONTests {
         var last = Opentelemetry_Proto_Common_V1_KeyValue()
         last.key = "k"
         last.value.doubleValue = 2.5
-        let text = AttributeJSON.object([first, second, third, last])
+        var json = AttributeJSON()
+        let text = json.object([first, second, third, last])
         #expect(text.contains(#"\u0007"#))
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(parsed["text"] as? String == tricky.stringValue)

@@ -76,8 +76,9 @@ struct QueryAPITests {
         #expect(summary["rootOperation"] as? String == "GET /cart")
         #expect(summary["spanCount"] as? Int == 2)
         #expect(summary["hasError"] as? Bool == true)
-        #expect(summary["durationNano"] as? Int == 500_000_000)
-        #expect(summary["startTimeUnixNano"] as? Int == 1_700_000_000_000_000_000)
+        // Nanosecond times are strings, which JavaScript reads exactly (numbers lose digits past 2^53).
+        #expect(summary["durationNano"] as? String == "500000000")
+        #expect(summary["startTimeUnixNano"] as? String == "1700000000000000000")
         let names = (try json(operations)["operations"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         #expect(names == ["GET /cart", "POST /pay", "SELECT cart"])
         await service.stop()

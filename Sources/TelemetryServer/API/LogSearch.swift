@@ -53,7 +53,7 @@ struct LogSearch {
     var sql: String {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let order = forward ? "time_unix_nano, id" : "time_unix_nano DESC, id DESC"
-        return "SELECT * FROM logs \(whereClause) ORDER BY \(order) LIMIT ?"
+        return "SELECT \(RowJSON.logColumns) FROM logs \(whereClause) ORDER BY \(order) LIMIT ?"
     }
 
     var statementArguments: StatementArguments {

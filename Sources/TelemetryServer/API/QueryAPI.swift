@@ -5,20 +5,23 @@ import OTLP
 
 /// JSON query endpoints over stored spans and logs.
 ///
-/// - `GET /api/services`: service names with stored spans.
-/// - `GET /api/services/{service}/operations`: span names and kinds of a service.
+/// - `GET /api/services`: service names with stored spans (`limit`, default 1000).
+/// - `GET /api/services/{service}/operations`: span names and kinds of a service (`limit`).
 /// - `GET /api/traces`: trace search (`TraceSearch`), returning summaries.
-/// - `GET /api/traces/{traceId}`: every span of a trace with its parent id.
+/// - `GET /api/traces/{traceId}`: the spans of a trace, a page at a time (`TracePage`).
 /// - `GET /api/logs`: log search (`LogSearch`).
 ///
 /// Reads run on GRDB's reader pool against the WAL snapshot while the connection is
-/// suspended, so they never wait for the writer or block an HTTP worker.
+/// suspended, so they never wait for the writer or block an HTTP worker; `QueryLimiter`
+/// bounds how many run and for how long. Lists that could grow without end are capped and
+/// say so with `"truncated": true`.
 struct QueryAPI: Sendable {
     let database: TelemetryDatabase
+    let limiter: QueryLimiter
 
     func add(to router: inout Router) {
         let api = self
-        router.add(Route("GET", "/api/services", handler: .suspending { _ in try await api.services() }))
+        router.add(Route("GET", "/api/services", handler: .suspending { try await api.services($0) }))
         router.add(Route("GET", "/api/services/{service}/operations", handler: .suspending { try await api.operations($0) }))
         router.add(Route("GET", "/api/traces", handler: .suspending { try await api.searchTraces($0) }))
         router.add(Route("GET", "/api/traces/{traceId}", handler: .suspending { try await api.trace($0) }))
@@ -29,33 +32,42 @@ struct QueryAPI: Sendable {
         HTTPResponse(contentType: "application/json", body: Array(text.utf8))
     }
 
-    /// Runs a read on GRDB's reader queue (not the Swift concurrency pool).
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.pool.read(body)
-        } catch {
-            throw HTTPError(status: 500, message: "query failed: \(error)")
-        }
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(HTTPError) -> T {
+        try await limiter.read(database, body)
     }
 
-    func services() async throws -> HTTPResponse {
+    /// `[items…]` plus `"truncated":true` when the list was cut at `limit`.
+    private static func list(_ items: [String], limit: Int) -> String {
+        "[" + items.prefix(limit).joined(separator: ",") + "]" + (items.count > limit ? ",\"truncated\":true" : "")
+    }
+
+    func services(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let limit = try QueryParameters(request: request).integer("limit", default: 1000, range: 1...100_000)
         let names = try await read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT service_name FROM spans ORDER BY service_name")
+            try Row.fetchAll(
+                db, sql: "SELECT DISTINCT CAST(service_name AS BLOB) AS service_name FROM spans ORDER BY service_name LIMIT ?",
+                arguments: [limit + 1]
+            ).map { RowJSON.text($0, "service_name") }
         }
-        return json("{\"services\":[" + names.map(RowJSON.quoted).joined(separator: ",") + "]}")
+        return json("{\"services\":" + Self.list(names, limit: limit) + "}")
     }
 
     func operations(_ request: HTTPRequest) async throws -> HTTPResponse {
         let service = request.pathParameters["service"] ?? ""
+        let limit = try QueryParameters(request: request).integer("limit", default: 1000, range: 1...100_000)
         let operations = try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT DISTINCT name, kind FROM spans WHERE service_name = ? ORDER BY name, kind",
-                arguments: [service]
+                db, sql: """
+                    SELECT DISTINCT CAST(name AS BLOB) AS name, kind FROM spans WHERE service_name = ?
+                    ORDER BY name, kind LIMIT ?
+                    """,
+                arguments: [service, limit + 1]
             ).map { row in
-                RowJSON.object([("name", RowJSON.quoted(row["name"])), ("spanKind", "\(row["kind"] as Int)")])
+                RowJSON.object([("name", RowJSON.text(row, "name")), ("spanKind", "\(row["kind"] as Int)")])
             }
         }
-        return json("{\"service\":\(RowJSON.quoted(service)),\"operations\":[" + operations.joined(separator: ",") + "]}")
+        return json(
+            "{\"service\":\(RowJSON.quoted(service)),\"operations\":" + Self.list(operations, limit: limit) + "}")
     }
 
     func searchTraces(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -68,19 +80,10 @@ struct QueryAPI: Sendable {
     }
 
     func trace(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let text = request.pathParameters["traceId"] ?? ""
-        guard text.count == 32, let id = Hex.decode(text) else {
-            throw HTTPError(status: 400, message: "traceId: want 32 hex characters, got \"\(text)\"")
-        }
-        let traceID = Data(id)
-        let spans = try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM spans WHERE trace_id = ? ORDER BY start_unix_nano, span_id",
-                arguments: [traceID]
-            ).map(RowJSON.span)
-        }
-        guard !spans.isEmpty else { throw HTTPError(status: 404, message: "trace \(text) not found") }
-        return json("{\"traceId\":\"\(text.lowercased())\",\"spans\":[" + spans.joined(separator: ",") + "]}")
+        let page = try TracePage(request)
+        let result = try await read { db in try page.fetch(db) }
+        guard result.spanCount > 0 else { throw HTTPError(status: 404, message: "trace \(page.traceIDText) not found") }
+        return json(result.json)
     }
 
     func logs(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -4,11 +4,57 @@ import OTLP
 
 /// Stored rows rendered as the query API's JSON objects (attributes, events and links are
 /// stored as JSON already and copied through).
+///
+/// Nanosecond times are sent as decimal strings, as OTLP/JSON sends 64-bit integers: a
+/// JavaScript number holds integers exactly only up to 2⁵³ and times since 1970 in
+/// nanoseconds are past that. Names are read as bytes (selected `CAST(… AS BLOB)`) because
+/// GRDB reads text columns as C strings and would cut a name at an embedded NUL.
 enum RowJSON {
+    /// The span columns, with names read as bytes.
+    static let spanColumns = """
+        id, trace_id, span_id, parent_span_id, CAST(trace_state AS BLOB) AS trace_state, flags,
+        CAST(service_name AS BLOB) AS service_name, CAST(name AS BLOB) AS name, kind, start_unix_nano,
+        end_unix_nano, duration_nano, status_code, CAST(status_message AS BLOB) AS status_message, attributes,
+        dropped_attributes_count, events, dropped_events_count, links, dropped_links_count, resource_attributes,
+        CAST(scope_name AS BLOB) AS scope_name, CAST(scope_version AS BLOB) AS scope_version, scope_attributes
+        """
+
+    /// The log columns, with names read as bytes.
+    static let logColumns = """
+        id, time_unix_nano, observed_unix_nano, CAST(service_name AS BLOB) AS service_name, severity_number,
+        CAST(severity_text AS BLOB) AS severity_text, body, attributes, flags, trace_id, span_id,
+        CAST(event_name AS BLOB) AS event_name, resource_attributes, CAST(scope_name AS BLOB) AS scope_name
+        """
+
     static func quoted(_ text: String) -> String {
         var result = ""
         AttributeJSON.appendString(text, to: &result)
         return result
+    }
+
+    /// A column selected as bytes (or text), as a JSON string.
+    static func text(_ row: Row, _ column: String) -> String {
+        quoted(string(row, column))
+    }
+
+    /// A column selected as bytes (or text), decoded as UTF-8.
+    static func string(_ row: Row, _ column: String) -> String {
+        switch row[column] as DatabaseValue? {
+        case .some(let value):
+            switch value.storage {
+            case .blob(let data): return String(decoding: data, as: UTF8.self)
+            case .string(let string): return string
+            case .int64(let int): return String(int)
+            case .double(let double): return String(double)
+            case .null: return ""
+            }
+        case nil: return ""
+        }
+    }
+
+    /// An integer column as a JSON string.
+    static func nanos(_ row: Row, _ column: String) -> String {
+        "\"\(row[column] as Int64? ?? 0)\""
     }
 
     static func hex(_ row: Row, _ column: String) -> String {
@@ -23,31 +69,31 @@ enum RowJSON {
     static func span(_ row: Row) -> String {
         object([
             ("traceId", hex(row, "trace_id")), ("spanId", hex(row, "span_id")),
-            ("parentSpanId", hex(row, "parent_span_id")), ("traceState", quoted(row["trace_state"])),
-            ("flags", "\(row["flags"] as Int64)"), ("service", quoted(row["service_name"])),
-            ("name", quoted(row["name"])), ("kind", "\(row["kind"] as Int)"),
-            ("startTimeUnixNano", "\(row["start_unix_nano"] as Int64)"),
-            ("endTimeUnixNano", "\(row["end_unix_nano"] as Int64)"),
-            ("durationNano", "\(row["duration_nano"] as Int64)"),
-            ("status", "{\"code\":\(row["status_code"] as Int),\"message\":\(quoted(row["status_message"]))}"),
+            ("parentSpanId", hex(row, "parent_span_id")), ("traceState", text(row, "trace_state")),
+            ("flags", "\(row["flags"] as Int64)"), ("service", text(row, "service_name")),
+            ("name", text(row, "name")), ("kind", "\(row["kind"] as Int)"),
+            ("startTimeUnixNano", nanos(row, "start_unix_nano")),
+            ("endTimeUnixNano", nanos(row, "end_unix_nano")),
+            ("durationNano", nanos(row, "duration_nano")),
+            ("status", "{\"code\":\(row["status_code"] as Int),\"message\":\(text(row, "status_message"))}"),
             ("attributes", row["attributes"]), ("droppedAttributesCount", "\(row["dropped_attributes_count"] as Int64)"),
             ("events", row["events"]), ("droppedEventsCount", "\(row["dropped_events_count"] as Int64)"),
             ("links", row["links"]), ("droppedLinksCount", "\(row["dropped_links_count"] as Int64)"),
             ("resource", row["resource_attributes"]),
-            ("scope", "{\"name\":\(quoted(row["scope_name"])),\"version\":\(quoted(row["scope_version"])),"
+            ("scope", "{\"name\":\(text(row, "scope_name")),\"version\":\(text(row, "scope_version")),"
                 + "\"attributes\":\(row["scope_attributes"] as String)}"),
         ])
     }
 
     static func log(_ row: Row) -> String {
         object([
-            ("timeUnixNano", "\(row["time_unix_nano"] as Int64)"),
-            ("observedTimeUnixNano", "\(row["observed_unix_nano"] as Int64)"),
-            ("service", quoted(row["service_name"])), ("severityNumber", "\(row["severity_number"] as Int)"),
-            ("severityText", quoted(row["severity_text"])), ("body", row["body"]),
+            ("timeUnixNano", nanos(row, "time_unix_nano")),
+            ("observedTimeUnixNano", nanos(row, "observed_unix_nano")),
+            ("service", text(row, "service_name")), ("severityNumber", "\(row["severity_number"] as Int)"),
+            ("severityText", text(row, "severity_text")), ("body", row["body"]),
             ("attributes", row["attributes"]), ("traceId", hex(row, "trace_id")), ("spanId", hex(row, "span_id")),
-            ("flags", "\(row["flags"] as Int64)"), ("eventName", quoted(row["event_name"])),
-            ("resource", row["resource_attributes"]), ("scope", quoted(row["scope_name"])),
+            ("flags", "\(row["flags"] as Int64)"), ("eventName", text(row, "event_name")),
+            ("resource", row["resource_attributes"]), ("scope", text(row, "scope_name")),
         ])
     }
 
@@ -55,9 +101,9 @@ enum RowJSON {
     static func traceSummary(_ row: Row) -> String {
         let start = row["start"] as Int64
         return object([
-            ("traceId", hex(row, "trace_id")), ("rootService", quoted(row["root_service"] ?? "")),
-            ("rootOperation", quoted(row["root_name"] ?? "")), ("startTimeUnixNano", "\(start)"),
-            ("durationNano", "\(max(0, (row["end"] as Int64) - start))"), ("spanCount", "\(row["spans"] as Int)"),
+            ("traceId", hex(row, "trace_id")), ("rootService", text(row, "root_service")),
+            ("rootOperation", text(row, "root_name")), ("startTimeUnixNano", "\"\(start)\""),
+            ("durationNano", "\"\(max(0, (row["end"] as Int64) &- start))\""), ("spanCount", "\(row["spans"] as Int)"),
             ("errorCount", "\(row["errors"] as Int)"), ("hasError", (row["errors"] as Int) > 0 ? "true" : "false"),
         ])
     }

@@ -5,10 +5,12 @@ import HTTPServer
 /// `GET /api/traces`: traces with at least one span matching every given condition, most
 /// recent first, as summaries.
 ///
-/// Parameters: `service`, `operation` (span name), `tags` (`key=value`, repeated or
-/// space-separated, matched against span and resource attributes), `minDuration` and
+/// Parameters: `service`, `operation` (span name), `tags` (see `TagFilter`: logfmt pairs or a
+/// JSON object, matched against span and resource attributes), `minDuration` and
 /// `maxDuration` (`250ms`, `1.5s`), `start` and `end` (Unix seconds or RFC 3339, on the span's
 /// start), `limit` (default 20, at most 1000). As in Jaeger, the conditions hold for one span.
+/// Traces are ordered by when their latest matching span arrived, which no client clock can
+/// skew.
 struct TraceSearch {
     var conditions: [String] = []
     var arguments: [DatabaseValue] = []
@@ -19,7 +21,7 @@ struct TraceSearch {
         limit = try parameters.integer("limit", default: 20, range: 1...1000)
         if let service = try parameters.string("service") { add("s.service_name = ?", service) }
         if let operation = try parameters.string("operation") { add("s.name = ?", operation) }
-        for tag in try Self.tags(request.queryValues("tags")) {
+        for tag in try TagFilter.parse(request.queryValues("tags")) {
             conditions.append(
                 "(EXISTS (SELECT 1 FROM json_each(s.attributes) a WHERE a.key = ? AND \(Self.text("a")) = ?)"
                     + " OR EXISTS (SELECT 1 FROM json_each(s.resource_attributes) r WHERE r.key = ? AND \(Self.text("r")) = ?))")
@@ -48,34 +50,20 @@ struct TraceSearch {
         "(CASE \(table).type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(\(table).value AS TEXT) END)"
     }
 
-    /// `key=value` pairs from every `tags` parameter, each of which may hold several separated
-    /// by spaces.
-    static func tags(_ values: [String]) throws(HTTPError) -> [(key: String, value: String)] {
-        var tags: [(key: String, value: String)] = []
-        for value in values {
-            for pair in value.split(separator: " ") {
-                guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                    throw HTTPError(status: 400, message: "tags: want key=value, got \"\(pair)\"")
-                }
-                tags.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
-            }
-        }
-        return tags
-    }
-
-    /// The SQL: matching trace ids (newest matching span first), then one summary row each.
+    /// The SQL: matching trace ids (most recently arrived matching span first), then one
+    /// summary row each.
     var sql: String {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return """
             WITH matched AS (
-                SELECT s.trace_id AS trace_id, MAX(s.start_unix_nano) AS latest FROM spans s
+                SELECT s.trace_id AS trace_id, MAX(s.id) AS latest FROM spans s
                 \(whereClause) GROUP BY s.trace_id ORDER BY latest DESC LIMIT ?
             )
             SELECT t.trace_id AS trace_id, MIN(t.start_unix_nano) AS start, MAX(t.end_unix_nano) AS "end",
                 COUNT(*) AS spans, SUM(t.status_code = 2) AS errors, m.latest AS latest,
-                (SELECT r.service_name FROM spans r WHERE r.trace_id = t.trace_id
+                (SELECT CAST(r.service_name AS BLOB) FROM spans r WHERE r.trace_id = t.trace_id
                     ORDER BY r.parent_span_id IS NOT NULL, r.start_unix_nano LIMIT 1) AS root_service,
-                (SELECT r.name FROM spans r WHERE r.trace_id = t.trace_id
+                (SELECT CAST(r.name AS BLOB) FROM spans r WHERE r.trace_id = t.trace_id
                     ORDER BY r.parent_span_id IS NOT NULL, r.start_unix_nano LIMIT 1) AS root_name
             FROM matched m JOIN spans t ON t.trace_id = m.trace_id
             GROUP BY t.trace_id ORDER BY m.latest DESC

@@ -11,7 +11,9 @@ import Logging
 ///   max_request_body_bytes: 20971520
 ///   connection_limit: 4096
 ///   connection_timeout: 60s
-///   per_ip_connection_limit: 0
+///   per_ip_connection_limit: 512
+///   request_header_timeout: 10s   # a client must send its headers within this
+///   max_inflight_body_size: 0     # memory for bodies in flight (after gzip); 0: 1/8 of RAM
 /// storage:
 ///   path: ./data
 ///   retention_time: 7d        # spans and logs older than this are deleted
@@ -20,6 +22,10 @@ import Logging
 /// otlp:
 ///   metric_staleness: 5m      # an OTLP series not updated for this long leaves /metrics
 ///   max_metric_series: 100000
+///   max_value_size: 64KB      # longer attribute values and log bodies are cut (and counted)
+/// api:
+///   query_timeout: 30s        # a search running longer is cancelled (503)
+///   max_concurrent_queries: 8 # more at once get 503 + Retry-After
 /// span_metrics:
 ///   enabled: true
 ///   max_series: 10000         # label sets per metric; more fold into one overflow series
@@ -39,7 +45,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Idle time before a connection is closed.
     public var connectionTimeout = PrometheusDuration(milliseconds: 60_000)
     /// Most connections from one address; 0 for no limit.
-    public var perIPConnectionLimit = 0
+    public var perIPConnectionLimit = 512
+    /// Time a client has to send a request's headers (slowloris protection).
+    public var requestHeaderTimeout = PrometheusDuration(milliseconds: 10_000)
+    /// Memory for request bodies in flight, counted after inflating gzip; 0 for an eighth of
+    /// physical memory. Past it the server answers 503 with `Retry-After`.
+    public var maxInFlightBodySize = ByteSize(bytes: 0)
+    /// Longest attribute value, log body or name stored; longer ones are cut and counted.
+    public var maxValueSize = ByteSize(bytes: 64 << 10)
+    /// A query API search running longer than this is cancelled.
+    public var queryTimeout = PrometheusDuration(milliseconds: 30_000)
+    /// Most query API searches running at once; more get 503 with `Retry-After`.
+    public var maxConcurrentQueries = 8
     /// `--storage.path`: directory for data.
     public var storagePath = "./data"
     /// `--storage.retention.time`: spans and logs older than this are deleted.
@@ -98,6 +115,13 @@ public struct ServerConfiguration: Sendable, Equatable {
             if let limit = try web.integer("connection_limit", minimum: 1) { configuration.connectionLimit = limit }
             if let timeout = try web.duration("connection_timeout") { configuration.connectionTimeout = timeout }
             if let limit = try web.integer("per_ip_connection_limit") { configuration.perIPConnectionLimit = limit }
+            if let timeout = try web.duration("request_header_timeout") {
+                guard timeout.milliseconds > 0 else {
+                    throw web.error("request_header_timeout", web.value("request_header_timeout"), "must be more than 0s")
+                }
+                configuration.requestHeaderTimeout = timeout
+            }
+            if let size = try web.size("max_inflight_body_size") { configuration.maxInFlightBodySize = size }
             try web.rejectUnknownFields()
         }
         if var storage = try root.mapping("storage") {
@@ -118,7 +142,23 @@ public struct ServerConfiguration: Sendable, Equatable {
                 configuration.metricStaleness = staleness
             }
             if let limit = try otlp.integer("max_metric_series", minimum: 1) { configuration.maxMetricSeries = limit }
+            if let size = try otlp.size("max_value_size") {
+                guard size.bytes >= 16 else {
+                    throw otlp.error("max_value_size", otlp.value("max_value_size"), "must be at least 16B")
+                }
+                configuration.maxValueSize = size
+            }
             try otlp.rejectUnknownFields()
+        }
+        if var api = try root.mapping("api") {
+            if let timeout = try api.duration("query_timeout") {
+                guard timeout.milliseconds > 0 else {
+                    throw api.error("query_timeout", api.value("query_timeout"), "must be more than 0s")
+                }
+                configuration.queryTimeout = timeout
+            }
+            if let limit = try api.integer("max_concurrent_queries", minimum: 1) { configuration.maxConcurrentQueries = limit }
+            try api.rejectUnknownFields()
         }
         if var spanMetrics = try root.mapping("span_metrics") {
             if let enabled = try spanMetrics.bool("enabled") { configuration.spanMetricsEnabled = enabled }
@@ -157,6 +197,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         http.connectionLimit = connectionLimit
         http.connectionTimeoutSeconds = max(1, Int(connectionTimeout.seconds.rounded(.up)))
         http.perIPConnectionLimit = perIPConnectionLimit
+        http.requestHeaderTimeoutSeconds = requestHeaderTimeout.seconds
+        if maxInFlightBodySize.bytes > 0 { http.maxInFlightBodyBytes = Int(clamping: maxInFlightBodySize.bytes) }
         return http
     }
 

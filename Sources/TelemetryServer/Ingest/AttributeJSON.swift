@@ -5,13 +5,28 @@ import OTLP
 /// numbers and booleans natively, arrays and key/value lists nested, bytes as base64.
 ///
 /// Text is built as UTF-8 bytes (escaping works byte by byte, since every byte that needs an
-/// escape is ASCII): this runs for every attribute of every span received.
-enum AttributeJSON {
+/// escape is ASCII): this runs for every attribute of every span received, so all of it is
+/// linear in the input. Strings and byte values longer than `maxValueBytes` are cut at a
+/// character boundary and counted in `truncatedValues`, so one huge value can neither fill
+/// the disk nor pass unnoticed.
+struct AttributeJSON {
     typealias KeyValue = Opentelemetry_Proto_Common_V1_KeyValue
     typealias AnyValue = Opentelemetry_Proto_Common_V1_AnyValue
 
+    /// The default cap on one stored value: 64 KiB.
+    static let defaultMaxValueBytes = 64 * 1024
+
+    /// Longest string or bytes value kept, in bytes.
+    let maxValueBytes: Int
+    /// Values cut so far.
+    private(set) var truncatedValues = 0
+
+    init(maxValueBytes: Int = AttributeJSON.defaultMaxValueBytes) {
+        self.maxValueBytes = max(1, maxValueBytes)
+    }
+
     /// `{"key": value, …}`; a repeated key keeps its last value.
-    static func object(_ attributes: [KeyValue]) -> String {
+    mutating func object(_ attributes: [KeyValue]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(attributes.count * 40 + 2)
         appendObject(attributes, to: &bytes)
@@ -19,53 +34,71 @@ enum AttributeJSON {
     }
 
     /// One value as JSON (`null` when unset).
-    static func value(_ value: AnyValue) -> String {
+    mutating func value(_ value: AnyValue) -> String {
         var bytes: [UInt8] = []
         appendValue(value, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `string` as a JSON string literal to `text`.
-    static func appendString(_ string: String, to text: inout String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(string.utf8.count + 2)
-        appendString(string, to: &bytes)
-        text += String(decoding: bytes, as: UTF8.self)
+    /// A plain string (a name or message) cut to the value limit, counted when cut.
+    mutating func limited(_ string: String) -> String {
+        guard string.utf8.count > maxValueBytes else { return string }
+        truncatedValues += 1
+        return String(decoding: Self.prefix(of: string, bytes: maxValueBytes), as: UTF8.self)
     }
 
-    private static func appendObject(_ attributes: [KeyValue], to bytes: inout [UInt8]) {
+    /// Appends `string` as a JSON string literal, cut to the value limit.
+    mutating func appendLimitedString(_ string: String, to bytes: inout [UInt8]) {
+        if string.utf8.count > maxValueBytes {
+            truncatedValues += 1
+            Self.appendEscaped(Self.prefix(of: string, bytes: maxValueBytes), to: &bytes)
+        } else {
+            Self.appendEscaped(string.utf8, to: &bytes)
+        }
+    }
+
+    private mutating func appendObject(_ attributes: [KeyValue], to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "{"))
+        let overridden = Self.overriddenIndices(attributes)
         var first = true
-        for (index, attribute) in attributes.enumerated() where !isRepeatedLater(index, in: attributes) {
+        for (index, attribute) in attributes.enumerated() where !overridden.contains(index) {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
-            appendString(attribute.key, to: &bytes)
+            appendLimitedString(attribute.key, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
             appendValue(attribute.value, to: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Whether a later attribute has the same key (so this one is overridden). Attribute lists
-    /// are short and rarely repeat keys: a scan is cheaper than building a set.
-    private static func isRepeatedLater(_ index: Int, in attributes: [KeyValue]) -> Bool {
-        let key = attributes[index].key
-        var later = index + 1
-        while later < attributes.count {
-            if attributes[later].key == key { return true }
-            later += 1
+    /// Indices of attributes whose key appears again later (the later one wins). Short lists
+    /// are scanned pairwise, which is cheaper than hashing; longer ones go through a
+    /// dictionary so the work stays linear however many attributes a client sends.
+    static func overriddenIndices(_ attributes: [KeyValue]) -> Set<Int> {
+        var overridden = Set<Int>()
+        if attributes.count <= 16 {
+            for index in attributes.indices {
+                let key = attributes[index].key
+                if attributes[(index + 1)...].contains(where: { $0.key == key }) { overridden.insert(index) }
+            }
+            return overridden
         }
-        return false
+        var lastIndex: [String: Int] = [:]
+        lastIndex.reserveCapacity(attributes.count)
+        for (index, attribute) in attributes.enumerated() {
+            if let earlier = lastIndex.updateValue(index, forKey: attribute.key) { overridden.insert(earlier) }
+        }
+        return overridden
     }
 
-    private static func appendValue(_ value: AnyValue, to bytes: inout [UInt8]) {
+    private mutating func appendValue(_ value: AnyValue, to bytes: inout [UInt8]) {
         switch value.value {
-        case .stringValue(let string): appendString(string, to: &bytes)
-        case .boolValue(let bool): appendASCII(bool ? "true" : "false", to: &bytes)
-        case .intValue(let int): appendASCII(String(int), to: &bytes)
+        case .stringValue(let string): appendLimitedString(string, to: &bytes)
+        case .boolValue(let bool): Self.appendASCII(bool ? "true" : "false", to: &bytes)
+        case .intValue(let int): Self.appendASCII(String(int), to: &bytes)
         case .doubleValue(let double):
             // JSON has no NaN or infinities; keep them readable as strings.
-            appendASCII(double.isFinite ? "\(double)" : "\"\(double)\"", to: &bytes)
+            Self.appendASCII(double.isFinite ? "\(double)" : "\"\(double)\"", to: &bytes)
         case .arrayValue(let array):
             bytes.append(UInt8(ascii: "["))
             for (index, element) in array.values.enumerated() {
@@ -74,9 +107,27 @@ enum AttributeJSON {
             }
             bytes.append(UInt8(ascii: "]"))
         case .kvlistValue(let list): appendObject(list.values, to: &bytes)
-        case .bytesValue(let data): appendString(data.base64EncodedString(), to: &bytes)
-        case .none: appendASCII("null", to: &bytes)
+        case .bytesValue(let data):
+            // Base64 grows 3 bytes to 4: cut the raw bytes so the text stays within the limit.
+            let maxRaw = max(3, maxValueBytes / 4 * 3)
+            if data.count > maxRaw {
+                truncatedValues += 1
+                Self.appendEscaped(data.prefix(maxRaw).base64EncodedString().utf8, to: &bytes)
+            } else {
+                Self.appendEscaped(data.base64EncodedString().utf8, to: &bytes)
+            }
+        case .none: Self.appendASCII("null", to: &bytes)
         }
+    }
+
+    /// The first at most `count` bytes of `string`, not splitting a character's encoding.
+    static func prefix(of string: String, bytes count: Int) -> ArraySlice<UInt8> {
+        var end = count
+        let utf8 = Array(string.utf8.prefix(count + 1))
+        guard utf8.count > count else { return utf8[...] }
+        // Step back over continuation bytes (10xxxxxx) to the start of the cut character.
+        while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
+        return utf8[..<end]
     }
 
     private static func appendASCII(_ text: String, to bytes: inout [UInt8]) {
@@ -85,9 +136,19 @@ enum AttributeJSON {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func appendString(_ string: String, to bytes: inout [UInt8]) {
+    /// Appends `string` as a JSON string literal to `text`, without a length limit (for text
+    /// already bounded, such as stored names).
+    static func appendString(_ string: String, to text: inout String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(string.utf8.count + 2)
+        appendEscaped(string.utf8, to: &bytes)
+        text += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends UTF-8 `utf8` as a JSON string literal.
+    static func appendEscaped(_ utf8: some Sequence<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
+        for byte in utf8 {
             let escaped: UInt8
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped = byte

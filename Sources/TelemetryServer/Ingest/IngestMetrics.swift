@@ -9,6 +9,7 @@ final class IngestMetrics: Sendable {
     let storageSize: Gauge
     let writeDuration: Histogram
     let metricSeries: Gauge
+    let truncatedValues: Counter
 
     init(registry: MetricRegistry) throws(MetricError) {
         spans = try SignalCounters(items: "spans", description: "Spans", registry: registry)
@@ -24,5 +25,8 @@ final class IngestMetrics: Sendable {
             unit: "seconds", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
         metricSeries = try registry.gauge(
             name: "telemetryd_otlp_metric_series", help: "Series received over OTLP and exposed on /metrics.")
+        truncatedValues = try registry.counter(
+            name: "telemetryd_receiver_truncated_values_total",
+            help: "Attribute values, log bodies and names cut to the per-value size limit before storing.")
     }
 }

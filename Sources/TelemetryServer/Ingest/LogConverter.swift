@@ -8,14 +8,19 @@ enum LogConverter {
     struct Result {
         var rows: [LogRow] = []
         var rejections = Rejections()
+        /// String values (bodies, attributes) cut to the per-value limit.
+        var truncatedValues = 0
     }
 
-    static func convert(_ request: Request, receivedAt: UInt64) -> Result {
+    static func convert(
+        _ request: Request, receivedAt: UInt64, maxValueBytes: Int = AttributeJSON.defaultMaxValueBytes
+    ) -> Result {
         var result = Result()
+        var json = AttributeJSON(maxValueBytes: maxValueBytes)
         for resourceLogs in request.resourceLogs {
             let resource = resourceLogs.resource.attributes
-            let serviceName = ServiceName.of(resource)
-            let resourceJSON = AttributeJSON.object(resource)
+            let serviceName = json.limited(ServiceName.of(resource))
+            let resourceJSON = json.object(resource)
             for scopeLogs in resourceLogs.scopeLogs {
                 for record in scopeLogs.logRecords {
                     if let problem = problem(with: record) {
@@ -28,16 +33,17 @@ enum LogConverter {
                         LogRow(
                             timeUnixNano: record.timeUnixNano != 0 ? record.timeUnixNano : observed,
                             observedUnixNano: observed, serviceName: serviceName,
-                            severityNumber: record.severityNumber.rawValue, severityText: record.severityText,
-                            body: AttributeJSON.value(record.body), attributes: AttributeJSON.object(record.attributes),
+                            severityNumber: record.severityNumber.rawValue, severityText: json.limited(record.severityText),
+                            body: json.value(record.body), attributes: json.object(record.attributes),
                             droppedAttributesCount: record.droppedAttributesCount, flags: record.flags,
                             traceID: record.traceID.isEmpty ? nil : record.traceID,
-                            spanID: record.spanID.isEmpty ? nil : record.spanID, eventName: record.eventName,
-                            resourceAttributes: resourceJSON, scopeName: scopeLogs.scope.name,
-                            scopeVersion: scopeLogs.scope.version, receivedUnixNano: receivedAt))
+                            spanID: record.spanID.isEmpty ? nil : record.spanID, eventName: json.limited(record.eventName),
+                            resourceAttributes: resourceJSON, scopeName: json.limited(scopeLogs.scope.name),
+                            scopeVersion: json.limited(scopeLogs.scope.version), receivedUnixNano: receivedAt))
                 }
             }
         }
+        result.truncatedValues = json.truncatedValues
         return result
     }
 

@@ -54,6 +54,21 @@ enum OTLPEncoding: Sendable {
         return HTTPResponse(status: status, contentType: contentType, body: body)
     }
 
+    /// `error` as a `google.rpc.Status` body with its status and `Retry-After`.
+    func errorResponse(_ error: HTTPError) -> HTTPResponse {
+        let code: RPCCode
+        switch error.status {
+        case 413, 429: code = .resourceExhausted
+        case 500: code = .internal
+        case 500...: code = .unavailable
+        default: code = .invalidArgument
+        }
+        var response = errorResponse(
+            status: error.status, code: code, message: error.message, retryAfterSeconds: error.retryAfterSeconds)
+        response.failureReason = error.logMessage
+        return response
+    }
+
     /// A `google.rpc.Status` error body, as OTLP/HTTP requires for 4xx and 5xx answers.
     func errorResponse(status: Int, code: RPCCode, message: String, retryAfterSeconds: Int? = nil) -> HTTPResponse {
         var rpcStatus = Google_Rpc_Status()
@@ -68,6 +83,7 @@ enum OTLPEncoding: Sendable {
     enum RPCCode: Int32 {
         case invalidArgument = 3
         case resourceExhausted = 8
+        case `internal` = 13
         case unavailable = 14
     }
 }

@@ -20,17 +20,35 @@ struct OTLPReceiver: Sendable {
     var onSpans: @Sendable ([SpanRow]) -> Void = { _ in }
     /// Sends accepted exports upstream, when forwarding is configured.
     var forwarder: OTLPForwarder?
+    /// Longest attribute value or log body stored; longer ones are cut and counted.
+    var maxValueBytes = AttributeJSON.defaultMaxValueBytes
 
     func add(to router: inout Router) {
         let receiver = self
-        router.add(Route("POST", "/v1/traces", handler: .suspending { try await receiver.receiveTraces($0) }))
-        router.add(Route("POST", "/v1/metrics", handler: .suspending { try await receiver.receiveMetrics($0) }))
-        router.add(Route("POST", "/v1/logs", handler: .suspending { try await receiver.receiveLogs($0) }))
+        // Errors found before a handler runs (413, 415, the memory budget, shutdown) get the
+        // same google.rpc.Status body as the handler's own.
+        let errorFormatter: @Sendable (HTTPError, HTTPHeaders) -> HTTPResponse = { error, headers in
+            let encoding = OTLPEncoding(contentType: headers["Content-Type"]) ?? .json
+            return encoding.errorResponse(error)
+        }
+        router.add(Route("POST", "/v1/traces", errorFormatter: errorFormatter, handler: .suspending {
+            try await receiver.receiveTraces($0)
+        }))
+        router.add(Route("POST", "/v1/metrics", errorFormatter: errorFormatter, handler: .suspending {
+            try await receiver.receiveMetrics($0)
+        }))
+        router.add(Route("POST", "/v1/logs", errorFormatter: errorFormatter, handler: .suspending {
+            try await receiver.receiveLogs($0)
+        }))
     }
 
     func receiveTraces(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await receive(request, signal: .traces, counters: metrics.spans) { (decoded: SpanConverter.Request) in
-            let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
+        let lenient = LenientDecoder(
+            resources: \SpanConverter.Request.resourceSpans, scopes: \.scopeSpans, items: \.spans, itemName: "span")
+        return try await receive(request, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
+            (decoded: SpanConverter.Request) in
+            let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes)
+            metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
             return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 try await writer.submit(spans: converted.rows)
                 onSpans(converted.rows)
@@ -47,7 +65,11 @@ struct OTLPReceiver: Sendable {
     }
 
     func receiveMetrics(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await receive(request, signal: .metrics, counters: metrics.dataPoints) { (decoded: MetricConverter.Request) in
+        let lenient = LenientDecoder(
+            resources: \MetricConverter.Request.resourceMetrics, scopes: \.scopeMetrics, items: \.metrics,
+            itemName: "metric")
+        return try await receive(request, signal: .metrics, counters: metrics.dataPoints, lenient: lenient.decode) {
+            (decoded: MetricConverter.Request) in
             let converted = MetricConverter.convert(decoded)
             return (converted.points - converted.rejections.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 metricStore.apply(converted.updates)
@@ -63,8 +85,13 @@ struct OTLPReceiver: Sendable {
     }
 
     func receiveLogs(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await receive(request, signal: .logs, counters: metrics.logRecords) { (decoded: LogConverter.Request) in
-            let converted = LogConverter.convert(decoded, receivedAt: WallClock.nanoseconds())
+        let lenient = LenientDecoder(
+            resources: \LogConverter.Request.resourceLogs, scopes: \.scopeLogs, items: \.logRecords,
+            itemName: "log record")
+        return try await receive(request, signal: .logs, counters: metrics.logRecords, lenient: lenient.decode) {
+            (decoded: LogConverter.Request) in
+            let converted = LogConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes)
+            metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
             return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 try await writer.submit(logs: converted.rows)
                 return Rejections()
@@ -81,11 +108,13 @@ struct OTLPReceiver: Sendable {
 
     /// The path every signal shares: pick the encoding, decode, convert, store, count, answer.
     ///
-    /// `convert` returns how many items are valid, the rejections found while converting, and
-    /// the store step, which may reject more (metrics over the series limit) or fail with a
-    /// `StorageWriter.WriteError`.
+    /// `lenient` takes a protobuf body apart when it does not decode whole (one invalid item
+    /// must not lose the valid ones beside it). `convert` returns how many items are valid,
+    /// the rejections found while converting, and the store step, which may reject more
+    /// (metrics over the series limit) or fail with a `StorageWriter.WriteError`.
     private func receive<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         _ request: HTTPRequest, signal: OTLPSignal, counters: SignalCounters,
+        lenient: ([UInt8]) -> (Request, Rejections)?,
         convert: (Request) -> (valid: Int, rejections: Rejections, store: () async throws(StorageWriter.WriteError) -> Rejections),
         respond: (Rejections) -> Response
     ) async throws -> HTTPResponse {
@@ -96,23 +125,31 @@ struct OTLPReceiver: Sendable {
                     + "use application/x-protobuf or application/json")
         }
         let decoded: Request
+        var decodeRejections = Rejections()
         do {
             decoded = try encoding.decode(Request.self, from: request.body)
         } catch {
-            return encoding.errorResponse(status: 400, code: .invalidArgument, message: error.message)
+            guard encoding == .protobuf, let (partial, rejected) = lenient(request.body) else {
+                return encoding.errorResponse(error)
+            }
+            decoded = partial
+            decodeRejections = rejected
         }
         let (valid, converted, store) = convert(decoded)
-        var rejections = converted
+        var rejections = decodeRejections
+        rejections.add(converted)
         do {
             rejections.add(try await store())
         } catch {
             counters.rejected.increment(by: Int64(rejections.count))
             counters.dropped.increment(by: Int64(valid))
             return encoding.errorResponse(
-                status: 503, code: .unavailable, message: error.message, retryAfterSeconds: 1)
+                HTTPError(
+                    status: 503, message: error.clientMessage, retryAfterSeconds: 1,
+                    logMessage: "\(signal.path): \(error.message)"))
         }
         counters.rejected.increment(by: Int64(rejections.count))
-        let accepted = valid - (rejections.count - converted.count)
+        let accepted = valid - (rejections.count - converted.count - decodeRejections.count)
         counters.received.increment(by: Int64(accepted))
         if let forwarder, accepted > 0 {
             // The export goes on as received (upstream judges invalid items itself), in protobuf.

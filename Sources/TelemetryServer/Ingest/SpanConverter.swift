@@ -12,17 +12,22 @@ enum SpanConverter {
     struct Result {
         var rows: [SpanRow] = []
         var rejections = Rejections()
+        /// String values cut to the per-value limit.
+        var truncatedValues = 0
     }
 
-    static func convert(_ request: Request, receivedAt: UInt64) -> Result {
+    static func convert(
+        _ request: Request, receivedAt: UInt64, maxValueBytes: Int = AttributeJSON.defaultMaxValueBytes
+    ) -> Result {
         var result = Result()
+        var json = AttributeJSON(maxValueBytes: maxValueBytes)
         for resourceSpans in request.resourceSpans {
             let resource = resourceSpans.resource.attributes
-            let serviceName = ServiceName.of(resource)
-            let resourceJSON = AttributeJSON.object(resource)
+            let serviceName = json.limited(ServiceName.of(resource))
+            let resourceJSON = json.object(resource)
             for scopeSpans in resourceSpans.scopeSpans {
                 let scope = scopeSpans.scope
-                let scopeJSON = AttributeJSON.object(scope.attributes)
+                let scopeJSON = json.object(scope.attributes)
                 for span in scopeSpans.spans {
                     if let problem = problem(with: span) {
                         result.rejections.add(problem)
@@ -32,18 +37,19 @@ enum SpanConverter {
                         SpanRow(
                             traceID: span.traceID, spanID: span.spanID,
                             parentSpanID: span.parentSpanID.isEmpty ? nil : span.parentSpanID,
-                            traceState: span.traceState, flags: span.flags, serviceName: serviceName,
-                            name: span.name, kind: span.kind.rawValue, startUnixNano: span.startTimeUnixNano,
+                            traceState: json.limited(span.traceState), flags: span.flags, serviceName: serviceName,
+                            name: json.limited(span.name), kind: span.kind.rawValue, startUnixNano: span.startTimeUnixNano,
                             endUnixNano: span.endTimeUnixNano, statusCode: span.status.code.rawValue,
-                            statusMessage: span.status.message, attributes: AttributeJSON.object(span.attributes),
-                            droppedAttributesCount: span.droppedAttributesCount, events: eventsJSON(span.events),
-                            droppedEventsCount: span.droppedEventsCount, links: linksJSON(span.links),
+                            statusMessage: json.limited(span.status.message), attributes: json.object(span.attributes),
+                            droppedAttributesCount: span.droppedAttributesCount, events: eventsJSON(span.events, &json),
+                            droppedEventsCount: span.droppedEventsCount, links: linksJSON(span.links, &json),
                             droppedLinksCount: span.droppedLinksCount, resourceAttributes: resourceJSON,
-                            scopeName: scope.name, scopeVersion: scope.version, scopeAttributes: scopeJSON,
+                            scopeName: json.limited(scope.name), scopeVersion: json.limited(scope.version), scopeAttributes: scopeJSON,
                             receivedUnixNano: receivedAt))
                 }
             }
         }
+        result.truncatedValues = json.truncatedValues
         return result
     }
 
@@ -60,22 +66,34 @@ enum SpanConverter {
         return nil
     }
 
-    private static func eventsJSON(_ events: [Opentelemetry_Proto_Trace_V1_Span.Event]) -> String {
-        "[" + events.map { event in
-            var name = ""
-            AttributeJSON.appendString(event.name, to: &name)
-            return "{\"timeUnixNano\":\(event.timeUnixNano),\"name\":\(name),\"attributes\":"
-                + "\(AttributeJSON.object(event.attributes)),\"droppedAttributesCount\":\(event.droppedAttributesCount)}"
-        }.joined(separator: ",") + "]"
+    private static func eventsJSON(
+        _ events: [Opentelemetry_Proto_Trace_V1_Span.Event], _ json: inout AttributeJSON
+    ) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, event) in events.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += Array("{\"timeUnixNano\":\(event.timeUnixNano),\"name\":".utf8)
+            json.appendLimitedString(event.name, to: &bytes)
+            bytes += Array(",\"attributes\":\(json.object(event.attributes)),".utf8)
+            bytes += Array("\"droppedAttributesCount\":\(event.droppedAttributesCount)}".utf8)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func linksJSON(_ links: [Opentelemetry_Proto_Trace_V1_Span.Link]) -> String {
-        "[" + links.map { link in
-            var state = ""
-            AttributeJSON.appendString(link.traceState, to: &state)
-            return "{\"traceId\":\"\(Hex.encode(link.traceID))\",\"spanId\":\"\(Hex.encode(link.spanID))\","
-                + "\"traceState\":\(state),\"flags\":\(link.flags),\"attributes\":\(AttributeJSON.object(link.attributes)),"
-                + "\"droppedAttributesCount\":\(link.droppedAttributesCount)}"
-        }.joined(separator: ",") + "]"
+    private static func linksJSON(
+        _ links: [Opentelemetry_Proto_Trace_V1_Span.Link], _ json: inout AttributeJSON
+    ) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, link) in links.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += Array("{\"traceId\":\"\(Hex.encode(link.traceID))\",\"spanId\":\"\(Hex.encode(link.spanID))\",".utf8)
+            bytes += Array("\"traceState\":".utf8)
+            json.appendLimitedString(link.traceState, to: &bytes)
+            bytes += Array(",\"flags\":\(link.flags),\"attributes\":\(json.object(link.attributes)),".utf8)
+            bytes += Array("\"droppedAttributesCount\":\(link.droppedAttributesCount)}".utf8)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

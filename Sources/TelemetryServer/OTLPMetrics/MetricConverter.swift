@@ -170,6 +170,7 @@ enum MetricConverter {
 
     private static func labelValue(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String {
         if case .stringValue(let string) = value.value { return string }
-        return AttributeJSON.value(value)
+        var json = AttributeJSON()
+        return json.value(value)
     }
 }

@@ -39,11 +39,9 @@ public final class TelemetryService: Service, Sendable {
         let registry = MetricRegistry()
         self.registry = registry
         do {
-            try FileManager.default.createDirectory(
-                atPath: configuration.storagePath, withIntermediateDirectories: true)
+            try StorageDirectory.prepare(configuration.storagePath)
         } catch {
-            throw StartupError(
-                description: "cannot create storage directory \(configuration.storagePath): \(error.localizedDescription)")
+            throw StartupError(description: error.description)
         }
         do {
             database = try TelemetryDatabase(directory: configuration.storagePath)
@@ -55,6 +53,7 @@ public final class TelemetryService: Service, Sendable {
         let spanMetrics: SpanMetrics?
         let retention: RetentionEnforcer
         let forwarder: OTLPForwarder?
+        let limiter: QueryLimiter
         do {
             processMetrics = try ProcessMetrics(registry: registry)
             httpMetrics = try HTTPMetrics(registry: registry)
@@ -70,6 +69,9 @@ public final class TelemetryService: Service, Sendable {
             }
             spanMetrics = configuration.spanMetricsEnabled
                 ? try SpanMetrics(registry: registry, maxSeries: configuration.spanMetricsMaxSeries) : nil
+            limiter = QueryLimiter(
+                maxConcurrent: configuration.maxConcurrentQueries,
+                timeout: .milliseconds(configuration.queryTimeout.milliseconds))
         } catch {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
@@ -96,9 +98,10 @@ public final class TelemetryService: Service, Sendable {
         registry.register(collector: metricStore)
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
-            onSpans: { spans in spanMetrics?.record(spans) }, forwarder: forwarder
+            onSpans: { spans in spanMetrics?.record(spans) }, forwarder: forwarder,
+            maxValueBytes: Int(clamping: configuration.maxValueSize.bytes)
         ).add(to: &router)
-        QueryAPI(database: database).add(to: &router)
+        QueryAPI(database: database, limiter: limiter).add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
             logger: logger, observer: { httpMetrics.record($0) })
@@ -123,7 +126,9 @@ public final class TelemetryService: Service, Sendable {
         }
     }
 
-    /// Stops listening after letting running requests finish, then flushes the write queue.
+    /// Drains and stops: `/-/ready` answers 503 at once, requests in flight finish while new
+    /// ones are answered at once (503 for ingest and queries), then the listener closes so
+    /// later connections are refused; finally the write queue is flushed.
     public func stop() async {
         readiness.set(false)
         for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }

@@ -10,6 +10,10 @@ import Telemetry
 /// The number of label sets is capped at `maxSeries`. Spans of further label sets are counted
 /// in one overflow series labelled `otel_metric_overflow="true"` (the label the OpenTelemetry
 /// SDKs use) and in `telemetryd_span_metrics_overflow_spans_total`.
+///
+/// Spans whose times no real clock could give (see `implausibleTimes`) are stored but kept
+/// out of these metrics, so one client cannot add centuries to a duration sum; they are
+/// counted in `telemetryd_span_metrics_skipped_spans_total`.
 final class SpanMetrics: Sendable {
     private struct Key: Hashable {
         var service: String
@@ -31,6 +35,7 @@ final class SpanMetrics: Sendable {
     private let calls: Counter
     private let duration: Histogram
     private let overflowSpans: Counter
+    private let skippedSpans: Counter
     private let series = Mutex<[Key: Series]>([:])
     let maxSeries: Int
 
@@ -45,6 +50,9 @@ final class SpanMetrics: Sendable {
         overflowSpans = try registry.counter(
             name: "telemetryd_span_metrics_overflow_spans_total",
             help: "Spans counted in the overflow series because the span metrics reached their series limit.")
+        skippedSpans = try registry.counter(
+            name: "telemetryd_span_metrics_skipped_spans_total",
+            help: "Spans left out of span metrics because their start or end time is implausible.")
         self.maxSeries = maxSeries
     }
 
@@ -52,10 +60,16 @@ final class SpanMetrics: Sendable {
     /// one becomes the series' exemplar.
     func record(_ spans: [SpanRow]) {
         var groups: [Key: [Int]] = [:]
+        var skipped = 0
         for (index, span) in spans.enumerated() {
+            if Self.implausibleTimes(span) {
+                skipped += 1
+                continue
+            }
             groups[Key(service: span.serviceName, name: span.name, kind: span.kind, status: span.statusCode), default: []]
                 .append(index)
         }
+        if skipped > 0 { skippedSpans.increment(by: Int64(skipped)) }
         for (key, indices) in groups {
             guard let last = indices.last, let (target, overflowed) = series(for: key) else { continue }
             if overflowed { overflowSpans.increment(by: Int64(indices.count)) }
@@ -84,6 +98,19 @@ final class SpanMetrics: Sendable {
             if !overflowed { cache[key] = created }
             return (created, overflowed)
         }
+    }
+
+    /// Longest span duration counted: a week.
+    static let maxDurationNanos: UInt64 = 7 * 86_400 * 1_000_000_000
+    /// How far past its arrival a span may end (client clocks run a little ahead).
+    static let maxFutureNanos: UInt64 = 3_600 * 1_000_000_000
+
+    /// A span without a start, ending before it starts, lasting more than a week or ending
+    /// more than an hour after it arrived.
+    static func implausibleTimes(_ span: SpanRow) -> Bool {
+        span.startUnixNano == 0 || span.endUnixNano < span.startUnixNano
+            || span.endUnixNano - span.startUnixNano > maxDurationNanos
+            || span.endUnixNano > span.receivedUnixNano &+ maxFutureNanos
     }
 
     private static func seconds(_ span: SpanRow) -> Double {

@@ -17,7 +17,15 @@ final class StorageWriter: Sendable {
         /// SQLite refused the transaction.
         case failed(String)
 
-        /// What the client is told.
+        /// What the client is told: the cause without storage internals.
+        var clientMessage: String {
+            switch self {
+            case .overloaded, .stopped: return message
+            case .failed: return "storage failed; retry later"
+            }
+        }
+
+        /// What the server log says.
         var message: String {
             switch self {
             case .overloaded: return "write queue is full; retry later"
