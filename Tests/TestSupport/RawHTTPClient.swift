@@ -38,11 +38,24 @@ public final class RawHTTPClient {
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`, with a receive timeout so a hung server fails the test.
-    public init(port: UInt16, timeoutSeconds: Int = 15) throws {
+    /// `source` binds the client to another loopback address (`127.0.0.2`), so a test can
+    /// act as a second client machine.
+    public init(port: UInt16, source: String? = nil, timeoutSeconds: Int = 15) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ClientError.connect("socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else { throw ClientError.connect("bind \(source): \(String(cString: strerror(errno)))") }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -75,6 +88,16 @@ public final class RawHTTPClient {
         try write(Array(head.utf8))
         if !body.isEmpty { try? write(body) }
         return try readResponse(expectBody: method != "HEAD")
+    }
+
+    /// Sends bytes as they are (a partial request, a header line at a time).
+    public func writeRaw(_ bytes: [UInt8]) throws {
+        try write(bytes)
+    }
+
+    /// Reads one response to a request sent with `writeRaw`.
+    public func readResponse() throws -> RawHTTPResponse {
+        try readResponse(expectBody: true)
     }
 
     /// True if the server has closed its side (a read returns end of stream).

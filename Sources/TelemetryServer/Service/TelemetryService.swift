@@ -86,6 +86,8 @@ public final class TelemetryService: Service, Sendable {
         let database = database
         let writer = writer
         let processMetrics = processMetrics
+        // The server is built after its routes; the scrape reads it through this box.
+        let serverBox = Mutex<HTTPServer?>(nil)
         var router = ServiceRoutes(
             registry: registry, readiness: readiness,
             beforeScrape: {
@@ -93,6 +95,7 @@ public final class TelemetryService: Service, Sendable {
                 ingestMetrics.writeQueueDepth.set(Double(writer.queueDepth))
                 ingestMetrics.storageSize.set(Double(database.sizeBytes))
                 ingestMetrics.metricSeries.set(Double(metricStore.seriesCount))
+                if let server = serverBox.withLock({ $0 }) { httpMetrics.update(from: server) }
             }
         ).router()
         registry.register(collector: metricStore)
@@ -105,6 +108,7 @@ public final class TelemetryService: Service, Sendable {
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
             logger: logger, observer: { httpMetrics.record($0) })
+        serverBox.withLock { [server] in $0 = server }
     }
 
     /// The address actually listened on (useful with port 0).
