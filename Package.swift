@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(name: "telemetry-demo", dependencies: ["Telemetry"], path: "Examples/telemetry-demo"),
         .target(
             name: "TestSupport",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         .testTarget(
