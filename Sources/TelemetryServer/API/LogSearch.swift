@@ -18,7 +18,7 @@ struct LogSearch {
         let parameters = QueryParameters(request: request)
         limit = try parameters.integer("limit", default: 100, range: 1...10_000)
         if let traceID = try parameters.traceID("traceId") { add("trace_id = ?", traceID) }
-        if let service = try parameters.string("service") { add("service_name = ?", service) }
+        if let service = try parameters.string("service") { add("service_name = CAST(? AS TEXT)", RowJSON.textArgument(service)) }
         if let severity = request.queryValue("severity") {
             guard let number = Int(severity).flatMap({ (1...24).contains($0) ? $0 : nil })
                 ?? Self.severities[severity.uppercased()]

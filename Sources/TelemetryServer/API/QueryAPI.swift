@@ -58,10 +58,10 @@ struct QueryAPI: Sendable {
         let operations = try await read { db in
             try Row.fetchAll(
                 db, sql: """
-                    SELECT DISTINCT CAST(name AS BLOB) AS name, kind FROM spans WHERE service_name = ?
+                    SELECT DISTINCT CAST(name AS BLOB) AS name, kind FROM spans WHERE service_name = CAST(? AS TEXT)
                     ORDER BY name, kind LIMIT ?
                     """,
-                arguments: [service, limit + 1]
+                arguments: [RowJSON.textArgument(service), limit + 1]
             ).map { row in
                 RowJSON.object([("name", RowJSON.text(row, "name")), ("spanKind", "\(row["kind"] as Int)")])
             }

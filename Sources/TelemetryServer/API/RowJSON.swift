@@ -26,6 +26,12 @@ enum RowJSON {
         CAST(event_name AS BLOB) AS event_name, resource_attributes, CAST(scope_name AS BLOB) AS scope_name
         """
 
+    /// `text` to bind as `CAST(? AS TEXT)`: GRDB binds a Swift string as a C string, which a
+    /// NUL would cut short; bytes keep every character.
+    static func textArgument(_ text: String) -> Data {
+        Data(text.utf8)
+    }
+
     static func quoted(_ text: String) -> String {
         var result = ""
         AttributeJSON.appendString(text, to: &result)

@@ -19,8 +19,8 @@ struct TraceSearch {
     init(_ request: HTTPRequest) throws(HTTPError) {
         let parameters = QueryParameters(request: request)
         limit = try parameters.integer("limit", default: 20, range: 1...1000)
-        if let service = try parameters.string("service") { add("s.service_name = ?", service) }
-        if let operation = try parameters.string("operation") { add("s.name = ?", operation) }
+        if let service = try parameters.string("service") { add("s.service_name = CAST(? AS TEXT)", RowJSON.textArgument(service)) }
+        if let operation = try parameters.string("operation") { add("s.name = CAST(? AS TEXT)", RowJSON.textArgument(operation)) }
         for tag in try TagFilter.parse(request.queryValues("tags")) {
             conditions.append(
                 "(EXISTS (SELECT 1 FROM json_each(s.attributes) a WHERE a.key = ? AND \(Self.text("a")) = ?)"
