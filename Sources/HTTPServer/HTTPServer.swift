@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Foundation
 import Logging
 import Synchronization
 
@@ -31,7 +32,8 @@ public final class HTTPServer: Sendable {
     let inFlight = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
     let failureLog: RateLimitedLogger
-    private let reaper = Mutex<Task<Void, Never>?>(nil)
+    /// Set to stop the header-deadline thread.
+    private let reaperStopped = Atomic<Bool>(false)
     private let daemon = Mutex<DaemonHandle?>(nil)
     private let boundPort = Atomic<UInt16>(0)
     /// Connections suspended while a handler task runs; resumed before the daemon stops.
@@ -132,15 +134,7 @@ public final class HTTPServer: Sendable {
             throw StartError(description: "cannot listen on \(address): \(String(cString: strerror(errno)))")
         }
         daemon.withLock { $0 = DaemonHandle(pointer: started) }
-        let tracker = tracker
-        reaper.withLock {
-            $0 = Task.detached {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(250))
-                    tracker.shutDownExpired()
-                }
-            }
-        }
+        startReaper()
         boundPort.store(Self.port(of: telemetry_mhd_listen_fd(started)) ?? address.port, ordering: .releasing)
         logger.info("listening", metadata: ["address": "\(boundAddress)", "threads": "\(threads)"])
     }
@@ -160,7 +154,7 @@ public final class HTTPServer: Sendable {
             return handle
         }
         guard let running = taken?.pointer else { return }
-        reaper.withLock { $0?.cancel() }
+        reaperStopped.store(true, ordering: .releasing)
         // After quiescing, the listening socket is ours to close, but only after the workers
         // stop. Shutting it down now makes the kernel refuse new connections at once instead
         // of queueing them in the backlog until they are reset.
@@ -185,6 +179,19 @@ public final class HTTPServer: Sendable {
         MHD_stop_daemon(running)
         if listener >= 0 { close(listener) }
         logger.info("stopped", metadata: ["address": "\(boundAddress)"])
+    }
+
+    /// Enforces header deadlines on its own thread, so that handlers keeping every thread of
+    /// the Swift concurrency pool busy cannot delay it.
+    private func startReaper() {
+        let thread = Thread { [self] in
+            while !reaperStopped.load(ordering: .acquiring) {
+                usleep(250_000)
+                tracker.shutDownExpired()
+            }
+        }
+        thread.name = "http-header-deadlines"
+        thread.start()
     }
 
     private static func port(of socket: Int32) -> UInt16? {

@@ -98,11 +98,18 @@ struct CommandLineTests {
 }
 
 /// Starts `telemetryd serve` on an ephemeral port (port 0 keeps parallel tests apart) and
-/// returns it with the port its startup log line names.
-func launchTelemetryd(storage: String) async throws -> (Process, UInt16) {
+/// returns it with the port its startup log line names. `config` becomes its configuration
+/// file. A server in its own process is also the way to time it: tests in this process
+/// share one Swift concurrency pool, which a busy neighbour can hold.
+func launchTelemetryd(storage: String, config: String? = nil) async throws -> (Process, UInt16) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try telemetrydBinary())
     process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
+    if let config {
+        let file = storage + ".yml"
+        try config.write(toFile: file, atomically: true, encoding: .utf8)
+        process.arguments? += ["--config.file", file]
+    }
     let stderr = Pipe()
     process.standardError = stderr
     try process.run()

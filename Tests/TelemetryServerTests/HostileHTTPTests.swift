@@ -7,6 +7,11 @@ import Testing
 import Glibc
 #endif
 
+/// A fresh storage directory path.
+func temporaryStorage() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("telemetryd-test-\(UUID().uuidString)").path
+}
+
 /// Defects found by trying the HTTP server as an attacker would (issue "hold under hostile
 /// input"), each reproduced over a real socket against a real telemetryd.
 @Suite("Hostile input: HTTP")
@@ -15,11 +20,8 @@ struct HostileHTTPTests {
     /// header deadline closes them, one address cannot take every connection, and the
     /// health endpoints answer other clients meanwhile.
     @Test func slowlorisIsCutOffAndHealthEndpointsKeepAnswering() async throws {
-        let service = try startService {
-            $0.perIPConnectionLimit = 20
-            $0.requestHeaderTimeout = PrometheusDuration(milliseconds: 1000)
-        }
-        let port = service.boundAddress.port
+        let (process, port) = try await launchTelemetryd(
+            storage: temporaryStorage(), config: "web:\n  per_ip_connection_limit: 20\n  request_header_timeout: 1s\n")
         let result = try await blocking { () throws -> (probes: [(Int, Double)], closed: Int, idleReused: Int, metrics: String) in
             // A keep-alive client that has finished a request and idles is not a slowloris.
             let idle = try RawHTTPClient(port: port)
@@ -51,15 +53,15 @@ struct HostileHTTPTests {
         #expect(result.idleReused == 200)
         // The idle client holds one of the address's 20 slots: 19 slow ones were admitted and timed out.
         #expect(metricSamples(result.metrics)["telemetryd_http_header_timeouts_total"] == 19)
-        await service.stop()
+        process.terminate()
+        try await blocking { process.waitUntilExit() }
     }
 
     /// Defect 4: after SIGTERM new connections hung and `/-/ready` never said 503. Now the
     /// request in flight finishes, new requests are answered at once, then connections are
     /// refused, and the process exits 0.
     @Test func sigtermDrainsAnswersAtOnceThenRefuses() async throws {
-        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("drain-\(UUID().uuidString)").path
-        let (process, port) = try await launchTelemetryd(storage: storage)
+        let (process, port) = try await launchTelemetryd(storage: temporaryStorage())
         let traceID = randomTraceID()
         let body = Array(try traceRequest(traceID: traceID).serializedData())
         let pid = process.processIdentifier
@@ -99,8 +101,7 @@ struct HostileHTTPTests {
 
     /// Defect 5: about 1,000 query parameters made the connection hang until its timeout.
     @Test func manyQueryParametersAreAnsweredAtOnce() async throws {
-        let service = try startService()
-        let port = service.boundAddress.port
+        let (process, port) = try await launchTelemetryd(storage: temporaryStorage())
         let answers = try await blocking { () throws -> [(Int, Double)] in
             var answers: [(Int, Double)] = []
             for (path, count) in [("/api/traces", 1000), ("/metrics", 5000), ("/api/services", 10_001)] {
@@ -113,7 +114,8 @@ struct HostileHTTPTests {
         }
         #expect(answers.map(\.0) == [200, 200, 414])
         for (_, seconds) in answers { #expect(seconds < 2) }
-        await service.stop()
+        process.terminate()
+        try await blocking { process.waitUntilExit() }
     }
 
     /// Defect 14: an unusable storage path is explained in plain words.

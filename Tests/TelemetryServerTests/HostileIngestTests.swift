@@ -45,8 +45,7 @@ private func nowNanos() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1e9) }
 struct HostileIngestTests {
     /// Defect 1: attribute handling was quadratic (21.9 s for 100,000 attributes).
     @Test func aSpanWith100000AttributesIsStoredInUnderTwoSeconds() async throws {
-        let service = try startService()
-        let port = service.boundAddress.port
+        let (process, port) = try await launchTelemetryd(storage: temporaryStorage())
         let traceID = randomTraceID()
         var big = span(traceID, "0102030405060708", name: "wide", start: nowNanos(), end: nowNanos() + 1000)
         big.attributes = (0..<100_000).map { attribute("k\($0)", "v\($0)") }
@@ -66,7 +65,8 @@ struct HostileIngestTests {
         #expect(attributes.count == 100_000)
         #expect(attributes["k7"] as? String == "last")
         #expect(attributes["k99999"] as? String == "v99999")
-        await service.stop()
+        process.terminate()
+        try await blocking { process.waitUntilExit() }
     }
 
     /// Defect 2: one huge value inside a small gzip body was stored whole; now it is cut to the
