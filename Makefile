@@ -2,11 +2,12 @@
 # make test  — install what the tests need, build, run every test
 # make bench — install the peers, run the benchmark package, the HTTP load comparison and the
 #              OTLP ingest benchmark
+# make fuzz  — build the libFuzzer harnesses and run each for FUZZ_SECONDS (default 60)
 
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test bench build deps-run deps-test deps-bench clean
+.PHONY: run test bench fuzz build deps-run deps-test deps-bench clean
 
 run: deps-run
 	$(SWIFT) build -c release --product telemetryd
@@ -24,6 +25,9 @@ bench: deps-bench
 	scripts/bench-http.sh
 	Benchmarks/ingest-bench.sh
 
+fuzz: deps-run
+	scripts/fuzz.sh
+
 deps-run:
 	scripts/install-deps.sh run
 
@@ -34,4 +38,4 @@ deps-bench:
 	scripts/install-deps.sh bench
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build Tests/Fuzz/.build-fuzz

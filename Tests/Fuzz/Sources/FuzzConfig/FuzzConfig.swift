@@ -1,0 +1,11 @@
+// libFuzzer harness: the YAML configuration reader and the value grammars it uses.
+import TelemetryServer
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    _ = try? ServerConfiguration.parse(text, file: "fuzz.yml")
+    _ = PrometheusDuration(text)
+    _ = ByteSize(text)
+    return 0
+}
