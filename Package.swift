@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "OTLP", targets: ["OTLP"]),
         .library(name: "TelemetryServer", targets: ["TelemetryServer"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
         .executable(name: "telemetryd", targets: ["telemetryd"]),
         .executable(name: "telemetry-demo", targets: ["telemetry-demo"]),
     ],
@@ -51,6 +52,7 @@ let package = Package(
             ]
         ),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
+        .target(name: "PromQL"),
         .target(
             name: "OTLP",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -108,6 +110,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OTLPTests", dependencies: ["OTLP", "TestSupport"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(
             name: "TelemetryServerTests",

@@ -138,6 +138,25 @@ struct HostileQueryTests {
         await service.stop()
     }
 
+    /// Found by FuzzQuery: an RFC 3339 time past 2262 overflowed the nanosecond conversion and
+    /// killed the server with one GET.
+    @Test func timesOutsideTheNanosecondRangeAreA400() async throws {
+        let service = try startService()
+        let port = service.boundAddress.port
+        let (far, early, healthy) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (
+                try client.send("GET", "/api/traces?start=17000000-01-02T15:04:05Z"),
+                try client.send("GET", "/api/logs?end=0001-01-01T00:00:00Z"), try client.send("GET", "/-/healthy")
+            )
+        }
+        #expect(far.status == 400)
+        #expect(far.text.hasPrefix("start: want Unix seconds or an RFC 3339 time"))
+        #expect(early.status == 400)
+        #expect(healthy.status == 200)
+        await service.stop()
+    }
+
     /// Defect 7: tag values with spaces can be searched, in Jaeger's JSON form and quoted logfmt.
     @Test func tagValuesWithSpacesAreSearchable() async throws {
         let service = try startService()

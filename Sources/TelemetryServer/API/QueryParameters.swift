@@ -43,10 +43,12 @@ struct QueryParameters {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-        guard let date else {
-            throw invalid(name, "Unix seconds or an RFC 3339 time such as 2026-01-02T15:04:05Z", text)
+        // Nanoseconds since 1970 fit in 64 bits until 2262; a later (or pre-1970) date would
+        // trap on conversion (found by FuzzQuery).
+        guard let seconds = date?.timeIntervalSince1970, seconds.isFinite, seconds >= 0, seconds < 9.2e9 else {
+            throw invalid(name, "Unix seconds or an RFC 3339 time such as 2026-01-02T15:04:05Z, from 1970 to 2261", text)
         }
-        return Int64(date.timeIntervalSince1970 * 1e9)
+        return Int64(seconds * 1e9)
     }
 
     /// The `start` and `end` times (either may be absent); end before start is a 400.
