@@ -110,7 +110,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OTLPTests", dependencies: ["OTLP", "TestSupport"]),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL"]),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(
             name: "TelemetryServerTests",
@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "Telemetry", "TelemetryServer", "OTLP", "TestSupport",
+                "Telemetry", "TelemetryServer", "OTLP", "PromQL", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/Interop",

@@ -31,31 +31,39 @@ enum GoQuote {
         return result + "\""
     }
 
-    /// The shortest decimal that reads back as `value`, never in exponent form (`1e21` is
-    /// `1000000000000000000000`); `NaN`, `+Inf`, `-Inf` as Go writes them.
+    /// The shortest decimal that reads back as `value`, as Go's `FormatFloat(v, 'g', -1, 64)`
+    /// writes it (Prometheus's number printing): plain for decimal exponents from -4 to 5,
+    /// else `1e+06`, `1e-07`; `NaN`, `+Inf`, `-Inf`.
     static func formatFloat(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        let shortest = "\(value)"
-        guard let e = shortest.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
-            return shortest.hasSuffix(".0") ? String(shortest.dropLast(2)) : shortest
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        // Swift's description is the shortest round-tripping form; take its digits and exponent.
+        var text = "\(value.magnitude)"
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = String(text[..<e])
         }
-        var mantissa = String(shortest[..<e])
-        let exponent = Int(shortest[shortest.index(after: e)...]) ?? 0
-        let negative = mantissa.hasPrefix("-")
-        if negative { mantissa.removeFirst() }
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
-        let point = parts[0].count + exponent
-        if digits.hasSuffix("0"), parts.count > 1, parts[1] == "0" { digits.removeLast() }
-        var text: String
-        if point <= 0 {
-            text = "0." + String(repeating: "0", count: -point) + digits
-        } else if point >= digits.count {
-            text = digits + String(repeating: "0", count: point - digits.count)
-        } else {
-            text = String(digits.prefix(point)) + "." + digits.dropFirst(point)
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(parts[0])
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        var digits = whole + fraction
+        var point = whole.count + exponent  // digits before the decimal point
+        let leadingZeros = digits.prefix { $0 == "0" }.count
+        digits.removeFirst(leadingZeros)
+        point -= leadingZeros
+        while digits.hasSuffix("0") { digits.removeLast() }
+        if digits.isEmpty { digits = "0" }
+        let scientific = point - 1
+        let sign = value < 0 ? "-" : ""
+        if scientific < -4 || scientific >= 6 {
+            let mantissa = digits.count > 1 ? "\(digits.prefix(1)).\(digits.dropFirst())" : digits
+            let magnitude = abs(scientific)
+            return sign + mantissa + "e" + (scientific < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + "\(magnitude)"
         }
-        return (negative ? "-" : "") + text
+        if point <= 0 { return sign + "0." + String(repeating: "0", count: -point) + digits }
+        if point >= digits.count { return sign + digits + String(repeating: "0", count: point - digits.count) }
+        return sign + String(digits.prefix(point)) + "." + digits.dropFirst(point)
     }
 }

@@ -7,69 +7,62 @@ extension Lexer {
     }
 
     /// A number (`1`, `1.5e3`, `.5`, `0x1F`), or a duration when units follow (`5m`, `1h30m`).
+    /// The scan follows Prometheus's lexer step by step, so a bad literal is reported with the
+    /// same text: what was read up to and including the first character that does not fit.
     mutating func lexNumberOrDuration(_ start: Int) throws(ParseError) -> Token {
-        if scanNumber(), peek().map({ !Self.isIdentifierByte($0) }) ?? true {
-            return Token(kind: .number, text: text(start), position: start)
-        }
-        index = start
-        if scanDuration(), peek().map({ !Self.isIdentifierByte($0) }) ?? true {
-            return Token(kind: .duration, text: text(start), position: start)
-        }
-        while let byte = peek(), Self.isIdentifierByte(byte) || byte == UInt8(ascii: ".") { index += 1 }
-        throw ParseError(position: start, message: "bad number or duration syntax: \"\(text(start))\"")
+        if scanNumber() { return Token(kind: .number, text: text(start), position: start) }
+        if acceptRemainingDuration() { return Token(kind: .duration, text: text(start), position: start) }
+        throw ParseError(position: start, message: "bad number or duration syntax: \(GoQuote.quote(text(start)))")
     }
 
-    private mutating func scanNumber() -> Bool {
-        if peek() == UInt8(ascii: "0"), peek(1) == UInt8(ascii: "x") || peek(1) == UInt8(ascii: "X") {
-            index += 2
-            let digits = index
-            while let byte = peek(), Self.isHexDigit(byte) { index += 1 }
-            return index > digits
+    /// Right after `[`: a duration, or `missing unit character in duration`.
+    mutating func lexDuration(_ start: Int) throws(ParseError) -> Token {
+        if scanNumber() { throw ParseError(position: start, message: "missing unit character in duration") }
+        if !acceptRemainingDuration() {
+            throw ParseError(position: start, message: "bad duration syntax: \(GoQuote.quote(text(start)))")
         }
-        var digits = 0
-        while let byte = peek(), Self.isDigit(byte) {
-            index += 1
-            digits += 1
-        }
-        if peek() == UInt8(ascii: ".") {
-            index += 1
-            while let byte = peek(), Self.isDigit(byte) {
-                index += 1
-                digits += 1
-            }
-        }
-        guard digits > 0 else { return false }
-        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
-            let mark = index
-            index += 1
-            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
-            var exponent = 0
-            while let byte = peek(), Self.isDigit(byte) {
-                index += 1
-                exponent += 1
-            }
-            if exponent == 0 { index = mark }
-        }
+        return Token(kind: .duration, text: text(start), position: start)
+    }
+
+    private mutating func accept(_ characters: String) -> Bool {
+        guard let byte = peek(), characters.utf8.contains(byte) else { return false }
+        index += 1
         return true
     }
 
-    private mutating func scanDuration() -> Bool {
-        var units = 0
-        while let byte = peek(), Self.isDigit(byte) {
-            while let digit = peek(), Self.isDigit(digit) { index += 1 }
-            guard let unit = peek() else { return false }
-            switch unit {
-            case UInt8(ascii: "m"):
-                index += 1
-                if peek() == UInt8(ascii: "s") { index += 1 }
-            case UInt8(ascii: "s"), UInt8(ascii: "h"), UInt8(ascii: "d"), UInt8(ascii: "w"), UInt8(ascii: "y"):
-                index += 1
-            default:
-                return false
-            }
-            units += 1
+    private mutating func acceptRun(_ characters: String) {
+        while accept(characters) {}
+    }
+
+    /// Reads a number; false when letters follow it (it may be a duration). The position is
+    /// left where reading stopped, as Prometheus's lexer leaves it.
+    private mutating func scanNumber() -> Bool {
+        var digits = "0123456789"
+        if accept("0"), accept("xX") { digits = "0123456789abcdefABCDEF" }
+        acceptRun(digits)
+        if accept(".") { acceptRun(digits) }
+        if accept("eE") {
+            _ = accept("+-")
+            acceptRun("0123456789")
         }
-        return units > 0
+        return !(peek().map(Self.isIdentifierByte) ?? false)
+    }
+
+    /// Reads the units of a duration after its first number; true when it ends cleanly. A
+    /// letter or digit right after the duration is read too, so that the error shows it.
+    private mutating func acceptRemainingDuration() -> Bool {
+        guard accept("smhdwy") else { return false }
+        _ = accept("s")
+        while accept("0123456789") {
+            acceptRun("0123456789")
+            guard accept("smhdw") else { return false }
+            _ = accept("s")
+        }
+        if let next = peek(), Self.isIdentifierByte(next) {
+            index += 1
+            return false
+        }
+        return true
     }
 
     /// A quoted string; `"` and `'` strings take Go's escapes, backquoted ones are raw.
@@ -84,7 +77,7 @@ extension Lexer {
                 throw ParseError(position: start, message: "unterminated quoted string")
             }
             if byte == UInt8(ascii: "\\"), quote != UInt8(ascii: "`") {
-                try lexEscape(into: &value, quote: quote)
+                try lexEscape(into: &value, quote: quote, stringStart: start)
             } else {
                 value.append(byte)
             }
@@ -92,8 +85,8 @@ extension Lexer {
         return Token(kind: .string, text: String(decoding: value, as: UTF8.self), position: start)
     }
 
-    private mutating func lexEscape(into value: inout [UInt8], quote: UInt8) throws(ParseError) {
-        let escapeStart = index - 1
+    private mutating func lexEscape(into value: inout [UInt8], quote: UInt8, stringStart: Int) throws(ParseError) {
+        let escapeStart = stringStart
         guard let byte = peek() else { throw ParseError(position: escapeStart, message: "unterminated quoted string") }
         index += 1
         let simple: [UInt8: UInt8] = [
@@ -144,7 +137,9 @@ extension Lexer {
         }
     }
 
+    /// Go's `%U %q` of the character: `U+0071 'q'`.
     private func describeEscape(_ byte: UInt8) -> String {
-        "'\\\(Character(Unicode.Scalar(byte)))'"
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: 4 - hex.count) + hex + " '\(Character(Unicode.Scalar(byte)))'"
     }
 }

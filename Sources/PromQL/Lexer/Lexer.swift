@@ -9,6 +9,8 @@ public struct Lexer {
     private var braceDepth = 0
     private var bracketDepth = 0
     private var parenDepth = 0
+    /// Right after `[` a duration must follow (Prometheus's `lexDuration`).
+    private var expectDuration = false
 
     /// Creates a lexer over `input`.
     public init(_ input: String) {
@@ -45,6 +47,10 @@ public struct Lexer {
             return Token(kind: .end, text: "", position: index)
         }
         if braceDepth > 0 { return try nextInsideBraces(start, byte) }
+        if expectDuration {
+            expectDuration = false
+            return try lexDuration(start)
+        }
         func single(_ kind: Token.Kind) -> Token {
             index += 1
             return Token(kind: kind, text: text(start), position: start)
@@ -54,7 +60,7 @@ public struct Lexer {
             parenDepth += 1
             return single(.leftParen)
         case UInt8(ascii: ")"):
-            guard parenDepth > 0 else { throw ParseError(position: start, message: "unexpected right parenthesis ')'") }
+            guard parenDepth > 0 else { throw ParseError(position: start + 1, message: "unexpected right parenthesis ')'") }
             parenDepth -= 1
             return single(.rightParen)
         case UInt8(ascii: "{"):
@@ -64,6 +70,7 @@ public struct Lexer {
             throw ParseError(position: start, message: "unexpected character: '}'")
         case UInt8(ascii: "["):
             bracketDepth += 1
+            expectDuration = true
             return single(.leftBracket)
         case UInt8(ascii: "]"):
             guard bracketDepth > 0 else { throw ParseError(position: start, message: "unexpected right bracket ']'") }
@@ -83,11 +90,13 @@ public struct Lexer {
         case UInt8(ascii: "^"): return single(.op(.pow))
         case UInt8(ascii: "="):
             if peek(1) == UInt8(ascii: "=") { return double(start, .op(.eql)) }
-            if peek(1) == UInt8(ascii: "~") { return double(start, .op(.regexMatch)) }
+            // Regular expression matchers belong inside braces only.
+            if peek(1) == UInt8(ascii: "~") {
+                throw ParseError(position: start, message: "unexpected character after '=': '~'")
+            }
             return single(.assign)
         case UInt8(ascii: "!"):
             if peek(1) == UInt8(ascii: "=") { return double(start, .op(.neq)) }
-            if peek(1) == UInt8(ascii: "~") { return double(start, .op(.regexNoMatch)) }
             throw ParseError(position: start, message: "unexpected character after '!': \(describe(peek(1)))")
         case UInt8(ascii: "<"):
             return peek(1) == UInt8(ascii: "=") ? double(start, .op(.lte)) : single(.op(.lss))
@@ -95,7 +104,9 @@ public struct Lexer {
             return peek(1) == UInt8(ascii: "=") ? double(start, .op(.gte)) : single(.op(.gtr))
         case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"):
             return try lexString(start, quote: byte)
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try lexNumberOrDuration(start)
+        case UInt8(ascii: ".") where peek(1).map(Self.isDigit) ?? false:
             return try lexNumberOrDuration(start)
         default:
             if Self.isIdentifierStart(byte) { return lexIdentifier(start) }

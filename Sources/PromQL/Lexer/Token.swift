@@ -15,6 +15,12 @@ public struct Token: Sendable, Equatable {
         /// `=` inside a label matcher.
         case assign
         case end
+
+        /// Whether this is a reserved word.
+        public var isKeyword: Bool {
+            if case .keyword = self { return true }
+            return false
+        }
     }
 
     /// The kind.

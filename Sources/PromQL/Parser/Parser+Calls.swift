@@ -1,20 +1,20 @@
 extension Parser {
     /// `name(arguments)`, checked against Prometheus's function table.
-    mutating func parseCall() throws(ParseError) -> Expr {
+    mutating func parseCall() throws(ParseError) -> Node {
         let nameToken = advance()
         guard let function = Function.all[nameToken.text] else {
             throw ParseError(position: nameToken.position, message: "unknown function with name \(GoQuote.quote(nameToken.text))")
         }
-        let arguments = try parseArguments()
+        let arguments = try parseArguments(context: "function call arguments")
         try Self.check(function, arguments, at: nameToken.position)
-        return .call(function, arguments)
+        return Node(expr: .call(function, arguments.map(\.expr)), start: nameToken.position)
     }
 
-    /// `(expr, expr, …)`.
-    private mutating func parseArguments() throws(ParseError) -> [Expr] {
+    /// `(expr, expr, …)`, for function calls and aggregations alike.
+    private mutating func parseArguments(context: String) throws(ParseError) -> [Node] {
         guard current.kind == .leftParen else { throw unexpected(expected: "\"(\"") }
         advance()
-        var arguments: [Expr] = []
+        var arguments: [Node] = []
         while current.kind != .rightParen {
             arguments.append(try parseExpression(minimumPrecedence: 1))
             if current.kind == .comma {
@@ -23,14 +23,14 @@ extension Parser {
                     throw ParseError(position: comma.position, message: "trailing commas not allowed in function call args")
                 }
             } else if current.kind != .rightParen {
-                throw unexpected("function call arguments", expected: "\",\" or \")\"")
+                throw unexpected(context, expected: "\",\" or \")\"")
             }
         }
         advance()
         return arguments
     }
 
-    static func check(_ function: Function, _ arguments: [Expr], at position: Int) throws(ParseError) {
+    static func check(_ function: Function, _ arguments: [Node], at position: Int) throws(ParseError) {
         let expected = function.argumentTypes.count
         let name = GoQuote.quote(function.name)
         switch function.variadic {
@@ -59,16 +59,16 @@ extension Parser {
         }
         for (index, argument) in arguments.enumerated() {
             let want = index < expected ? function.argumentTypes[index] : function.argumentTypes[expected - 1]
-            guard argument.type == want else {
+            guard argument.expr.type == want else {
                 throw ParseError(
-                    position: position,
-                    message: "expected type \(want.rawValue) in call to function \(name), got \(argument.type.rawValue)")
+                    position: argument.start,
+                    message: "expected type \(want.rawValue) in call to function \(name), got \(argument.expr.type.rawValue)")
             }
         }
     }
 
     /// `op [by|without (labels)] ([param,] expr) [by|without (labels)]`.
-    mutating func parseAggregation() throws(ParseError) -> Expr {
+    mutating func parseAggregation() throws(ParseError) -> Node {
         let opToken = advance()
         guard let op = AggregationOperator(rawValue: opToken.text.lowercased()) else { throw unexpected(token: opToken) }
         var grouping: (labels: [String], without: Bool)?
@@ -77,24 +77,14 @@ extension Parser {
             grouping = (try parseLabelList(context: "grouping opts"), modifier)
         }
         guard current.kind == .leftParen else { throw unexpected() }
-        let open = advance()
-        var arguments: [Expr] = []
-        while current.kind != .rightParen {
-            arguments.append(try parseExpression(minimumPrecedence: 1))
-            if current.kind == .comma {
-                advance()
-            } else if current.kind != .rightParen {
-                throw unexpected("aggregation", expected: "\",\" or \")\"")
-            }
-        }
-        advance()
+        let arguments = try parseArguments(context: "aggregation")
         if let modifier = groupingModifier {
             if grouping != nil { throw unexpected() }
             advance()
             grouping = (try parseLabelList(context: "grouping opts"), modifier)
         }
         guard !arguments.isEmpty else {
-            throw ParseError(position: open.position, message: "no arguments for aggregate expression provided")
+            throw ParseError(position: opToken.position, message: "no arguments for aggregate expression provided")
         }
         let wanted = op.parameterType == nil ? 1 : 2
         guard arguments.count == wanted else {
@@ -103,24 +93,24 @@ extension Parser {
                 message: "wrong number of arguments for aggregate expression provided, expected \(wanted), got \(arguments.count)")
         }
         let expr = arguments[arguments.count - 1]
-        guard expr.type == .vector else {
+        guard expr.expr.type == .vector else {
             throw ParseError(
-                position: opToken.position,
-                message: "expected type instant vector in aggregation expression, got \(expr.type.rawValue)")
+                position: expr.start,
+                message: "expected type instant vector in aggregation expression, got \(expr.expr.type.rawValue)")
         }
         var parameter: Expr?
         if let parameterType = op.parameterType {
-            parameter = arguments[0]
-            guard arguments[0].type == parameterType else {
+            parameter = arguments[0].expr
+            guard arguments[0].expr.type == parameterType else {
                 throw ParseError(
-                    position: opToken.position,
-                    message: "expected type \(parameterType.rawValue) in aggregation parameter, got \(arguments[0].type.rawValue)")
+                    position: arguments[0].start,
+                    message: "expected type \(parameterType.rawValue) in aggregation parameter, got \(arguments[0].expr.type.rawValue)")
             }
         }
-        return .aggregation(
-            Aggregation(
-                op: op, expr: expr, parameter: parameter, grouping: grouping?.labels ?? [],
-                without: grouping?.without ?? false))
+        let aggregation = Aggregation(
+            op: op, expr: expr.expr, parameter: parameter, grouping: grouping?.labels ?? [],
+            without: grouping?.without ?? false)
+        return Node(expr: .aggregation(aggregation), start: opToken.position)
     }
 
     /// `true` for `without`, `false` for `by`, nil for anything else.
@@ -132,17 +122,22 @@ extension Parser {
         }
     }
 
-    /// Builds a binary expression after Prometheus's checks.
+    /// Builds a binary expression after Prometheus's checks; errors about the operator point
+    /// at it, errors about the operands at the expression's start.
     static func binary(
-        _ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, returnBool: Bool, matching: VectorMatching?, at position: Int
+        _ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, returnBool: Bool, matching: VectorMatching?, start: Int,
+        operatorPosition: Int
     ) throws(ParseError) -> Expr {
-        func fail(_ message: String) -> ParseError { ParseError(position: position, message: message) }
+        func fail(_ message: String) -> ParseError { ParseError(position: start, message: message) }
+        func failAtOperator(_ message: String) -> ParseError { ParseError(position: operatorPosition, message: message) }
+        if returnBool, !op.isComparison { throw failAtOperator("bool modifier can only be used on comparison operators") }
         for side in [lhs, rhs] where side.type != .scalar && side.type != .vector {
             throw fail("binary expression must contain only scalar and instant vector types")
         }
-        if returnBool, !op.isComparison { throw fail("bool modifier can only be used on comparison operators") }
         let bothScalar = lhs.type == .scalar && rhs.type == .scalar
-        if op.isComparison, bothScalar, !returnBool { throw fail("comparisons between scalars must use BOOL modifier") }
+        if op.isComparison, bothScalar, !returnBool {
+            throw failAtOperator("comparisons between scalars must use BOOL modifier")
+        }
         if op.isSetOperator, lhs.type == .scalar || rhs.type == .scalar {
             throw fail("set operator \(GoQuote.quote(op.rawValue)) not allowed in binary scalar expression")
         }
@@ -159,7 +154,7 @@ extension Parser {
                 resolved.cardinality = .manyToMany
             }
             if resolved.on, let shared = resolved.labels.first(where: resolved.include.contains) {
-                throw fail("label \(GoQuote.quote(shared)) must not occur in ON and GROUP clause at once")
+                throw failAtOperator("label \(GoQuote.quote(shared)) must not occur in ON and GROUP clause at once")
             }
             matching = resolved
         }

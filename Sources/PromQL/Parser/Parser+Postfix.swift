@@ -1,14 +1,14 @@
 extension Parser {
     /// A primary expression followed by ranges, subqueries, `offset` and `@`, in any order
     /// Prometheus allows: `foo[5m] offset 1m @ 100`, `(a + b)[10m:1m]`, `foo @ end() offset -5m`.
-    mutating func parsePostfix() throws(ParseError) -> Expr {
-        var expr = try parsePrimaryExpression()
+    mutating func parsePostfix() throws(ParseError) -> Node {
+        var node = try parsePrimaryExpression()
         while true {
             switch current.kind {
             case .leftBracket:
-                expr = try parseRangeOrSubquery(expr)
+                node.expr = try parseRangeOrSubquery(node.expr)
             case .keyword(.offset):
-                let token = advance()
+                advance()
                 var negative = false
                 if current.kind == .op(.sub) {
                     negative = true
@@ -16,19 +16,19 @@ extension Parser {
                 }
                 let duration = try parseDuration(context: "offset", allowZero: true)
                 let offset = PromDuration(milliseconds: negative ? -duration.milliseconds : duration.milliseconds)
-                expr = try Self.settingOffset(offset, on: expr, at: token.position)
+                node.expr = try Self.settingOffset(offset, on: node.expr, at: node.start)
             case .at:
-                let token = advance()
-                expr = try Self.settingAt(try parseAtModifier(), on: expr, at: token.position)
+                advance()
+                node.expr = try Self.settingAt(try parseAtModifier(), on: node.expr, at: node.start)
             default:
-                return expr
+                return node
             }
         }
     }
 
     private mutating func parseRangeOrSubquery(_ expr: Expr) throws(ParseError) -> Expr {
         let bracket = advance()
-        let range = try parseDuration(context: "subquery selector", allowZero: false, durationExpected: true)
+        let range = try parseDuration(context: "subquery selector", allowZero: false)
         if current.kind == .colon {
             advance()
             var step: PromDuration?
@@ -38,9 +38,10 @@ extension Parser {
             guard current.kind == .rightBracket else { throw unexpected("subquery selector", expected: "\"]\"") }
             advance()
             guard expr.type == .vector else {
+                let text = expr.description + "[\(range):\(step.map(\.description) ?? "")]"
                 throw ParseError(
                     position: bracket.position,
-                    message: "subquery is only allowed on instant vector, got \(expr.type.rawValue) in \(GoQuote.quote(expr.description + "[\(range):\(step.map(\.description) ?? "")]")) instead")
+                    message: "subquery is only allowed on instant vector, got \(expr.type.rawValue) in \(GoQuote.quote(text)) instead")
             }
             return .subquery(Subquery(expr: expr, range: range, step: step, offset: PromDuration(milliseconds: 0), at: nil))
         }
@@ -59,23 +60,17 @@ extension Parser {
     }
 
     /// A duration token (`5m`, `1h30m`), checked as Prometheus checks them.
-    mutating func parseDuration(context: String, allowZero: Bool, durationExpected: Bool = false) throws(ParseError) -> PromDuration {
+    mutating func parseDuration(context: String, allowZero: Bool) throws(ParseError) -> PromDuration {
         let token = current
-        switch token.kind {
-        case .duration:
-            advance()
-            guard let duration = PromDuration(token.text) else {
-                throw ParseError(position: token.position, message: "not a valid duration string: \(GoQuote.quote(token.text))")
-            }
-            if !allowZero, duration.milliseconds == 0 {
-                throw ParseError(position: token.position, message: "duration must be greater than 0")
-            }
-            return duration
-        case .number where durationExpected || context == "offset":
-            throw ParseError(position: token.position, message: "missing unit character in duration")
-        default:
-            throw unexpected(context, expected: "duration")
+        guard token.kind == .duration else { throw unexpected(context, expected: "duration") }
+        advance()
+        guard let duration = PromDuration(token.text) else {
+            throw ParseError(position: token.position, message: "not a valid duration string: \(GoQuote.quote(token.text))")
         }
+        if !allowZero, duration.milliseconds == 0 {
+            throw ParseError(position: token.position, message: "duration must be greater than 0")
+        }
+        return duration
     }
 
     private mutating func parseAtModifier() throws(ParseError) -> AtModifier {
@@ -83,8 +78,9 @@ extension Parser {
         switch token.kind {
         case .identifier where token.text == "start" || token.text == "end":
             advance()
-            guard current.kind == .leftParen, next.kind == .rightParen else { throw unexpected("@", expected: "\"(\"") }
+            guard current.kind == .leftParen else { throw unexpected("@", expected: "timestamp") }
             advance()
+            guard current.kind == .rightParen else { throw unexpected("@", expected: "timestamp") }
             advance()
             return token.text == "start" ? .start : .end
         case .number, .op(.sub), .op(.add):
@@ -105,17 +101,18 @@ extension Parser {
     }
 
     static func settingOffset(_ offset: PromDuration, on expr: Expr, at position: Int) throws(ParseError) -> Expr {
+        let twice = ParseError(position: position, message: "offset may not be set multiple times")
         switch expr {
         case .vector(var selector):
-            guard selector.offset.milliseconds == 0 else { throw offsetTwice(position) }
+            guard selector.offset.milliseconds == 0 else { throw twice }
             selector.offset = offset
             return .vector(selector)
         case .matrix(var selector, let range):
-            guard selector.offset.milliseconds == 0 else { throw offsetTwice(position) }
+            guard selector.offset.milliseconds == 0 else { throw twice }
             selector.offset = offset
             return .matrix(selector, range: range)
         case .subquery(var subquery):
-            guard subquery.offset.milliseconds == 0 else { throw offsetTwice(position) }
+            guard subquery.offset.milliseconds == 0 else { throw twice }
             subquery.offset = offset
             return .subquery(subquery)
         default:
@@ -123,10 +120,6 @@ extension Parser {
                 position: position,
                 message: "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery")
         }
-    }
-
-    private static func offsetTwice(_ position: Int) -> ParseError {
-        ParseError(position: position, message: "offset may not be set multiple times")
     }
 
     static func settingAt(_ at: AtModifier, on expr: Expr, at position: Int) throws(ParseError) -> Expr {

@@ -4,7 +4,7 @@ extension Parser {
         let start = current
         var name: String?
         var matchers: [LabelMatcher] = []
-        if start.kind == .identifier || start.kind == .metricIdentifier {
+        if start.kind == .identifier || start.kind == .metricIdentifier || start.kind.isKeyword {
             name = advance().text
             matchers.append(LabelMatcher(name: "__name__", kind: .equal, value: start.text))
         }
@@ -31,7 +31,8 @@ extension Parser {
             guard current.kind == .identifier else {
                 throw unexpected("label matching", expected: "identifier or \"}\"")
             }
-            let name = advance().text
+            let nameToken = advance()
+            let name = nameToken.text
             let kind: LabelMatcher.Kind
             switch current.kind {
             case .assign: kind = .equal
@@ -43,12 +44,8 @@ extension Parser {
             advance()
             guard current.kind == .string else { throw unexpected("label matching", expected: "string") }
             let valueToken = advance()
-            if kind == .regexMatch || kind == .regexNoMatch {
-                guard (try? Regex("^(?:\(valueToken.text))$")) != nil else {
-                    throw ParseError(
-                        position: valueToken.position,
-                        message: "error parsing regexp: invalid regular expression: \(GoQuote.quote(valueToken.text))")
-                }
+            if kind == .regexMatch || kind == .regexNoMatch, let problem = RegexCheck.problem(valueToken.text) {
+                throw ParseError(position: nameToken.position, message: "error parsing regexp: \(problem)")
             }
             matchers.append(LabelMatcher(name: name, kind: kind, value: valueToken.text))
             if current.kind == .comma {

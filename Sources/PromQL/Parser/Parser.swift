@@ -6,15 +6,21 @@ public struct Parser {
     var tokens: [Token]
     var index = 0
 
+    /// An expression with the offset where it starts, which Prometheus's messages point at.
+    struct Node {
+        var expr: Expr
+        var start: Int
+    }
+
     /// Parses `input` into an expression.
     public static func parse(_ input: String) throws(ParseError) -> Expr {
         var parser = Parser(tokens: try Lexer.tokens(input))
         guard parser.current.kind != .end else {
             throw ParseError(position: 0, message: "no expression found in input")
         }
-        let expr = try parser.parseExpression(minimumPrecedence: 1)
+        let node = try parser.parseExpression(minimumPrecedence: 1)
         guard parser.current.kind == .end else { throw parser.unexpected() }
-        return expr
+        return node.expr
     }
 
     var current: Token { tokens[index] }
@@ -76,7 +82,7 @@ public struct Parser {
         }
     }
 
-    mutating func parseExpression(minimumPrecedence: Int) throws(ParseError) -> Expr {
+    mutating func parseExpression(minimumPrecedence: Int) throws(ParseError) -> Node {
         var lhs = try parseUnary()
         while let op = binaryOperator, op.precedence >= minimumPrecedence {
             let opToken = advance()
@@ -87,7 +93,11 @@ public struct Parser {
             }
             let matching = try parseVectorMatching()
             let rhs = try parseExpression(minimumPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
-            lhs = try Self.binary(op, lhs, rhs, returnBool: returnBool, matching: matching, at: opToken.position)
+            lhs = Node(
+                expr: try Self.binary(
+                    op, lhs.expr, rhs.expr, returnBool: returnBool, matching: matching, start: lhs.start,
+                    operatorPosition: opToken.position),
+                start: lhs.start)
         }
         return lhs
     }
@@ -137,41 +147,45 @@ public struct Parser {
 
     // MARK: Unary, primary and postfix
 
-    private mutating func parseUnary() throws(ParseError) -> Expr {
+    private mutating func parseUnary() throws(ParseError) -> Node {
         guard case .op(let op) = current.kind, op == .sub || op == .add else { return try parsePostfix() }
         let opToken = advance()
         // Unary operators bind like `*`: tighter than `+`, looser than `^` (`-2^2` is -4).
-        let operand = try parseExpression(minimumPrecedence: BinaryOperator.pow.precedence)
-        if case .number(let value) = operand { return .number(op == .sub ? -value : value) }
+        let operand = try parseExpression(minimumPrecedence: BinaryOperator.pow.precedence).expr
+        if case .number(let value) = operand { return Node(expr: .number(op == .sub ? -value : value), start: opToken.position) }
         guard operand.type == .scalar || operand.type == .vector else {
             throw ParseError(
                 position: opToken.position,
                 message: "unary expression only allowed on expressions of type scalar or instant vector, got \"\(operand.type.rawValue)\"")
         }
-        return .unary(op == .sub ? .minus : .plus, operand)
+        return Node(expr: .unary(op == .sub ? .minus : .plus, operand), start: opToken.position)
     }
 
-    mutating func parsePrimaryExpression() throws(ParseError) -> Expr {
+    mutating func parsePrimaryExpression() throws(ParseError) -> Node {
         let token = current
         switch token.kind {
         case .number:
             advance()
-            return .number(try Self.number(token))
+            return Node(expr: .number(try Self.number(token)), start: token.position)
         case .string:
             advance()
-            return .string(token.text)
+            return Node(expr: .string(token.text), start: token.position)
         case .leftParen:
             advance()
             let inner = try parseExpression(minimumPrecedence: 1)
             guard current.kind == .rightParen else { throw unexpected(expected: "\")\"") }
             advance()
-            return .paren(inner)
+            return Node(expr: .paren(inner.expr), start: token.position)
         case .identifier where next.kind == .leftParen:
             return try parseCall()
         case .identifier, .metricIdentifier, .leftBrace:
-            return .vector(try parseVectorSelector())
+            return Node(expr: .vector(try parseVectorSelector()), start: token.position)
         case .keyword(let keyword) where keyword.isAggregator:
-            return try parseAggregation()
+            // Without `(` or a grouping after it, an aggregator's name is a metric name (`sum(sum)`).
+            switch next.kind {
+            case .leftParen, .keyword(.by), .keyword(.without): return try parseAggregation()
+            default: return Node(expr: .vector(try parseVectorSelector()), start: token.position)
+            }
         default:
             throw unexpected()
         }
