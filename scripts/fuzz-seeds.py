@@ -117,4 +117,14 @@ write("FuzzQuery", "json-tags", '/api/traces?tags={"http.route":"/a b","error":t
 write("FuzzQuery", "logs", "/api/logs?traceId=0102030405060708090a0b0c0d0e0f10&severity=WARN&text=50%25&direction=forward")
 write("FuzzQuery", "page", "/api/traces/0102030405060708090a0b0c0d0e0f10?limit=10&after=1700000000000000000:0102030405060708")
 write("FuzzQuery", "escapes", "/api/services/a%2Fb%00c/operations?limit=5#frag")
+for index, query in enumerate([
+    'sum by (job) (rate(http_requests_total{code=~"5..",job!="x"}[5m] offset -1m @ start()))',
+    'histogram_quantile(0.99, sum without (instance) (rate(h_bucket[5m])))',
+    'a / on (x) group_left (y) b unless c or d and -e ^ 2 ^ 3 % 4 atan2 f',
+    'max_over_time((foo + bar)[10m:30s] @ 1609746000)',
+    'label_replace(up, "a", "$1", "b", "(.*)") > bool 0x1F',
+    'topk(5, count_values("v", x)) # comment',
+    "quantile(0.9, 'single' == \"x\")",
+]):
+    write("FuzzPromQL", "query-%d" % index, query)
 print("seeds written to", os.path.normpath(corpus), file=sys.stderr)

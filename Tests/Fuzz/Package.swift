@@ -4,7 +4,7 @@
 // `make fuzz` (see scripts/fuzz.sh) with `-sanitize=fuzzer,address -enable-testing`.
 import PackageDescription
 
-let harnesses = ["FuzzOTLPProtobuf", "FuzzOTLPJSON", "FuzzConfig", "FuzzQuery"]
+let harnesses = ["FuzzOTLPProtobuf", "FuzzOTLPJSON", "FuzzConfig", "FuzzQuery", "FuzzPromQL"]
 
 let package = Package(
     name: "TelemetryFuzz",
@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "TelemetryServer", package: "Telemetry"),
                 .product(name: "HTTPServer", package: "Telemetry"),
                 .product(name: "OTLP", package: "Telemetry"),
+                .product(name: "PromQL", package: "Telemetry"),
             ]
         )
     },

@@ -8,7 +8,8 @@ public final class PrometheusProcess: @unchecked Sendable {
     private let directory: URL
 
     /// Starts `binary` scraping `target` (host:port) every second, with exemplar storage on.
-    public init(binary: String, scraping target: String) throws {
+    /// `prepare` runs first with the data directory's path (to backfill blocks into it).
+    public init(binary: String, scraping target: String, prepare: ((String) throws -> Void)? = nil) throws {
         port = freeLoopbackPort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -23,6 +24,7 @@ public final class PrometheusProcess: @unchecked Sendable {
             """
         let configPath = directory.appendingPathComponent("prometheus.yml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try prepare?(directory.appendingPathComponent("data").path)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
             "--config.file=\(configPath)",

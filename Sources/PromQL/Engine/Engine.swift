@@ -1,0 +1,63 @@
+/// Evaluates PromQL with Prometheus 2.x semantics over a `SeriesSource`.
+///
+/// A range query is the instant evaluation at every step from `start` to `end`, gathered into
+/// series, which is what Prometheus's engine computes. Evaluation is a pure function of the
+/// expression, the times and the source.
+public struct Engine: Sendable {
+    /// How far back an instant selector looks for a sample (Prometheus's default: 5 minutes).
+    public var lookbackDelta: Int64
+    /// A subquery's step when none is written (the global evaluation interval, 1 minute).
+    public var defaultSubqueryStep: Int64
+    /// Most samples one query may load; more is an error, as in Prometheus.
+    public var maxSamples: Int
+
+    /// Creates an engine with Prometheus's defaults.
+    public init(lookbackDelta: Int64 = 300_000, defaultSubqueryStep: Int64 = 60_000, maxSamples: Int = 50_000_000) {
+        self.lookbackDelta = lookbackDelta
+        self.defaultSubqueryStep = defaultSubqueryStep
+        self.maxSamples = maxSamples
+    }
+
+    /// Evaluates `expr` at `time` (milliseconds).
+    public func instant(_ expr: Expr, at time: Int64, source: some SeriesSource) throws(EvaluationError) -> QueryValue {
+        var evaluator = Evaluator(engine: self, source: source, start: time, end: time)
+        switch try evaluator.evaluate(expr, at: time) {
+        case .scalar(let value): return .scalar(time: time, value: value)
+        case .string(let value): return .string(time: time, value: value)
+        case .vector(let elements): return .vector(time: time, elements: elements)
+        case .matrix(let series): return .matrix(series)
+        }
+    }
+
+    /// Evaluates `expr` at every step from `start` through `end`; the result is a matrix.
+    public func range(
+        _ expr: Expr, start: Int64, end: Int64, step: Int64, source: some SeriesSource
+    ) throws(EvaluationError) -> [Series] {
+        guard expr.type == .scalar || expr.type == .vector else {
+            throw EvaluationError(
+                .badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
+        }
+        var evaluator = Evaluator(engine: self, source: source, start: start, end: end)
+        var byLabels: [Labels: Int] = [:]
+        var result: [Series] = []
+        var time = start
+        while time <= end {
+            let elements: [VectorElement]
+            switch try evaluator.evaluate(expr, at: time) {
+            case .scalar(let value): elements = [VectorElement(labels: Labels([(String, String)]()), value: value)]
+            case .vector(let vector): elements = vector
+            default: elements = []
+            }
+            for element in elements {
+                if let index = byLabels[element.labels] {
+                    result[index].samples.append(Sample(time: time, value: element.value))
+                } else {
+                    byLabels[element.labels] = result.count
+                    result.append(Series(labels: element.labels, samples: [Sample(time: time, value: element.value)]))
+                }
+            }
+            time += step
+        }
+        return result.sorted { $0.labels < $1.labels }
+    }
+}

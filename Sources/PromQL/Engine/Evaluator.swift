@@ -1,0 +1,158 @@
+/// One query's evaluation: the query's time range (for `@ start()` and `@ end()`), the source,
+/// and the series already loaded for each selector.
+struct Evaluator<Source: SeriesSource> {
+    /// A value during evaluation, at one time.
+    enum Value {
+        case scalar(Double)
+        case string(String)
+        case vector([VectorElement])
+        case matrix([Series])
+    }
+
+    let engine: Engine
+    let source: Source
+    let start: Int64
+    let end: Int64
+    /// Loaded series per selector (by its printed form), and the window they cover.
+    private var loaded: [String: (from: Int64, through: Int64, series: [Series])] = [:]
+    private var samplesLoaded = 0
+
+    init(engine: Engine, source: Source, start: Int64, end: Int64) {
+        self.engine = engine
+        self.source = source
+        self.start = start
+        self.end = end
+    }
+
+    mutating func evaluate(_ expr: Expr, at time: Int64) throws(EvaluationError) -> Value {
+        switch expr {
+        case .number(let value): return .scalar(value)
+        case .string(let value): return .string(value)
+        case .paren(let inner): return try evaluate(inner, at: time)
+        case .vector(let selector): return .vector(try instantVector(selector, at: time))
+        case .matrix(let selector, let range): return .matrix(try rangeVector(selector, range: range.milliseconds, at: time))
+        case .subquery(let subquery): return .matrix(try evaluateSubquery(subquery, at: time))
+        case .unary(let op, let operand):
+            switch try evaluate(operand, at: time) {
+            case .scalar(let value): return .scalar(op == .minus ? -value : value)
+            case .vector(let elements):
+                guard op == .minus else { return .vector(elements) }
+                return .vector(elements.map { VectorElement(labels: $0.labels.droppingMetricName, value: -$0.value) })
+            default: throw EvaluationError(.execution, "unary expression on unsupported type")
+            }
+        case .binary(let binary): return try evaluateBinary(binary, at: time)
+        case .aggregation(let aggregation): return .vector(try evaluateAggregation(aggregation, at: time))
+        case .call(let function, let arguments): return try evaluateCall(function, arguments, at: time)
+        }
+    }
+
+    /// The time a selector or subquery reads at: `@` if given, then `offset` back.
+    func referenceTime(_ at: AtModifier?, offset: PromDuration, at time: Int64) -> Int64 {
+        let base: Int64
+        switch at {
+        case .timestamp(let fixed): base = fixed
+        case .start: base = start
+        case .end: base = end
+        case nil: base = time
+        }
+        return base - offset.milliseconds
+    }
+
+    /// Series of `selector` with samples from `from` through `through`, loading more when the
+    /// window grows.
+    mutating func series(_ selector: VectorSelector, from: Int64, through: Int64) throws(EvaluationError) -> [Series] {
+        let key = selector.matchers.map { "\($0.name)\($0.kind.rawValue)\(GoQuote.quote($0.value))" }.joined(separator: ",")
+        if let cached = loaded[key], cached.from <= from, cached.through >= through { return cached.series }
+        // Load generously around the query so later steps reuse it.
+        let windowFrom = min(from, start - selectorReach(selector)), windowThrough = max(through, end)
+        let series: [Series]
+        do {
+            // In label order, as Prometheus selects them: ties (topk, bottomk) keep the first.
+            series = try source.select(selector.matchers, start: windowFrom, end: windowThrough).sorted { $0.labels < $1.labels }
+        } catch {
+            throw EvaluationError(.execution, "selecting \(key): \(error)")
+        }
+        samplesLoaded += series.reduce(0) { $0 + $1.samples.count }
+        if samplesLoaded > engine.maxSamples {
+            throw EvaluationError(.execution, "query processing would load too many samples into memory in query execution")
+        }
+        loaded[key] = (windowFrom, windowThrough, series)
+        return series
+    }
+
+    private func selectorReach(_ selector: VectorSelector) -> Int64 {
+        engine.lookbackDelta + max(0, selector.offset.milliseconds)
+    }
+
+    /// The latest sample at or before the reference time, within the lookback window; stale
+    /// series are absent.
+    mutating func instantVector(_ selector: VectorSelector, at time: Int64) throws(EvaluationError) -> [VectorElement] {
+        let reference = referenceTime(selector.at, offset: selector.offset, at: time)
+        let series = try series(selector, from: reference - engine.lookbackDelta, through: reference)
+        var result: [VectorElement] = []
+        for one in series {
+            let index = Self.lastIndex(in: one.samples, atOrBefore: reference)
+            guard index >= 0 else { continue }
+            let sample = one.samples[index]
+            guard sample.time >= reference - engine.lookbackDelta, !Sample.isStaleMarker(sample.value) else { continue }
+            result.append(VectorElement(labels: one.labels, value: sample.value))
+        }
+        return result
+    }
+
+    /// Samples from `range` before the reference time through it (both ends included, as in
+    /// Prometheus 2.x), without staleness markers.
+    mutating func rangeVector(_ selector: VectorSelector, range: Int64, at time: Int64) throws(EvaluationError) -> [Series] {
+        let reference = referenceTime(selector.at, offset: selector.offset, at: time)
+        let series = try series(selector, from: reference - range, through: reference)
+        return series.compactMap { one in
+            let last = Self.lastIndex(in: one.samples, atOrBefore: reference)
+            guard last >= 0 else { return nil }
+            var first = last
+            while first > 0, one.samples[first - 1].time >= reference - range { first -= 1 }
+            guard one.samples[first].time >= reference - range else { return nil }
+            let samples = one.samples[first...last].filter { !Sample.isStaleMarker($0.value) }
+            return samples.isEmpty ? nil : Series(labels: one.labels, samples: Array(samples))
+        }
+    }
+
+    /// The inner expression at steps aligned to the step, from `range` before the reference
+    /// time through it.
+    private mutating func evaluateSubquery(_ subquery: Subquery, at time: Int64) throws(EvaluationError) -> [Series] {
+        let step = subquery.step?.milliseconds ?? engine.defaultSubqueryStep
+        let reference = referenceTime(subquery.at, offset: subquery.offset, at: time)
+        let from = reference - subquery.range.milliseconds
+        var stepTime = from >= 0 ? from / step * step : -((-from + step - 1) / step) * step
+        if stepTime < from { stepTime += step }
+        var byLabels: [Labels: Int] = [:]
+        var result: [Series] = []
+        while stepTime <= reference {
+            let elements: [VectorElement]
+            switch try evaluate(subquery.expr, at: stepTime) {
+            case .vector(let vector): elements = vector
+            case .scalar(let value): elements = [VectorElement(labels: Labels([(String, String)]()), value: value)]
+            default: elements = []
+            }
+            for element in elements {
+                if let index = byLabels[element.labels] {
+                    result[index].samples.append(Sample(time: stepTime, value: element.value))
+                } else {
+                    byLabels[element.labels] = result.count
+                    result.append(Series(labels: element.labels, samples: [Sample(time: stepTime, value: element.value)]))
+                }
+            }
+            stepTime += step
+        }
+        return result
+    }
+
+    /// Index of the last sample with time ≤ `time`, or -1.
+    static func lastIndex(in samples: [Sample], atOrBefore time: Int64) -> Int {
+        var low = 0, high = samples.count
+        while low < high {
+            let middle = (low + high) / 2
+            if samples[middle].time <= time { low = middle + 1 } else { high = middle }
+        }
+        return low - 1
+    }
+}

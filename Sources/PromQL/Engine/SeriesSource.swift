@@ -1,0 +1,51 @@
+/// Where evaluation reads series from: the history store in telemetryd, an in-memory list in
+/// tests. Evaluation is a pure function of (expression, time, source).
+public protocol SeriesSource: Sendable {
+    /// Every series matching all `matchers`, with its samples from `start` through `end`
+    /// (milliseconds, both included), in time order.
+    func select(_ matchers: [LabelMatcher], start: Int64, end: Int64) throws -> [Series]
+}
+
+/// A fixed list of series held in memory.
+public struct InMemorySeriesSource: SeriesSource {
+    public var series: [Series]
+
+    public init(_ series: [Series]) {
+        self.series = series
+    }
+
+    public func select(_ matchers: [LabelMatcher], start: Int64, end: Int64) throws -> [Series] {
+        let compiled = try matchers.map(CompiledMatcher.init)
+        return series.compactMap { series in
+            guard compiled.allSatisfy({ $0.matches(series.labels[$0.name]) }) else { return nil }
+            let samples = series.samples.filter { $0.time >= start && $0.time <= end }
+            return Series(labels: series.labels, samples: samples)
+        }
+    }
+}
+
+/// A label matcher ready to test values (its regular expression compiled once, anchored).
+public struct CompiledMatcher: @unchecked Sendable {
+    public let name: String
+    private let kind: LabelMatcher.Kind
+    private let value: String
+    private let regex: Regex<AnyRegexOutput>?
+
+    /// Compiles `matcher`.
+    public init(_ matcher: LabelMatcher) throws {
+        name = matcher.name
+        kind = matcher.kind
+        value = matcher.value
+        regex = kind == .regexMatch || kind == .regexNoMatch ? try Regex("^(?:\(matcher.value))$") : nil
+    }
+
+    /// Whether a label value (empty when the label is absent) matches.
+    public func matches(_ candidate: String) -> Bool {
+        switch kind {
+        case .equal: return candidate == value
+        case .notEqual: return candidate != value
+        case .regexMatch: return (try? regex?.wholeMatch(in: candidate)) != nil
+        case .regexNoMatch: return (try? regex?.wholeMatch(in: candidate)) == nil
+        }
+    }
+}

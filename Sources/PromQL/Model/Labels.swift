@@ -1,0 +1,75 @@
+/// A label set: name/value pairs sorted by name, names unique, as Prometheus keeps them.
+public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The pairs, sorted by name.
+    public private(set) var pairs: [(name: String, value: String)]
+
+    /// The metric name label.
+    public static let metricName = "__name__"
+
+    /// Creates a label set from pairs in any order; a later duplicate name wins; empty values
+    /// are dropped (Prometheus treats an empty label as absent).
+    public init(_ pairs: [(String, String)]) {
+        var byName: [String: String] = [:]
+        for (name, value) in pairs { byName[name] = value }
+        self.pairs = byName.filter { !$0.value.isEmpty }.map { (name: $0.key, value: $0.value) }.sorted { $0.name < $1.name }
+    }
+
+    /// Creates a label set from a dictionary.
+    public init(_ dictionary: [String: String]) {
+        self.init(dictionary.map { ($0.key, $0.value) })
+    }
+
+    /// The value of `name`, or "" when absent.
+    public subscript(name: String) -> String {
+        pairs.first { $0.name == name }?.value ?? ""
+    }
+
+    /// The set without `__name__`.
+    public var droppingMetricName: Labels { removing([Labels.metricName]) }
+
+    /// The set without the labels named in `names`.
+    public func removing(_ names: some Sequence<String>) -> Labels {
+        let drop = Set(names)
+        var copy = self
+        copy.pairs.removeAll { drop.contains($0.name) }
+        return copy
+    }
+
+    /// Only the labels named in `names`.
+    public func keeping(_ names: some Sequence<String>) -> Labels {
+        let keep = Set(names)
+        var copy = self
+        copy.pairs.removeAll { !keep.contains($0.name) }
+        return copy
+    }
+
+    /// The set with `name` set to `value` (removed when `value` is empty).
+    public func setting(_ name: String, _ value: String) -> Labels {
+        Labels(pairs.map { ($0.name, $0.value) } + [(name, value)])
+    }
+
+    public static func == (lhs: Labels, rhs: Labels) -> Bool {
+        lhs.pairs.count == rhs.pairs.count && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for pair in pairs {
+            hasher.combine(pair.name)
+            hasher.combine(pair.value)
+        }
+    }
+
+    /// Prometheus's order: pair by pair, name then value; a prefix sorts first.
+    public static func < (lhs: Labels, rhs: Labels) -> Bool {
+        for (left, right) in zip(lhs.pairs, rhs.pairs) {
+            if left.name != right.name { return left.name < right.name }
+            if left.value != right.value { return left.value < right.value }
+        }
+        return lhs.pairs.count < rhs.pairs.count
+    }
+
+    /// `{a="1", b="2"}`.
+    public var description: String {
+        "{" + pairs.map { "\($0.name)=\(GoQuote.quote($0.value))" }.joined(separator: ", ") + "}"
+    }
+}
