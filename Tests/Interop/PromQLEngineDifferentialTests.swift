@@ -89,6 +89,13 @@ private let queries: [String] = [
     "avg_over_time(temperature[30m:5m])", "min_over_time(come_and_go[20m:])", "count(count by (job) (http_requests_total))",
     "sum(http_requests_total) by (code) > 100", "http_requests_total{job=\"api\"} == on (instance) http_requests_total{code=\"200\"}",
     "temperature atan2 10", "temperature % 3", "sin(temperature)", "deg(rad(temperature))",
+    "http_requests_total * on (instance) memory_bytes", "label_replace(temperature, \"room\", \"same\", \"room\", \".*\")",
+    "holt_winters(temperature[10m], 1.5, 0.5)", "histogram_quantile(1.5, rate(latency_bucket[5m]))",
+    "rate(http_requests_total[5m] @ end())", "temperature @ start()", "sum_over_time(temperature[1h:5m] offset 10m)",
+    "quantile(-1, temperature)", "quantile(2, temperature)", "count_values(\"v\", memory_bytes)",
+    "absent(temperature{room=\"z\"})", "-http_requests_total offset 5m", "sgn(-temperature)",
+    "max by (room) (temperature) - on () group_left avg(temperature)", "topk(1, temperature) and bottomk(1, temperature)",
+    "increase(come_and_go[10m])", "irate(come_and_go[1m])", "deriv(come_and_go[30m])", "changes(come_and_go[1h])",
 ]
 
 /// A value of either engine, reduced to what can be compared: each series' samples by labels.

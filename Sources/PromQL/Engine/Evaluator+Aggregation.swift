@@ -39,7 +39,7 @@ extension Evaluator {
             var order: [Labels] = []
             for group in groups {
                 for member in group.members {
-                    let key = group.labels.setting(label, GoQuote.formatFloat(member.value))
+                    let key = group.labels.setting(label, GoQuote.formatFloat(member.value, fixed: true))
                     if counts[key] == nil { order.append(key) }
                     counts[key, default: 0] += 1
                 }
