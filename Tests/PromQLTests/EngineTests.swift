@@ -83,3 +83,19 @@ struct EngineTests {
         #expect(vector(grouped) == [1, 1])
     }
 }
+
+@Suite("PromQL engine limits")
+struct EngineLimitTests {
+    @Test func aQueryPastItsTimeoutFailsWithTheTimeoutType() throws {
+        let source = InMemorySeriesSource([Series(labels: Labels(["__name__": "g"]), samples: [Sample(time: 0, value: 1)])])
+        let expr = try Parser.parse("sum(g)")
+        do {
+            _ = try Engine(timeout: .zero).range(expr, start: 0, end: 3_600_000, step: 1000, source: source)
+            Issue.record("no timeout")
+        } catch {
+            #expect(error.kind == .timeout)
+            #expect(error.message == "query timed out in expression evaluation")
+        }
+        #expect(try Engine(timeout: .seconds(60)).range(expr, start: 0, end: 60_000, step: 1000, source: source).count == 1)
+    }
+}

@@ -10,12 +10,18 @@ public struct Engine: Sendable {
     public var defaultSubqueryStep: Int64
     /// Most samples one query may load; more is an error, as in Prometheus.
     public var maxSamples: Int
+    /// How long one query may run (`--query.timeout`, 2 minutes by default).
+    public var timeout: Duration
 
     /// Creates an engine with Prometheus's defaults.
-    public init(lookbackDelta: Int64 = 300_000, defaultSubqueryStep: Int64 = 60_000, maxSamples: Int = 50_000_000) {
+    public init(
+        lookbackDelta: Int64 = 300_000, defaultSubqueryStep: Int64 = 60_000, maxSamples: Int = 50_000_000,
+        timeout: Duration = .seconds(120)
+    ) {
         self.lookbackDelta = lookbackDelta
         self.defaultSubqueryStep = defaultSubqueryStep
         self.maxSamples = maxSamples
+        self.timeout = timeout
     }
 
     /// Evaluates `expr` at `time` (milliseconds).

@@ -16,15 +16,23 @@ struct Evaluator<Source: SeriesSource> {
     /// Loaded series per selector (by its printed form), and the window they cover.
     private var loaded: [String: (from: Int64, through: Int64, series: [Series])] = [:]
     private var samplesLoaded = 0
+    /// When the query must have finished.
+    private let deadline: ContinuousClock.Instant
 
     init(engine: Engine, source: Source, start: Int64, end: Int64) {
         self.engine = engine
         self.source = source
         self.start = start
         self.end = end
+        deadline = ContinuousClock.now.advanced(by: engine.timeout)
     }
 
     mutating func evaluate(_ expr: Expr, at time: Int64) throws(EvaluationError) -> Value {
+        if ContinuousClock.now >= deadline || Task.isCancelled {
+            throw Task.isCancelled
+                ? EvaluationError(.canceled, "query was canceled in expression evaluation")
+                : EvaluationError(.timeout, "query timed out in expression evaluation")
+        }
         switch expr {
         case .number(let value): return .scalar(value)
         case .string(let value): return .string(value)
