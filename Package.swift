@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "HTTPServer",
+                "PromQL",
                 "OTLP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

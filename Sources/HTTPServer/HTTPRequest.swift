@@ -37,4 +37,14 @@ public struct HTTPRequest: Sendable {
     public func queryValues(_ name: String) -> [String] {
         query.filter { $0.name == name }.map(\.value)
     }
+
+    /// The query parameters followed by those of an `application/x-www-form-urlencoded` body,
+    /// as Prometheus's API reads a POST.
+    public var formParameters: [(name: String, value: String)] {
+        let contentType = headers["Content-Type"]?.split(separator: ";").first?.lowercased()
+        guard method == "POST", contentType == "application/x-www-form-urlencoded", !body.isEmpty,
+            let form = try? RequestTarget("?" + String(decoding: body, as: UTF8.self))
+        else { return query }
+        return query + form.query
+    }
 }

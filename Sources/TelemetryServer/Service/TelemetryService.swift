@@ -105,6 +105,7 @@ public final class TelemetryService: Service, Sendable {
             maxValueBytes: Int(clamping: configuration.maxValueSize.bytes)
         ).add(to: &router)
         QueryAPI(database: database, limiter: limiter).add(to: &router)
+        PrometheusAPI().add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
             logger: logger, observer: { httpMetrics.record($0) })

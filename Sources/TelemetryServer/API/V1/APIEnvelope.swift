@@ -1,0 +1,48 @@
+import Foundation
+import HTTPServer
+import PromQL
+
+/// Prometheus's HTTP API envelope: `{"status":"success","data":…}` or
+/// `{"status":"error","errorType":…,"error":…}` with the status code Prometheus gives each
+/// error type (bad_data 400, execution 422, timeout 503, canceled 499, internal 500,
+/// not_found 404).
+enum APIEnvelope {
+    /// A success carrying `data`, already encoded as JSON.
+    static func success(_ data: String) -> HTTPResponse {
+        HTTPResponse(contentType: "application/json", body: Array("{\"status\":\"success\",\"data\":\(data)}".utf8))
+    }
+
+    /// An error of `type` with `message`.
+    static func error(_ type: String, _ message: String) -> HTTPResponse {
+        let status: Int
+        switch type {
+        case "bad_data": status = 400
+        case "execution": status = 422
+        case "timeout": status = 503
+        case "canceled": status = 499
+        case "not_found": status = 404
+        default: status = 500
+        }
+        var text = ""
+        AttributeJSON.appendString(message, to: &text)
+        return HTTPResponse(
+            status: status, contentType: "application/json",
+            body: Array("{\"status\":\"error\",\"errorType\":\"\(type)\",\"error\":\(text)}".utf8))
+    }
+
+    /// A JSON string literal.
+    static func string(_ text: String) -> String {
+        var result = ""
+        AttributeJSON.appendString(text, to: &result)
+        return result
+    }
+
+    /// Errors thrown before a handler runs (413, the memory budget, shutdown) in the envelope.
+    static let errorFormatter: @Sendable (HTTPError, HTTPHeaders) -> HTTPResponse = { error, _ in
+        var response = APIEnvelope.error(error.status >= 500 ? "unavailable" : "bad_data", error.message)
+        response.status = error.status
+        if let retry = error.retryAfterSeconds { response.headers.set("Retry-After", String(retry)) }
+        response.failureReason = error.logMessage
+        return response
+    }
+}
