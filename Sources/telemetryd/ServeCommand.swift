@@ -29,6 +29,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log.level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(name: .customLong("history.interval"), help: "Sample /metrics into the metric history this often (default 5s).")
+    var historyInterval: String?
+
+    @Option(name: .customLong("query.timeout"), help: "Longest a PromQL query may run (default 2m).")
+    var queryTimeout: String?
+
+    @Option(name: .customLong("query.max-samples"), help: "Most samples one PromQL query may load (default 50000000).")
+    var queryMaxSamples: String?
+
     /// The configuration file (if any) with flags applied on top.
     func resolvedConfiguration() throws(ConfigError) -> ServerConfiguration {
         var configuration = try configFile.map { file throws(ConfigError) in try ServerConfiguration.load(file: file) }
@@ -46,6 +55,14 @@ struct ServeCommand: AsyncParsableCommand {
                   help: { ServerConfiguration.endpointProblem($0) ?? "" })
         try apply(logLevel, "--log.level", \.logLevel, to: &configuration,
                   parse: ServerConfiguration.logLevel, help: ServerConfiguration.levelHelp)
+        try apply(historyInterval, "--history.interval", \.historyInterval, to: &configuration,
+                  parse: { PrometheusDuration($0).flatMap { $0.milliseconds >= 100 ? $0 : nil } },
+                  help: { "invalid interval \"\($0)\" (a duration of at least 100ms, such as 5s)" })
+        try apply(queryTimeout, "--query.timeout", \.queryEngineTimeout, to: &configuration,
+                  parse: { PrometheusDuration($0).flatMap { $0.milliseconds > 0 ? $0 : nil } },
+                  help: ServerConfiguration.durationHelp)
+        try apply(queryMaxSamples, "--query.max-samples", \.queryMaxSamples, to: &configuration,
+                  parse: { Int($0).flatMap { $0 > 0 ? $0 : nil } }, help: { "invalid number \"\($0)\" (a positive integer)" })
         return configuration
     }
 

@@ -34,8 +34,9 @@ enum GoQuote {
     /// The shortest decimal that reads back as `value`, as Go's `FormatFloat(v, 'g', -1, 64)`
     /// writes it (Prometheus's number printing): plain for decimal exponents from -4 to 5,
     /// else `1e+06`, `1e-07`; `NaN`, `+Inf`, `-Inf`.
-    /// With `fixed`, never in exponent form, as `FormatFloat(v, 'f', -1, 64)` (`count_values`).
-    static func formatFloat(_ value: Double, fixed: Bool = false) -> String {
+    /// With `fixed`, never in exponent form, as `FormatFloat(v, 'f', -1, 64)` (`count_values`);
+    /// with `exponentForm`, always, as `'e'`.
+    static func formatFloat(_ value: Double, fixed: Bool = false, exponentForm: Bool = false) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == 0 { return value.sign == .minus ? "-0" : "0" }
@@ -58,7 +59,7 @@ enum GoQuote {
         if digits.isEmpty { digits = "0" }
         let scientific = point - 1
         let sign = value < 0 ? "-" : ""
-        if !fixed, scientific < -4 || scientific >= 6 {
+        if exponentForm || (!fixed && (scientific < -4 || scientific >= 6)) {
             let mantissa = digits.count > 1 ? "\(digits.prefix(1)).\(digits.dropFirst())" : digits
             let magnitude = abs(scientific)
             return sign + mantissa + "e" + (scientific < 0 ? "-" : "+") + (magnitude < 10 ? "0" : "") + "\(magnitude)"

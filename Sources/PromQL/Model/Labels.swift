@@ -6,6 +6,12 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The metric name label.
     public static let metricName = "__name__"
 
+    /// Whether `name` is a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`).
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, Lexer.isIdentifierStart(first) else { return false }
+        return name.utf8.allSatisfy(Lexer.isIdentifierByte)
+    }
+
     /// Creates a label set from pairs in any order; a later duplicate name wins; empty values
     /// are dropped (Prometheus treats an empty label as absent).
     public init(_ pairs: [(String, String)]) {

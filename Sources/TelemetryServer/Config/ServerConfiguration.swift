@@ -23,6 +23,12 @@ import Logging
 ///   metric_staleness: 5m      # an OTLP series not updated for this long leaves /metrics
 ///   max_metric_series: 100000
 ///   max_value_size: 64KB      # longer attribute values and log bodies are cut (and counted)
+/// history:
+///   interval: 5s              # /metrics is sampled into the metric history this often
+///   memory_window: 2h         # samples kept in memory for PromQL
+/// query:
+///   timeout: 2m               # a PromQL query running longer fails with errorType timeout
+///   max_samples: 50000000     # samples one query may load
 /// api:
 ///   query_timeout: 30s        # a search running longer is cancelled (503)
 ///   max_concurrent_queries: 8 # more at once get 503 + Retry-After
@@ -57,6 +63,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var queryTimeout = PrometheusDuration(milliseconds: 30_000)
     /// Most query API searches running at once; more get 503 with `Retry-After`.
     public var maxConcurrentQueries = 8
+    /// `--history.interval`: how often `/metrics` is sampled into the metric history.
+    public var historyInterval = PrometheusDuration(milliseconds: 5000)
+    /// How long samples stay in the in-memory history.
+    public var historyMemoryWindow = PrometheusDuration(milliseconds: 2 * 3_600_000)
+    /// `--query.timeout`: how long one PromQL query may run.
+    public var queryEngineTimeout = PrometheusDuration(milliseconds: 120_000)
+    /// `--query.max-samples`: most samples one PromQL query may load.
+    public var queryMaxSamples = 50_000_000
     /// `--storage.path`: directory for data.
     public var storagePath = "./data"
     /// `--storage.retention.time`: spans and logs older than this are deleted.
@@ -159,6 +173,29 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             if let limit = try api.integer("max_concurrent_queries", minimum: 1) { configuration.maxConcurrentQueries = limit }
             try api.rejectUnknownFields()
+        }
+        if var history = try root.mapping("history") {
+            if let interval = try history.duration("interval") {
+                guard interval.milliseconds >= 100 else {
+                    throw history.error("interval", history.value("interval"), "must be at least 100ms")
+                }
+                configuration.historyInterval = interval
+            }
+            if let window = try history.duration("memory_window") {
+                guard window.milliseconds > 0 else {
+                    throw history.error("memory_window", history.value("memory_window"), "must be more than 0s")
+                }
+                configuration.historyMemoryWindow = window
+            }
+            try history.rejectUnknownFields()
+        }
+        if var query = try root.mapping("query") {
+            if let timeout = try query.duration("timeout") {
+                guard timeout.milliseconds > 0 else { throw query.error("timeout", query.value("timeout"), "must be more than 0s") }
+                configuration.queryEngineTimeout = timeout
+            }
+            if let samples = try query.integer("max_samples", minimum: 1) { configuration.queryMaxSamples = samples }
+            try query.rejectUnknownFields()
         }
         if var spanMetrics = try root.mapping("span_metrics") {
             if let enabled = try spanMetrics.bool("enabled") { configuration.spanMetricsEnabled = enabled }

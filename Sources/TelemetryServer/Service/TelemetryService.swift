@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import PromQL
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -29,6 +30,7 @@ public final class TelemetryService: Service, Sendable {
     private let writer: StorageWriter
     private let retention: RetentionEnforcer
     private let forwarder: OTLPForwarder?
+    private let historySampler: HistorySampler
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
@@ -88,16 +90,18 @@ public final class TelemetryService: Service, Sendable {
         let processMetrics = processMetrics
         // The server is built after its routes; the scrape reads it through this box.
         let serverBox = Mutex<HTTPServer?>(nil)
-        var router = ServiceRoutes(
-            registry: registry, readiness: readiness,
-            beforeScrape: {
-                processMetrics.update()
-                ingestMetrics.writeQueueDepth.set(Double(writer.queueDepth))
-                ingestMetrics.storageSize.set(Double(database.sizeBytes))
-                ingestMetrics.metricSeries.set(Double(metricStore.seriesCount))
-                if let server = serverBox.withLock({ $0 }) { httpMetrics.update(from: server) }
-            }
-        ).router()
+        let beforeScrape: @Sendable () -> Void = {
+            processMetrics.update()
+            ingestMetrics.writeQueueDepth.set(Double(writer.queueDepth))
+            ingestMetrics.storageSize.set(Double(database.sizeBytes))
+            ingestMetrics.metricSeries.set(Double(metricStore.seriesCount))
+            if let server = serverBox.withLock({ $0 }) { httpMetrics.update(from: server) }
+        }
+        var router = ServiceRoutes(registry: registry, readiness: readiness, beforeScrape: beforeScrape).router()
+        let history = MetricHistory(window: configuration.historyMemoryWindow.milliseconds)
+        historySampler = HistorySampler(
+            registry: registry, history: history, interval: .milliseconds(configuration.historyInterval.milliseconds),
+            beforeSample: beforeScrape)
         registry.register(collector: metricStore)
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
@@ -106,6 +110,12 @@ public final class TelemetryService: Service, Sendable {
         ).add(to: &router)
         QueryAPI(database: database, limiter: limiter).add(to: &router)
         PrometheusAPI().add(to: &router)
+        PrometheusQueryAPI(
+            history: history,
+            engine: Engine(
+                defaultSubqueryStep: 60_000, maxSamples: configuration.queryMaxSamples,
+                timeout: .milliseconds(configuration.queryEngineTimeout.milliseconds))
+        ).add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
             logger: logger, observer: { httpMetrics.record($0) })
@@ -128,6 +138,7 @@ public final class TelemetryService: Service, Sendable {
         backgroundTasks.withLock { tasks in
             tasks.append(Task.detached { await retention.run(every: interval) })
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
+            tasks.append(Task.detached { [historySampler] in await historySampler.run() })
         }
     }
 

@@ -1,0 +1,47 @@
+/// Numbers as Prometheus's HTTP API writes them in JSON.
+public enum APIFormat {
+    /// A sample value as a JSON string: always plain decimals (`0.0000001`,
+    /// `1500000000000000000000`), `NaN`, `+Inf`, `-Inf`, as Prometheus 2.42 writes them
+    /// (`FormatFloat(v, 'f', -1, 64)`).
+    public static func value(_ value: Double) -> String {
+        "\"" + GoQuote.formatFloat(value, fixed: true) + "\""
+    }
+
+    /// A time in milliseconds as seconds with three decimals when there is a fraction
+    /// (Prometheus's `jsonutil.MarshalTimestamp`): `1700000000`, `1700000000.250`.
+    public static func timestamp(_ milliseconds: Int64) -> String {
+        let sign = milliseconds < 0 ? "-" : ""
+        let magnitude = milliseconds.magnitude
+        let fraction = magnitude % 1000
+        guard fraction != 0 else { return "\(sign)\(magnitude / 1000)" }
+        let digits = String(fraction)
+        return "\(sign)\(magnitude / 1000)." + String(repeating: "0", count: 3 - digits.count) + digits
+    }
+
+    /// A JSON string literal.
+    public static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// Labels as a JSON object, keys in order.
+    public static func labels(_ labels: Labels) -> String {
+        "{" + labels.pairs.map { "\(string($0.name)):\(string($0.value))" }.joined(separator: ",") + "}"
+    }
+}

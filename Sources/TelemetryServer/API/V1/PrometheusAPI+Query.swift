@@ -1,0 +1,146 @@
+import Foundation
+import HTTPServer
+import PromQL
+
+/// `query`, `query_range`, `series`, `labels` and `label/{name}/values` over the metric
+/// history, with Prometheus's parameters, limits, errors and JSON.
+struct PrometheusQueryAPI: Sendable {
+    let history: MetricHistory
+    let engine: Engine
+
+    func add(to router: inout Router) {
+        let api = self
+        for method in ["GET", "POST"] {
+            router.add(Route(method, "/api/v1/query", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
+                let request = $0
+                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.query(request) }
+            }))
+            router.add(Route(method, "/api/v1/query_range", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
+                let request = $0
+                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.queryRange(request) }
+            }))
+            router.add(Route(method, "/api/v1/series", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
+                let request = $0
+                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.series(request) }
+            }))
+            router.add(Route(method, "/api/v1/labels", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
+                let request = $0
+                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.labels(request) }
+            }))
+        }
+        router.add(Route("GET", "/api/v1/label/{name}/values", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
+            let request = $0
+                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.labelValues(request) }
+        }))
+    }
+
+    private func respond(_ body: () throws(APIParameters.Invalid) -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch {
+            return APIEnvelope.error("bad_data", error.message)
+        }
+    }
+
+    private static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func query(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
+        let parameters = APIParameters(request)
+        let expr = try parameters.expression()
+        let time = try parameters.time("time", default: Self.now)
+        do {
+            return APIEnvelope.success(Self.json(try engine.instant(expr, at: time, source: history)))
+        } catch {
+            return APIEnvelope.error(error.kind.rawValue, error.message)
+        }
+    }
+
+    func queryRange(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
+        let parameters = APIParameters(request)
+        let start = try parameters.time("start", default: nil)
+        let end = try parameters.time("end", default: nil)
+        guard end >= start else {
+            return APIEnvelope.error("bad_data", "invalid parameter \"end\": end timestamp must not be before start time")
+        }
+        let step = try parameters.duration("step")
+        guard step > 0 else {
+            return APIEnvelope.error(
+                "bad_data",
+                "invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer")
+        }
+        guard (end - start) / step <= 11_000 else {
+            return APIEnvelope.error(
+                "bad_data",
+                "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
+        let expr = try parameters.expression()
+        do {
+            let series = try engine.range(expr, start: start, end: end, step: step, source: history)
+            return APIEnvelope.success("{\"resultType\":\"matrix\",\"result\":" + Self.matrix(series) + "}")
+        } catch {
+            return APIEnvelope.error(error.kind.rawValue, error.message)
+        }
+    }
+
+    func series(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
+        let parameters = APIParameters(request)
+        let matchers = try parameters.matchers()
+        guard !matchers.isEmpty else { return APIEnvelope.error("bad_data", "no match[] parameter provided") }
+        let found = try matching(matchers, parameters)
+        return APIEnvelope.success("[" + found.map(APIFormat.labels).joined(separator: ",") + "]")
+    }
+
+    func labels(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
+        let parameters = APIParameters(request)
+        let found = try matching(try parameters.matchers(), parameters)
+        let names = Set(found.flatMap { $0.pairs.map(\.name) }).sorted()
+        return APIEnvelope.success("[" + names.map(APIFormat.string).joined(separator: ",") + "]")
+    }
+
+    func labelValues(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
+        let name = request.pathParameters["name"] ?? ""
+        guard Labels.isValidName(name) else {
+            return APIEnvelope.error("bad_data", "invalid label name: \(APIFormat.string(name))")
+        }
+        let parameters = APIParameters(request)
+        let found = try matching(try parameters.matchers(), parameters)
+        let values = Set(found.map { $0[name] }.filter { !$0.isEmpty }).sorted()
+        return APIEnvelope.success("[" + values.map(APIFormat.string).joined(separator: ",") + "]")
+    }
+
+    /// Series matching any of `matchers` (every series when none are given) within the
+    /// optional `start` and `end`.
+    private func matching(_ matchers: [[LabelMatcher]], _ parameters: APIParameters) throws(APIParameters.Invalid) -> [Labels] {
+        let start = try parameters.time("start", default: Int64.min / 2)
+        let end = try parameters.time("end", default: Int64.max / 2)
+        let lists = matchers.isEmpty ? [[LabelMatcher(name: Labels.metricName, kind: .regexMatch, value: ".+")]] : matchers
+        do {
+            return try history.series(matching: lists, start: start, end: end)
+        } catch {
+            throw APIParameters.invalid("match[]", "\(error)")
+        }
+    }
+
+    static func json(_ value: QueryValue) -> String {
+        switch value {
+        case .scalar(let time, let value):
+            return "{\"resultType\":\"scalar\",\"result\":[\(APIFormat.timestamp(time)),\(APIFormat.value(value))]}"
+        case .string(let time, let value):
+            return "{\"resultType\":\"string\",\"result\":[\(APIFormat.timestamp(time)),\(APIFormat.string(value))]}"
+        case .vector(let time, let elements):
+            let items = elements.map { element in
+                "{\"metric\":\(APIFormat.labels(element.labels)),\"value\":[\(APIFormat.timestamp(time)),\(APIFormat.value(element.value))]}"
+            }
+            return "{\"resultType\":\"vector\",\"result\":[" + items.joined(separator: ",") + "]}"
+        case .matrix(let series):
+            return "{\"resultType\":\"matrix\",\"result\":" + matrix(series) + "}"
+        }
+    }
+
+    static func matrix(_ series: [Series]) -> String {
+        "[" + series.map { one in
+            let values = one.samples.map { "[\(APIFormat.timestamp($0.time)),\(APIFormat.value($0.value))]" }
+            return "{\"metric\":\(APIFormat.labels(one.labels)),\"values\":[" + values.joined(separator: ",") + "]}"
+        }.joined(separator: ",") + "]"
+    }
+}
