@@ -1,6 +1,7 @@
-/// A PromQL duration in milliseconds, written as Prometheus writes them: a sequence of a whole
-/// number and a unit, largest unit first, each unit at most once (`1h30m`, `500ms`, `2w`).
-/// Units: `y` (365 days), `w`, `d`, `h`, `m`, `s`, `ms`.
+/// A duration in milliseconds, written as Prometheus writes them in PromQL, its API and its
+/// configuration files (one grammar for all three): a sequence of a whole number and a unit,
+/// largest unit first, each unit at most once (`1h30m`, `500ms`, `2w`). Units: `y` (365
+/// days), `w`, `d`, `h`, `m`, `s`, `ms`.
 public struct PromDuration: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Length in milliseconds (negative for a negative offset).
     public var milliseconds: Int64
@@ -16,9 +17,14 @@ public struct PromDuration: Sendable, Hashable, Comparable, CustomStringConverti
     ]
 
     /// Parses `text`; nil when it is not a valid duration (Prometheus's `not a valid duration
-    /// string`), including units out of order or repeated.
+    /// string`), including units out of order or repeated. `0` alone is zero, as in
+    /// Prometheus's configuration files.
     public init?(_ text: String) {
         guard !text.isEmpty else { return nil }
+        if text == "0" {
+            milliseconds = 0
+            return
+        }
         var rest = Substring(text)
         var total: Int64 = 0
         var nextUnit = 0
