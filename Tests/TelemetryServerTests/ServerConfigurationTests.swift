@@ -48,6 +48,15 @@ struct ServerConfigurationTests {
         #expect(configuration.logLevel == .debug)
     }
 
+    /// Each part fits 64 bits but their sum does not: an error, not a crash.
+    @Test func durationsWhoseSumOverflowsAreRejected() {
+        #expect(PrometheusDuration("292471208y292471208w") == nil)
+        #expect(PrometheusDuration("292471208y") != nil)
+        #expect(throws: ConfigError.self) {
+            try ServerConfiguration.parse("web:\n  connection_timeout: 292471208y292471208w\n", file: "big.yml")
+        }
+    }
+
     @Test func emptyFileGivesDefaults() throws {
         let configuration = try ServerConfiguration.parse("", file: "empty.yml")
         #expect(configuration == ServerConfiguration())
