@@ -48,6 +48,25 @@ struct PrometheusQueryAPIInteropTests {
             let actual = try JSONSerialization.jsonObject(with: Data(mine.body)) as? NSDictionary
             #expect(actual == expected, "\(path): \(mine.text) vs \(reference.text)")
         }
+        // Status endpoints: the same shape (keys) as Prometheus's; rules and alerts empty
+        // until the rules engine exists.
+        let status = try await blocking { () throws -> [(RawHTTPResponse, RawHTTPResponse)] in
+            try ["/api/v1/status/runtimeinfo", "/api/v1/rules", "/api/v1/alerts", "/api/v1/metadata?metric=nothing"].map {
+                (try RawHTTPClient(port: ours).send("GET", $0), try RawHTTPClient(port: theirs).send("GET", $0))
+            }
+        }
+        for (mine, reference) in status {
+            let ourData = (try JSONSerialization.jsonObject(with: Data(mine.body)) as? [String: Any])?["data"] as? [String: Any]
+            let theirData = (try JSONSerialization.jsonObject(with: Data(reference.body)) as? [String: Any])?["data"] as? [String: Any]
+            #expect(ourData.map { Set($0.keys) } == theirData.map { Set($0.keys) }, "\(mine.text) vs \(reference.text)")
+        }
+        let metadata = try await blocking {
+            try RawHTTPClient(port: ours).send("GET", "/api/v1/metadata?metric=telemetryd_http_requests_total")
+        }
+        let entry = ((try JSONSerialization.jsonObject(with: Data(metadata.body)) as? [String: Any])?["data"] as? [String: Any])?[
+            "telemetryd_http_requests_total"] as? [[String: String]]
+        #expect(entry?.first?["type"] == "counter")
+        #expect(entry?.first?["help"] == "HTTP requests answered, by handler, method and status code.")
         await service.stop()
     }
 }

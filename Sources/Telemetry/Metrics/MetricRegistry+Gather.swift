@@ -101,3 +101,36 @@ extension MetricRegistry {
         }
     }
 }
+
+/// What the registry says about one metric family: its exposed name, type, help and unit.
+public struct MetricMetadata: Sendable, Equatable {
+    /// The name queries use (`_total` included for counters, as in the text format).
+    public var name: String
+    public var type: MetricType
+    public var help: String
+    public var unit: String
+}
+
+extension MetricRegistry {
+    /// Metadata of every family exposed now (registered, then collected), for Prometheus's
+    /// `/api/v1/metadata`.
+    public func metadata() -> [MetricMetadata] {
+        var result: [MetricMetadata] = families.map { family in
+            let descriptor = family.descriptor
+            let isCounter: Bool
+            if case .counter = family { isCounter = true } else { isCounter = false }
+            return MetricMetadata(
+                name: isCounter ? descriptor.name + "_total" : descriptor.name, type: descriptor.type,
+                help: descriptor.help, unit: descriptor.unit)
+        }
+        var seen = Set(result.map(\.name))
+        for collector in collectors {
+            for family in collector.collect() where !family.series.isEmpty && !collides(family) {
+                let name = family.type == .counter ? family.name + "_total" : family.name
+                guard seen.insert(name).inserted else { continue }
+                result.append(MetricMetadata(name: name, type: family.type, help: family.help, unit: family.unit))
+            }
+        }
+        return result
+    }
+}

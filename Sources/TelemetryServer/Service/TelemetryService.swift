@@ -110,6 +110,7 @@ public final class TelemetryService: Service, Sendable {
         ).add(to: &router)
         QueryAPI(database: database, limiter: limiter).add(to: &router)
         PrometheusAPI().add(to: &router)
+        PrometheusStatusAPI(registry: registry, configuration: configuration, startTime: Date()).add(to: &router)
         PrometheusQueryAPI(
             history: history,
             engine: Engine(

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPServer
+import Telemetry
+
+/// Prometheus's status and metadata endpoints, which Grafana and other tools read when they
+/// connect: `metadata` (from the registry), `status/runtimeinfo`, `status/flags`, and `rules`
+/// and `alerts`, empty until the rules engine exists.
+struct PrometheusStatusAPI: Sendable {
+    let registry: MetricRegistry
+    let configuration: ServerConfiguration
+    let startTime: Date
+
+    func add(to router: inout Router) {
+        let api = self
+        router.add(Route("GET", "/api/v1/metadata", errorFormatter: APIEnvelope.errorFormatter, handler: .immediate {
+            api.metadata($0)
+        }))
+        router.add(Route("GET", "/api/v1/status/runtimeinfo", handler: .immediate { _ in api.runtimeInfo() }))
+        router.add(Route("GET", "/api/v1/status/flags", handler: .immediate { _ in api.flags() }))
+        router.add(Route("GET", "/api/v1/rules", handler: .immediate { _ in APIEnvelope.success("{\"groups\":[]}") }))
+        router.add(Route("GET", "/api/v1/alerts", handler: .immediate { _ in APIEnvelope.success("{\"alerts\":[]}") }))
+    }
+
+    /// `{"name":[{"type":…,"help":…,"unit":…}]}`, filtered by `metric`, at most `limit` names.
+    func metadata(_ request: HTTPRequest) -> HTTPResponse {
+        let limitText = request.queryValue("limit") ?? ""
+        let limit = limitText.isEmpty ? Int.max : Int(limitText) ?? -1
+        guard limit >= 0 || limitText.isEmpty else {
+            return APIEnvelope.error("bad_data", "limit must be a number")
+        }
+        let metric = request.queryValue("metric")
+        var entries: [String] = []
+        for item in registry.metadata() where metric == nil || metric == "" || metric == item.name {
+            guard entries.count < limit else { break }
+            let type = item.type == .info ? "info" : item.type.rawValue
+            entries.append(
+                "\(APIEnvelope.string(item.name)):[{\"type\":\(APIEnvelope.string(type)),\"help\":\(APIEnvelope.string(item.help)),"
+                    + "\"unit\":\(APIEnvelope.string(item.unit))}]")
+        }
+        return APIEnvelope.success("{" + entries.joined(separator: ",") + "}")
+    }
+
+    func runtimeInfo() -> HTTPResponse {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let started = APIEnvelope.string(formatter.string(from: startTime))
+        let fields = [
+            "\"startTime\":\(started)", "\"CWD\":\(APIEnvelope.string(FileManager.default.currentDirectoryPath))",
+            "\"reloadConfigSuccess\":true", "\"lastConfigTime\":\(started)", "\"corruptionCount\":0",
+            "\"goroutineCount\":0", "\"GOMAXPROCS\":\(ProcessInfo.processInfo.activeProcessorCount)", "\"GOGC\":\"\"",
+            "\"GODEBUG\":\"\"", "\"storageRetention\":\(APIEnvelope.string(configuration.retentionTime.description))",
+        ]
+        return APIEnvelope.success("{" + fields.joined(separator: ",") + "}")
+    }
+
+    /// The settings in force, under their flag names.
+    func flags() -> HTTPResponse {
+        let flags: [(String, String)] = [
+            ("web.listen-address", "\(configuration.listenAddress)"), ("storage.path", configuration.storagePath),
+            ("storage.retention.time", configuration.retentionTime.description),
+            ("storage.retention.size", configuration.retentionSize.description),
+            ("forward.endpoint", configuration.forwardEndpoint ?? ""), ("log.level", configuration.logLevel.rawValue),
+            ("history.interval", configuration.historyInterval.description), ("query.lookback-delta", "5m"),
+            ("query.timeout", configuration.queryEngineTimeout.description),
+            ("query.max-samples", String(configuration.queryMaxSamples)),
+        ]
+        return APIEnvelope.success(
+            "{" + flags.sorted { $0.0 < $1.0 }.map { "\(APIEnvelope.string($0.0)):\(APIEnvelope.string($0.1))" }
+                .joined(separator: ",") + "}")
+    }
+}
