@@ -67,6 +67,19 @@ struct PrometheusQueryAPIInteropTests {
             "telemetryd_http_requests_total"] as? [[String: String]]
         #expect(entry?.first?["type"] == "counter")
         #expect(entry?.first?["help"] == "HTTP requests answered, by handler, method and status code.")
+        // Exemplars of the selected series, in Prometheus's shape, for Grafana's trace links.
+        let now = Date().timeIntervalSince1970
+        let exemplars = try await blocking {
+            try RawHTTPClient(port: ours).send(
+                "GET", "/api/v1/query_exemplars?query=\("rate(shop_orders_total[5m])".urlQueryEncoded)&start=\(now - 600)&end=\(now + 60)")
+        }
+        let list = try #require((try JSONSerialization.jsonObject(with: Data(exemplars.body)) as? [String: Any])?["data"] as? [[String: Any]])
+        #expect(list.count == 1)
+        #expect((list.first?["seriesLabels"] as? [String: String])?["__name__"] == "shop_orders_total")
+        let first = (list.first?["exemplars"] as? [[String: Any]])?.first
+        #expect((first?["labels"] as? [String: String])?["trace_id"] == sampleTraceID)
+        #expect(first?["value"] as? String == "1")
+        #expect(first?["timestamp"] is NSNumber)
         await service.stop()
     }
 }

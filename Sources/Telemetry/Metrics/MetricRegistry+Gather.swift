@@ -7,6 +7,16 @@ public struct GatheredSample: Sendable {
     public var labels: [(name: String, value: String)]
     /// The value.
     public var value: Double
+    /// The latest exemplar of a counter or histogram bucket, if one was recorded.
+    public var exemplar: Exemplar?
+
+    /// Creates a sample.
+    public init(name: String, labels: [(name: String, value: String)], value: Double, exemplar: Exemplar? = nil) {
+        self.name = name
+        self.labels = labels
+        self.value = value
+        self.exemplar = exemplar
+    }
 }
 
 extension MetricRegistry {
@@ -24,7 +34,9 @@ extension MetricRegistry {
             switch family {
             case .counter(let counter):
                 for child in counter.children.sorted().children {
-                    samples.append(GatheredSample(name: name + "_total", labels: labels(child.labels), value: child.value))
+                    samples.append(
+                        GatheredSample(
+                            name: name + "_total", labels: labels(child.labels), value: child.value, exemplar: child.exemplar))
                 }
             case .upDownCounter(let counter):
                 for child in counter.children.sorted().children {
@@ -39,7 +51,7 @@ extension MetricRegistry {
                     let snapshot = child.snapshot
                     Self.appendHistogram(
                         name, labels(child.labels), bounds: snapshot.bounds, cumulative: snapshot.cumulativeCounts,
-                        sum: snapshot.sum, to: &samples)
+                        sum: snapshot.sum, exemplars: snapshot.exemplars, to: &samples)
                 }
             }
         }
@@ -54,7 +66,7 @@ extension MetricRegistry {
 
     private static func appendHistogram(
         _ name: String, _ labels: [(name: String, value: String)], bounds: [Double], cumulative: [UInt64], sum: Double?,
-        to samples: inout [GatheredSample]
+        exemplars: [Exemplar?] = [], to samples: inout [GatheredSample]
     ) {
         for (index, count) in cumulative.enumerated() {
             var le = ExpositionBuffer(capacity: 24)
@@ -62,7 +74,7 @@ extension MetricRegistry {
             samples.append(
                 GatheredSample(
                     name: name + "_bucket", labels: labels + [(name: "le", value: String(decoding: le.bytes, as: UTF8.self))],
-                    value: Double(count)))
+                    value: Double(count), exemplar: index < exemplars.count ? exemplars[index] : nil))
         }
         if let sum { samples.append(GatheredSample(name: name + "_sum", labels: labels, value: sum)) }
         samples.append(GatheredSample(name: name + "_count", labels: labels, value: Double(cumulative.last ?? 0)))

@@ -111,6 +111,7 @@ public final class TelemetryService: Service, Sendable {
         QueryAPI(database: database, limiter: limiter).add(to: &router)
         PrometheusAPI().add(to: &router)
         PrometheusStatusAPI(registry: registry, configuration: configuration, startTime: Date()).add(to: &router)
+        PrometheusExemplarAPI(registry: registry).add(to: &router)
         PrometheusQueryAPI(
             history: history,
             engine: Engine(
