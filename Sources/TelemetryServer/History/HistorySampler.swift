@@ -11,6 +11,8 @@ struct HistorySampler: Sendable {
     let interval: Duration
     /// Refreshes values read from outside the registry, as a scrape does first.
     let beforeSample: @Sendable () -> Void
+    /// The history's own metrics, refreshed before each round.
+    var metrics: HistoryMetrics?
 
     /// Samples until the task is cancelled.
     func run() async {
@@ -23,6 +25,7 @@ struct HistorySampler: Sendable {
     /// One round at `time` (milliseconds).
     func sampleOnce(at time: Int64) {
         beforeSample()
+        metrics?.update(from: history)
         let samples = registry.gather().map { sample in
             (labels: Labels([(Labels.metricName, sample.name)] + sample.labels.map { ($0.name, $0.value) }), value: sample.value)
         }

@@ -99,9 +99,15 @@ public final class TelemetryService: Service, Sendable {
         }
         var router = ServiceRoutes(registry: registry, readiness: readiness, beforeScrape: beforeScrape).router()
         let history = MetricHistory(window: configuration.historyMemoryWindow.milliseconds)
+        let historyMetrics: HistoryMetrics
+        do {
+            historyMetrics = try HistoryMetrics(registry: registry)
+        } catch {
+            throw StartupError(description: "cannot register own metrics: \(error)")
+        }
         historySampler = HistorySampler(
             registry: registry, history: history, interval: .milliseconds(configuration.historyInterval.milliseconds),
-            beforeSample: beforeScrape)
+            beforeSample: beforeScrape, metrics: historyMetrics)
         registry.register(collector: metricStore)
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
@@ -116,7 +122,8 @@ public final class TelemetryService: Service, Sendable {
             history: history,
             engine: Engine(
                 defaultSubqueryStep: 60_000, maxSamples: configuration.queryMaxSamples,
-                timeout: .milliseconds(configuration.queryEngineTimeout.milliseconds))
+                timeout: .milliseconds(configuration.queryEngineTimeout.milliseconds)),
+            metrics: historyMetrics
         ).add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,

@@ -7,6 +7,7 @@ import PromQL
 struct PrometheusQueryAPI: Sendable {
     let history: MetricHistory
     let engine: Engine
+    var metrics: HistoryMetrics?
 
     func add(to router: inout Router) {
         let api = self
@@ -42,12 +43,20 @@ struct PrometheusQueryAPI: Sendable {
         }
     }
 
+    private func observe(_ endpoint: String, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        try? metrics?.queryDuration.labels(endpoint).observe(seconds)
+    }
+
     private static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     func query(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
         let parameters = APIParameters(request)
         let expr = try parameters.expression()
         let time = try parameters.time("time", default: Self.now)
+        let started = ContinuousClock.now
+        defer { observe("query", since: started) }
         do {
             return APIEnvelope.success(Self.json(try engine.instant(expr, at: time, source: history)))
         } catch {
@@ -74,6 +83,8 @@ struct PrometheusQueryAPI: Sendable {
                 "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let expr = try parameters.expression()
+        let started = ContinuousClock.now
+        defer { observe("query_range", since: started) }
         do {
             let series = try engine.range(expr, start: start, end: end, step: step, source: history)
             return APIEnvelope.success("{\"resultType\":\"matrix\",\"result\":" + Self.matrix(series) + "}")
