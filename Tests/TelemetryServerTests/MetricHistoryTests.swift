@@ -79,6 +79,11 @@ struct MetricHistoryTests {
         let result = try #require((try data(answer) as? [String: Any])?["result"] as? [[String: Any]])
         #expect(result.count == 1)
         #expect(Double(((result.first?["value"] as? [Any])?.last as? String) ?? "") ?? 0 >= 1)
+        // The history and the engine report on themselves.
+        let metrics = metricSamples(try await blocking { try RawHTTPClient(port: port).send("GET", "/metrics").text })
+        #expect(try #require(metrics["telemetryd_history_series"]) > 10)
+        #expect(try #require(metrics["telemetryd_history_samples_appended_total"]) > 10)
+        #expect(try #require(metrics["telemetryd_query_duration_seconds_count{endpoint=\"query\"}"]) >= 1)
         await service.stop()
     }
 }

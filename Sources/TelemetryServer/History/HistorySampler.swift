@@ -25,10 +25,10 @@ struct HistorySampler: Sendable {
     /// One round at `time` (milliseconds).
     func sampleOnce(at time: Int64) {
         beforeSample()
-        metrics?.update(from: history)
         let samples = registry.gather().map { sample in
             (labels: Labels([(Labels.metricName, sample.name)] + sample.labels.map { ($0.name, $0.value) }), value: sample.value)
         }
         history.appendRound(samples, at: time)
+        metrics?.update(from: history)
     }
 }
