@@ -20,6 +20,9 @@ cd "$fuzz"
 # -enable-testing lets the harnesses reach the internal parsers with @testable import.
 flags=(-c release --scratch-path "$fuzz/.build-fuzz"
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing)
+# SwiftPM keeps a dependency package's source list in the build manifest: a file added to the
+# root package since the last fuzz build would be missing. Planning again is cheap.
+rm -f "$fuzz/.build-fuzz/release.yaml"
 for harness in "${harnesses[@]}"; do
   swift build "${flags[@]}" --product "$harness"
 done
