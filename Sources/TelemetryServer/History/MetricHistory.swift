@@ -15,15 +15,23 @@ final class MetricHistory: SeriesSource, Sendable {
         /// Series that had a sample in the latest round.
         var live: Set<Labels> = []
         var appended = 0
+        var refusedSeries = 0
     }
 
     /// How long samples are kept, in milliseconds.
     let window: Int64
+    /// Most series held; samples of further new series are refused and counted, so clients
+    /// creating series without end (OTLP metrics) cannot exhaust memory.
+    let maxSeries: Int
     private let state = Mutex(State())
 
-    init(window: Int64) {
+    init(window: Int64, maxSeries: Int = 20_000) {
         self.window = window
+        self.maxSeries = maxSeries
     }
+
+    /// Samples of new series refused because the history was full.
+    var refusedSeries: Int { state.withLock { $0.refusedSeries } }
 
     /// Series held now.
     var seriesCount: Int { state.withLock { $0.series.count } }
@@ -38,6 +46,11 @@ final class MetricHistory: SeriesSource, Sendable {
             var live = Set<Labels>()
             live.reserveCapacity(samples.count)
             for (labels, value) in samples where live.insert(labels).inserted {
+                if state.series[labels] == nil, state.series.count >= maxSeries {
+                    live.remove(labels)
+                    state.refusedSeries += 1
+                    continue
+                }
                 state.series[labels, default: []].append(Sample(time: time, value: value))
             }
             for gone in state.live.subtracting(live) {

@@ -98,7 +98,8 @@ public final class TelemetryService: Service, Sendable {
             if let server = serverBox.withLock({ $0 }) { httpMetrics.update(from: server) }
         }
         var router = ServiceRoutes(registry: registry, readiness: readiness, beforeScrape: beforeScrape).router()
-        let history = MetricHistory(window: configuration.historyMemoryWindow.milliseconds)
+        let history = MetricHistory(
+            window: configuration.historyMemoryWindow.milliseconds, maxSeries: configuration.historyMaxSeries)
         let historyMetrics: HistoryMetrics
         do {
             historyMetrics = try HistoryMetrics(registry: registry)
