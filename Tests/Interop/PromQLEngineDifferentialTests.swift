@@ -203,32 +203,37 @@ struct PromQLEngineDifferentialTests {
             }
             return answers
         }
-        let answers = try bodies.map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:] }
-        let engine = Engine()
-        let source = InMemorySeriesSource(data.series)
-        var passed = 0
-        var failures: [String] = []
-        var answer = answers.makeIterator()
-        for query in cases {
-            let expr = try Parser.parse(query)
-            for time in times + [-1] {
-                let (theirs, theirError) = comparable(prometheus: answer.next() ?? [:])
-                let ours: Result<Comparable, EvaluationError>
-                if time < 0 {
-                    ours = Result { () throws(EvaluationError) in
-                        comparable(try engine.range(expr, start: base, end: base + 3_600_000, step: 120_000, source: source))
+        // The comparison is plain computation: run it on its own thread, not on the two
+        // threads of the Swift concurrency pool that other tests' tasks need.
+        let (passed, failures) = try await blocking { () throws -> (Int, [String]) in
+            let answers = try bodies.map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:] }
+            let engine = Engine()
+            let source = InMemorySeriesSource(data.series)
+            var passed = 0
+            var failures: [String] = []
+            var answer = answers.makeIterator()
+            for query in cases {
+                let expr = try Parser.parse(query)
+                for time in times + [-1] {
+                    let (theirs, theirError) = comparable(prometheus: answer.next() ?? [:])
+                    let ours: Result<Comparable, EvaluationError>
+                    if time < 0 {
+                        ours = Result { () throws(EvaluationError) in
+                            comparable(try engine.range(expr, start: base, end: base + 3_600_000, step: 120_000, source: source))
+                        }
+                    } else {
+                        ours = Result { () throws(EvaluationError) in comparable(try engine.instant(expr, at: time, source: source)) }
                     }
-                } else {
-                    ours = Result { () throws(EvaluationError) in comparable(try engine.instant(expr, at: time, source: source)) }
-                }
-                let label = time < 0 ? "range" : "instant @\((time - base) / 1000)s"
-                switch (ours, theirs) {
-                case (.success(let mine), .some(let other)) where same(mine, other): passed += 1
-                case (.failure(let mine), nil) where theirError?.contains(mine.message) == true: passed += 1
-                default:
-                    failures.append("\(query) [\(label)]: ours \(ours), Prometheus \(theirs.map { "\($0)" } ?? theirError ?? "?")")
+                    let label = time < 0 ? "range" : "instant @\((time - base) / 1000)s"
+                    switch (ours, theirs) {
+                    case (.success(let mine), .some(let other)) where same(mine, other): passed += 1
+                    case (.failure(let mine), nil) where theirError?.contains(mine.message) == true: passed += 1
+                    default:
+                        failures.append("\(query) [\(label)]: ours \(ours), Prometheus \(theirs.map { "\($0)" } ?? theirError ?? "?")")
+                    }
                 }
             }
+            return (passed, failures)
         }
         let total = cases.count * (times.count + 1)
         print("PromQL differential: \(passed)/\(total) agree with Prometheus 2.42")

@@ -108,7 +108,9 @@ struct BatchSpanProcessorTests {
         for _ in 0..<3 { tracer.startSpan("slow").end() }
         let started = ContinuousClock.now
         await processor.forceFlush()
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Well short of the exporter's 30 s: the 100 ms timeout cut it. The margin is wide
+        // because on two busy cores the flush task itself can wait seconds for a thread.
+        #expect(ContinuousClock.now - started < .seconds(25))
         #expect(processor.statistics.failed == 3)
         #expect(exporter.received.load(ordering: .relaxed) == 0)
         await processor.shutdown()
