@@ -10,10 +10,11 @@ let package = Package(
     name: "TelemetryFuzz",
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "Telemetry", path: "../..")],
-    targets: harnesses.map { name in
+    targets: [.target(name: "FuzzDriver")] + harnesses.map { name in
         .executableTarget(
             name: name,
             dependencies: [
+                "FuzzDriver",
                 .product(name: "TelemetryServer", package: "Telemetry"),
                 .product(name: "HTTPServer", package: "Telemetry"),
                 .product(name: "OTLP", package: "Telemetry"),

@@ -1,4 +1,5 @@
 // libFuzzer harness: OTLP/JSON bodies through decoding and conversion.
+import FuzzDriver
 import OTLP
 @testable import TelemetryServer
 
@@ -17,16 +18,7 @@ public func fuzzOTLPJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzOTLPJSON_main`; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzOTLPJSON_main")
 public func fuzzOTLPJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return runDriver(&count, &arguments, { fuzzOTLPJSON($0, $1) })
+    runLibFuzzer(argc, argv) { fuzzOTLPJSON($0, $1) }
 }

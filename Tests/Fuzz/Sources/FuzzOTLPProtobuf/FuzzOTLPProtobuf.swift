@@ -1,5 +1,6 @@
 // libFuzzer harness: OTLP/HTTP protobuf bodies through decoding (strict, then lenient),
 // conversion to rows and metric series, and exposition of the series.
+import FuzzDriver
 import OTLP
 import SwiftProtobuf
 import Telemetry
@@ -28,16 +29,7 @@ public func fuzzOTLPProtobuf(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzOTLPProtobuf_main`; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzOTLPProtobuf_main")
 public func fuzzOTLPProtobufMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return runDriver(&count, &arguments, { fuzzOTLPProtobuf($0, $1) })
+    runLibFuzzer(argc, argv) { fuzzOTLPProtobuf($0, $1) }
 }

@@ -1,5 +1,6 @@
 // libFuzzer harness: the PromQL lexer and parser. Besides not crashing, printing is checked:
 // the canonical form of any expression that parses must parse again to the same form.
+import FuzzDriver
 import PromQL
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,16 +14,7 @@ public func fuzzPromQL(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzPromQL_main`; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzPromQL_main")
 public func fuzzPromQLMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return runDriver(&count, &arguments, { fuzzPromQL($0, $1) })
+    runLibFuzzer(argc, argv) { fuzzPromQL($0, $1) }
 }

@@ -1,5 +1,6 @@
 // libFuzzer harness: a request target (path and query string) through the server's target
 // parser, the router, and every query API parameter parser.
+import FuzzDriver
 @testable import HTTPServer
 @testable import TelemetryServer
 
@@ -26,16 +27,7 @@ public func fuzzQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzQuery_main`; hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzQuery_main")
 public func fuzzQueryMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return runDriver(&count, &arguments, { fuzzQuery($0, $1) })
+    runLibFuzzer(argc, argv) { fuzzQuery($0, $1) }
 }
