@@ -11,28 +11,20 @@ struct PrometheusQueryAPI: Sendable {
 
     func add(to router: inout Router) {
         let api = self
-        for method in ["GET", "POST"] {
-            router.add(Route(method, "/api/v1/query", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
-                let request = $0
-                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.query(request) }
-            }))
-            router.add(Route(method, "/api/v1/query_range", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
-                let request = $0
-                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.queryRange(request) }
-            }))
-            router.add(Route(method, "/api/v1/series", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
-                let request = $0
-                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.series(request) }
-            }))
-            router.add(Route(method, "/api/v1/labels", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
-                let request = $0
-                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.labels(request) }
-            }))
+        let endpoints: [(String, [String], @Sendable (PrometheusQueryAPI, HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse)] = [
+            ("/api/v1/query", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.query(request) }),
+            ("/api/v1/query_range", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.queryRange(request) }),
+            ("/api/v1/series", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.series(request) }),
+            ("/api/v1/labels", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.labels(request) }),
+            ("/api/v1/label/{name}/values", ["GET"], { (api, request) throws(APIParameters.Invalid) in try api.labelValues(request) }),
+        ]
+        for (path, methods, endpoint) in endpoints {
+            for method in methods {
+                router.add(Route(method, path, errorFormatter: APIEnvelope.errorFormatter, handler: .suspending { request in
+                    api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try endpoint(api, request) }
+                }))
+            }
         }
-        router.add(Route("GET", "/api/v1/label/{name}/values", errorFormatter: APIEnvelope.errorFormatter, handler: .suspending {
-            let request = $0
-                return api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try api.labelValues(request) }
-        }))
     }
 
     private func respond(_ body: () throws(APIParameters.Invalid) -> HTTPResponse) -> HTTPResponse {
