@@ -44,26 +44,7 @@ public struct Engine: Sendable {
                 .badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
         }
         var evaluator = Evaluator(engine: self, source: source, start: start, end: end)
-        var byLabels: [Labels: Int] = [:]
-        var result: [Series] = []
-        var time = start
-        while time <= end {
-            let elements: [VectorElement]
-            switch try evaluator.evaluate(expr, at: time) {
-            case .scalar(let value): elements = [VectorElement(labels: Labels([(String, String)]()), value: value)]
-            case .vector(let vector): elements = vector
-            default: elements = []
-            }
-            for element in elements {
-                if let index = byLabels[element.labels] {
-                    result[index].samples.append(Sample(time: time, value: element.value))
-                } else {
-                    byLabels[element.labels] = result.count
-                    result.append(Series(labels: element.labels, samples: [Sample(time: time, value: element.value)]))
-                }
-            }
-            time += step
-        }
+        let result = try evaluator.evaluateSteps(expr, from: start, through: end, step: step)
         return result.sorted { $0.labels < $1.labels }
     }
 }

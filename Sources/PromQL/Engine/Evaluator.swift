@@ -132,24 +132,31 @@ struct Evaluator<Source: SeriesSource> {
         let from = reference - subquery.range.milliseconds
         var stepTime = from >= 0 ? from / step * step : -((-from + step - 1) / step) * step
         if stepTime < from { stepTime += step }
+        return try evaluateSteps(subquery.expr, from: stepTime, through: reference, step: step)
+    }
+
+    /// `expr` evaluated at every step from `from` through `through`, gathered into series (in
+    /// the order they first appear): a range query's result, and a subquery's.
+    mutating func evaluateSteps(_ expr: Expr, from: Int64, through: Int64, step: Int64) throws(EvaluationError) -> [Series] {
         var byLabels: [Labels: Int] = [:]
         var result: [Series] = []
-        while stepTime <= reference {
+        var time = from
+        while time <= through {
             let elements: [VectorElement]
-            switch try evaluate(subquery.expr, at: stepTime) {
+            switch try evaluate(expr, at: time) {
             case .vector(let vector): elements = vector
             case .scalar(let value): elements = [VectorElement(labels: Labels([(String, String)]()), value: value)]
             default: elements = []
             }
             for element in elements {
                 if let index = byLabels[element.labels] {
-                    result[index].samples.append(Sample(time: stepTime, value: element.value))
+                    result[index].samples.append(Sample(time: time, value: element.value))
                 } else {
                     byLabels[element.labels] = result.count
-                    result.append(Series(labels: element.labels, samples: [Sample(time: stepTime, value: element.value)]))
+                    result.append(Series(labels: element.labels, samples: [Sample(time: time, value: element.value)]))
                 }
             }
-            stepTime += step
+            time += step
         }
         return result
     }

@@ -132,10 +132,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             if let limit = try web.integer("connection_limit", minimum: 1) { configuration.connectionLimit = limit }
             if let timeout = try web.duration("connection_timeout") { configuration.connectionTimeout = timeout }
             if let limit = try web.integer("per_ip_connection_limit") { configuration.perIPConnectionLimit = limit }
-            if let timeout = try web.duration("request_header_timeout") {
-                guard timeout.milliseconds > 0 else {
-                    throw web.error("request_header_timeout", web.value("request_header_timeout"), "must be more than 0s")
-                }
+            if let timeout = try web.duration("request_header_timeout", positive: true) {
                 configuration.requestHeaderTimeout = timeout
             }
             if let size = try web.size("max_inflight_body_size") { configuration.maxInFlightBodySize = size }
@@ -152,10 +149,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             try storage.rejectUnknownFields()
         }
         if var otlp = try root.mapping("otlp") {
-            if let staleness = try otlp.duration("metric_staleness") {
-                guard staleness.milliseconds > 0 else {
-                    throw otlp.error("metric_staleness", otlp.value("metric_staleness"), "must be more than 0s")
-                }
+            if let staleness = try otlp.duration("metric_staleness", positive: true) {
                 configuration.metricStaleness = staleness
             }
             if let limit = try otlp.integer("max_metric_series", minimum: 1) { configuration.maxMetricSeries = limit }
@@ -168,12 +162,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             try otlp.rejectUnknownFields()
         }
         if var api = try root.mapping("api") {
-            if let timeout = try api.duration("query_timeout") {
-                guard timeout.milliseconds > 0 else {
-                    throw api.error("query_timeout", api.value("query_timeout"), "must be more than 0s")
-                }
-                configuration.queryTimeout = timeout
-            }
+            if let timeout = try api.duration("query_timeout", positive: true) { configuration.queryTimeout = timeout }
             if let limit = try api.integer("max_concurrent_queries", minimum: 1) { configuration.maxConcurrentQueries = limit }
             try api.rejectUnknownFields()
         }
@@ -184,18 +173,14 @@ public struct ServerConfiguration: Sendable, Equatable {
                 }
                 configuration.historyInterval = interval
             }
-            if let window = try history.duration("memory_window") {
-                guard window.milliseconds > 0 else {
-                    throw history.error("memory_window", history.value("memory_window"), "must be more than 0s")
-                }
+            if let window = try history.duration("memory_window", positive: true) {
                 configuration.historyMemoryWindow = window
             }
             if let limit = try history.integer("max_series", minimum: 1) { configuration.historyMaxSeries = limit }
             try history.rejectUnknownFields()
         }
         if var query = try root.mapping("query") {
-            if let timeout = try query.duration("timeout") {
-                guard timeout.milliseconds > 0 else { throw query.error("timeout", query.value("timeout"), "must be more than 0s") }
+            if let timeout = try query.duration("timeout", positive: true) {
                 configuration.queryEngineTimeout = timeout
             }
             if let samples = try query.integer("max_samples", minimum: 1) { configuration.queryMaxSamples = samples }

@@ -60,11 +60,13 @@ struct YAMLMappingReader {
         return number
     }
 
-    mutating func duration(_ key: String) throws(ConfigError) -> PrometheusDuration? {
+    /// A duration; with `positive`, zero is refused ("must be more than 0s").
+    mutating func duration(_ key: String, positive: Bool = false) throws(ConfigError) -> PrometheusDuration? {
         guard let text = try string(key) else { return nil }
         guard let duration = PrometheusDuration(text) else {
             throw error(key, value(key), ServerConfiguration.durationHelp(text))
         }
+        if positive, duration.milliseconds <= 0 { throw error(key, value(key), "must be more than 0s") }
         return duration
     }
 

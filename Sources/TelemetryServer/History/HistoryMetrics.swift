@@ -1,21 +1,21 @@
-import Synchronization
 import Telemetry
 
 /// What the metric history and the PromQL engine report about themselves on `/metrics`.
 final class HistoryMetrics: Sendable {
     private let series: Gauge
-    private let samples: Counter
-    private let refused: Counter
+    private let samples: MirroredCounter
+    private let refused: MirroredCounter
     let queryDuration: Histogram
-    private let reported = Mutex((appended: 0, refused: 0))
 
     init(registry: MetricRegistry) throws(MetricError) {
         series = try registry.gauge(name: "telemetryd_history_series", help: "Series held in the metric history.")
-        samples = try registry.counter(
-            name: "telemetryd_history_samples_appended", help: "Samples appended to the metric history.")
-        refused = try registry.counter(
-            name: "telemetryd_history_refused_samples",
-            help: "Samples of new series not kept because the history holds history.max_series series.")
+        samples = MirroredCounter(
+            try registry.counter(
+                name: "telemetryd_history_samples_appended", help: "Samples appended to the metric history."))
+        refused = MirroredCounter(
+            try registry.counter(
+                name: "telemetryd_history_refused_samples",
+                help: "Samples of new series not kept because the history holds history.max_series series."))
         queryDuration = try registry.histogram(
             name: "telemetryd_query_duration_seconds", help: "Time to evaluate PromQL queries, by endpoint.",
             unit: "seconds", labelNames: ["endpoint"],
@@ -24,12 +24,7 @@ final class HistoryMetrics: Sendable {
 
     func update(from history: MetricHistory) {
         series.set(Double(history.seriesCount))
-        let (appended, refusedNow) = (history.samplesAppended, history.refusedSeries)
-        let (newAppended, newRefused) = reported.withLock { reported in
-            defer { reported = (max(reported.appended, appended), max(reported.refused, refusedNow)) }
-            return (appended - reported.appended, refusedNow - reported.refused)
-        }
-        if newAppended > 0 { samples.increment(by: Int64(newAppended)) }
-        if newRefused > 0 { refused.increment(by: Int64(newRefused)) }
+        samples.follow(history.samplesAppended)
+        refused.follow(history.refusedSeries)
     }
 }

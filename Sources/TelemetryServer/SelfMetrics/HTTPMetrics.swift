@@ -1,5 +1,4 @@
 import HTTPServer
-import Synchronization
 import Telemetry
 
 /// Request counts and latencies of the server's own HTTP listener, and what its defences
@@ -7,9 +6,8 @@ import Telemetry
 final class HTTPMetrics: Sendable {
     private let requests: Counter
     private let duration: Histogram
-    private let headerTimeouts: Counter
+    private let headerTimeouts: MirroredCounter
     private let bodyBytesInFlight: Gauge
-    private let reportedHeaderTimeouts = Mutex(0)
 
     init(registry: MetricRegistry) throws(MetricError) {
         requests = try registry.counter(
@@ -18,9 +16,10 @@ final class HTTPMetrics: Sendable {
         duration = try registry.histogram(
             name: "telemetryd_http_request_duration_seconds", help: "Time to answer HTTP requests, by handler and method.",
             unit: "seconds", labelNames: ["handler", "method"])
-        headerTimeouts = try registry.counter(
-            name: "telemetryd_http_header_timeouts_total",
-            help: "Connections closed because the request headers did not arrive within the header timeout.")
+        headerTimeouts = MirroredCounter(
+            try registry.counter(
+                name: "telemetryd_http_header_timeouts_total",
+                help: "Connections closed because the request headers did not arrive within the header timeout."))
         bodyBytesInFlight = try registry.gauge(
             name: "telemetryd_http_in_flight_body_bytes",
             help: "Bytes of request bodies held (after inflating gzip), counted against the memory budget.", unit: "bytes")
@@ -34,11 +33,6 @@ final class HTTPMetrics: Sendable {
     /// Copies the server's own counts before a scrape.
     func update(from server: HTTPServer) {
         bodyBytesInFlight.set(Double(server.bodyBytesInFlight))
-        let total = server.headerTimeouts
-        let delta = reportedHeaderTimeouts.withLock { reported in
-            defer { reported = max(reported, total) }
-            return total - reported
-        }
-        if delta > 0 { headerTimeouts.increment(by: Int64(delta)) }
+        headerTimeouts.follow(server.headerTimeouts)
     }
 }

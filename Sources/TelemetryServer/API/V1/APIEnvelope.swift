@@ -23,18 +23,9 @@ enum APIEnvelope {
         case "not_found": status = 404
         default: status = 500
         }
-        var text = ""
-        AttributeJSON.appendString(message, to: &text)
         return HTTPResponse(
             status: status, contentType: "application/json",
-            body: Array("{\"status\":\"error\",\"errorType\":\"\(type)\",\"error\":\(text)}".utf8))
-    }
-
-    /// A JSON string literal.
-    static func string(_ text: String) -> String {
-        var result = ""
-        AttributeJSON.appendString(text, to: &result)
-        return result
+            body: Array("{\"status\":\"error\",\"errorType\":\"\(type)\",\"error\":\(APIFormat.string(message))}".utf8))
     }
 
     /// Errors thrown before a handler runs (413, the memory budget, shutdown) in the envelope.

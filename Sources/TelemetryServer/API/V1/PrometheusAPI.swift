@@ -28,7 +28,7 @@ struct PrometheusAPI: Sendable {
         // A missing query reads as an empty one, as in Prometheus.
         let query = request.formParameters.first(where: { $0.name == "query" })?.value ?? ""
         do {
-            return APIEnvelope.success(APIEnvelope.string(try Parser.parse(query).description))
+            return APIEnvelope.success(APIFormat.string(try Parser.parse(query).description))
         } catch {
             return APIEnvelope.error("bad_data", "invalid parameter \"query\": \(error.formatted(in: query))")
         }
@@ -39,6 +39,6 @@ struct PrometheusAPI: Sendable {
             ("version", compatibleVersion), ("revision", "telemetryd \(BuildInfo.version)"), ("branch", ""),
             ("buildUser", ""), ("buildDate", ""), ("goVersion", ""),
         ]
-        return APIEnvelope.success("{" + fields.map { "\"\($0.0)\":\(APIEnvelope.string($0.1))" }.joined(separator: ",") + "}")
+        return APIEnvelope.success("{" + fields.map { "\"\($0.0)\":\(APIFormat.string($0.1))" }.joined(separator: ",") + "}")
     }
 }

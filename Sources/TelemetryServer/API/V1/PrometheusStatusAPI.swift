@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import PromQL
 import Telemetry
 
 /// Prometheus's status and metadata endpoints, which Grafana and other tools read when they
@@ -34,8 +35,8 @@ struct PrometheusStatusAPI: Sendable {
             guard entries.count < limit else { break }
             let type = item.type == .info ? "info" : item.type.rawValue
             entries.append(
-                "\(APIEnvelope.string(item.name)):[{\"type\":\(APIEnvelope.string(type)),\"help\":\(APIEnvelope.string(item.help)),"
-                    + "\"unit\":\(APIEnvelope.string(item.unit))}]")
+                "\(APIFormat.string(item.name)):[{\"type\":\(APIFormat.string(type)),\"help\":\(APIFormat.string(item.help)),"
+                    + "\"unit\":\(APIFormat.string(item.unit))}]")
         }
         return APIEnvelope.success("{" + entries.joined(separator: ",") + "}")
     }
@@ -43,12 +44,12 @@ struct PrometheusStatusAPI: Sendable {
     func runtimeInfo() -> HTTPResponse {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let started = APIEnvelope.string(formatter.string(from: startTime))
+        let started = APIFormat.string(formatter.string(from: startTime))
         let fields = [
-            "\"startTime\":\(started)", "\"CWD\":\(APIEnvelope.string(FileManager.default.currentDirectoryPath))",
+            "\"startTime\":\(started)", "\"CWD\":\(APIFormat.string(FileManager.default.currentDirectoryPath))",
             "\"reloadConfigSuccess\":true", "\"lastConfigTime\":\(started)", "\"corruptionCount\":0",
             "\"goroutineCount\":0", "\"GOMAXPROCS\":\(ProcessInfo.processInfo.activeProcessorCount)", "\"GOGC\":\"\"",
-            "\"GODEBUG\":\"\"", "\"storageRetention\":\(APIEnvelope.string(configuration.retentionTime.description))",
+            "\"GODEBUG\":\"\"", "\"storageRetention\":\(APIFormat.string(configuration.retentionTime.description))",
         ]
         return APIEnvelope.success("{" + fields.joined(separator: ",") + "}")
     }
@@ -65,7 +66,7 @@ struct PrometheusStatusAPI: Sendable {
             ("query.max-samples", String(configuration.queryMaxSamples)),
         ]
         return APIEnvelope.success(
-            "{" + flags.sorted { $0.0 < $1.0 }.map { "\(APIEnvelope.string($0.0)):\(APIEnvelope.string($0.1))" }
+            "{" + flags.sorted { $0.0 < $1.0 }.map { "\(APIFormat.string($0.0)):\(APIFormat.string($0.1))" }
                 .joined(separator: ",") + "}")
     }
 }
