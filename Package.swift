@@ -51,7 +51,13 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
+        .target(name: "SnappyCodec", dependencies: ["CSnappy"]),
         .target(name: "PromQL"),
         .target(
             name: "OTLP",
@@ -74,6 +80,7 @@ let package = Package(
                 "HTTPServer",
                 "PromQL",
                 "OTLP",
+                "SnappyCodec",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -96,7 +103,7 @@ let package = Package(
         .executableTarget(name: "telemetry-demo", dependencies: ["Telemetry"], path: "Examples/telemetry-demo"),
         .target(
             name: "TestSupport",
-            dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CZlib", "SnappyCodec", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 mode="${1:-run}"
-packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev)
+packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev libsnappy-dev)
 case "$mode" in
   run) ;;
   test) packages+=(prometheus gzip) ;;          # prometheus brings promtool

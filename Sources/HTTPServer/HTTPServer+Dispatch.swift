@@ -85,7 +85,7 @@ extension HTTPServer {
             }
             let body: [UInt8]
             do {
-                body = try decodedBody(context)
+                body = try decodedBody(context, route)
             } catch {
                 return queue(route.errorResponse(error, context.headers), for: context)
             }
@@ -146,18 +146,32 @@ extension HTTPServer {
         }
     }
 
-    /// The body with `Content-Encoding` removed: gzip inflated under the size cap and the
-    /// memory budget, identity as is.
-    private func decodedBody(_ context: RequestContext) throws(HTTPError) -> [UInt8] {
+    /// The body with `Content-Encoding` removed: gzip (or a coding the route decodes) inflated
+    /// under the size cap and the memory budget, identity as is.
+    private func decodedBody(_ context: RequestContext, _ route: Route) throws(HTTPError) -> [UInt8] {
         guard let encoding = context.headers["Content-Encoding"]?.lowercased(), encoding != "identity" else {
             return context.body
-        }
-        guard encoding == "gzip" || encoding == "x-gzip" else {
-            throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use gzip or identity")
         }
         let budgetLeft = bodyBudget.available
         let limit = min(configuration.maxInflatedBodyBytes, budgetLeft)
         let inflated: [UInt8]
+        if let decoder = route.contentDecoders[encoding] {
+            do throws(HTTPError) {
+                inflated = try decoder(context.body, limit)
+            } catch {
+                if error.status == 413, limit < configuration.maxInflatedBodyBytes {
+                    throw HTTPError.overBudget(retryAfterSeconds: 1)
+                }
+                throw error
+            }
+            guard bodyBudget.reserve(inflated.count) else { throw HTTPError.overBudget(retryAfterSeconds: 1) }
+            context.reservedBytes += inflated.count
+            return inflated
+        }
+        guard encoding == "gzip" || encoding == "x-gzip" else {
+            let known = (["gzip", "identity"] + route.contentDecoders.keys.sorted()).joined(separator: ", ")
+            throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use \(known)")
+        }
         do throws(Gzip.InflateError) {
             inflated = try Gzip.inflate(context.body, limit: limit)
         } catch {

@@ -3,6 +3,10 @@
 /// Patterns are literal segments, `{name}` segments that capture one segment, and a final `*`
 /// that captures the rest of the path as the parameter `*`.
 public struct Route: Sendable {
+    /// Decodes a body in a `Content-Encoding` the server does not know (snappy for remote
+    /// write): given the body and the most bytes the result may have; throws a 413 past it.
+    public typealias ContentDecoder = @Sendable (_ body: [UInt8], _ limit: Int) throws(HTTPError) -> [UInt8]
+
     /// How a handler runs.
     public enum Handler: Sendable {
         /// Runs on the libmicrohttpd worker: for quick answers computed from memory.
@@ -21,14 +25,18 @@ public struct Route: Sendable {
     /// oversize or undecodable body, the memory budget, shutdown) in this route's format, given
     /// the request headers. Plain text when nil.
     public let errorFormatter: (@Sendable (HTTPError, HTTPHeaders) -> HTTPResponse)?
+    /// Decoders for content codings beyond gzip and identity, by lowercase name.
+    public let contentDecoders: [String: ContentDecoder]
     let segments: [String]
 
     /// Creates a route.
     public init(
         _ method: String, _ pattern: String,
-        errorFormatter: (@Sendable (HTTPError, HTTPHeaders) -> HTTPResponse)? = nil, handler: Handler
+        errorFormatter: (@Sendable (HTTPError, HTTPHeaders) -> HTTPResponse)? = nil,
+        contentDecoders: [String: ContentDecoder] = [:], handler: Handler
     ) {
         self.method = method.uppercased()
+        self.contentDecoders = contentDecoders
         self.pattern = pattern
         self.handler = handler
         self.errorFormatter = errorFormatter

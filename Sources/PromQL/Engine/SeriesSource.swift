@@ -39,6 +39,9 @@ public struct CompiledMatcher: @unchecked Sendable {
         regex = kind == .regexMatch || kind == .regexNoMatch ? try Regex("^(?:\(matcher.value))$") : nil
     }
 
+    /// The one value an equality matcher accepts; nil for other kinds.
+    public var exactValue: String? { kind == .equal ? value : nil }
+
     /// Whether a label value (empty when the label is absent) matches.
     public func matches(_ candidate: String) -> Bool {
         switch kind {

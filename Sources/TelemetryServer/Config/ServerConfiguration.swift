@@ -25,7 +25,6 @@ import Logging
 ///   max_value_size: 64KB      # longer attribute values and log bodies are cut (and counted)
 /// history:
 ///   interval: 5s              # /metrics is sampled into the metric history this often
-///   memory_window: 1h         # samples kept in memory for PromQL
 ///   max_series: 20000         # series held; samples of further new series are refused
 /// query:
 ///   timeout: 2m               # a PromQL query running longer fails with errorType timeout
@@ -66,9 +65,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxConcurrentQueries = 8
     /// `--history.interval`: how often `/metrics` is sampled into the metric history.
     public var historyInterval = PrometheusDuration(milliseconds: 5000)
-    /// How long samples stay in the in-memory history.
-    public var historyMemoryWindow = PrometheusDuration(milliseconds: 3_600_000)
-    /// Most series the in-memory history holds.
+    /// Most series the metric history holds.
     public var historyMaxSeries = 20_000
     /// `--query.timeout`: how long one PromQL query may run.
     public var queryEngineTimeout = PrometheusDuration(milliseconds: 120_000)
@@ -172,9 +169,6 @@ public struct ServerConfiguration: Sendable, Equatable {
                     throw history.error("interval", history.value("interval"), "must be at least 100ms")
                 }
                 configuration.historyInterval = interval
-            }
-            if let window = try history.duration("memory_window", positive: true) {
-                configuration.historyMemoryWindow = window
             }
             if let limit = try history.integer("max_series", minimum: 1) { configuration.historyMaxSeries = limit }
             try history.rejectUnknownFields()

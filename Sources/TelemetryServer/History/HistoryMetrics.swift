@@ -1,10 +1,15 @@
+import Foundation
 import Telemetry
 
 /// What the metric history and the PromQL engine report about themselves on `/metrics`.
 final class HistoryMetrics: Sendable {
     private let series: Gauge
     private let samples: MirroredCounter
-    private let refused: MirroredCounter
+    private let chunks: MirroredCounter
+    private let diskBytes: Gauge
+    private let outOfOrder: MirroredCounter
+    private let conflicting: MirroredCounter
+    private let seriesLimit: MirroredCounter
     let queryDuration: Histogram
 
     init(registry: MetricRegistry) throws(MetricError) {
@@ -12,10 +17,19 @@ final class HistoryMetrics: Sendable {
         samples = MirroredCounter(
             try registry.counter(
                 name: "telemetryd_history_samples_appended", help: "Samples appended to the metric history."))
-        refused = MirroredCounter(
+        chunks = MirroredCounter(
             try registry.counter(
-                name: "telemetryd_history_refused_samples",
-                help: "Samples of new series not kept because the history holds history.max_series series."))
+                name: "telemetryd_history_chunks_created", help: "Compressed chunks completed in the metric history."))
+        diskBytes = try registry.gauge(
+            name: "telemetryd_history_disk_bytes", help: "Bytes of the metric history's database and its WAL file.")
+        let rejected = try registry.counter(
+            name: "telemetryd_history_rejected_samples",
+            help: "Samples not stored: out_of_order (older than the series' newest), duplicate_timestamp (another "
+                + "value at the newest time), series_limit (new series past history.max_series).",
+            labelNames: ["reason"])
+        outOfOrder = MirroredCounter(try rejected.labels("out_of_order"))
+        conflicting = MirroredCounter(try rejected.labels("duplicate_timestamp"))
+        seriesLimit = MirroredCounter(try rejected.labels("series_limit"))
         queryDuration = try registry.histogram(
             name: "telemetryd_query_duration_seconds", help: "Time to evaluate PromQL queries, by endpoint.",
             unit: "seconds", labelNames: ["endpoint"],
@@ -23,8 +37,13 @@ final class HistoryMetrics: Sendable {
     }
 
     func update(from history: MetricHistory) {
+        let totals = history.totals
         series.set(Double(history.seriesCount))
-        samples.follow(history.samplesAppended)
-        refused.follow(history.refusedSeries)
+        samples.follow(totals.appended)
+        chunks.follow(totals.chunksCut)
+        outOfOrder.follow(totals.outOfOrder)
+        conflicting.follow(totals.conflicting)
+        seriesLimit.follow(totals.refusedSeries)
+        diskBytes.set(Double(history.database.sizeBytes))
     }
 }

@@ -9,10 +9,9 @@ struct HistorySampler: Sendable {
     let registry: MetricRegistry
     let history: MetricHistory
     let interval: Duration
-    /// Refreshes values read from outside the registry, as a scrape does first.
+    /// Refreshes values read from outside the registry (the history's own metrics among
+    /// them), as a scrape does first.
     let beforeSample: @Sendable () -> Void
-    /// The history's own metrics, refreshed before each round.
-    var metrics: HistoryMetrics?
 
     /// Samples until the task is cancelled.
     func run() async {
@@ -29,6 +28,5 @@ struct HistorySampler: Sendable {
             (labels: Labels([(Labels.metricName, sample.name)] + sample.labels.map { ($0.name, $0.value) }), value: sample.value)
         }
         history.appendRound(samples, at: time)
-        metrics?.update(from: history)
     }
 }

@@ -1,93 +1,211 @@
+import Foundation
+import GRDB
 import PromQL
 import Synchronization
-import Telemetry
 
-/// The metric history's head: recent samples of every series, in memory, read by the PromQL
-/// engine through `SeriesSource`.
+/// The metric history: every series' samples as compressed chunks, read by the PromQL engine
+/// through `SeriesSource`.
 ///
-/// Appends come from `HistorySampler` (telemetryd's own `/metrics`, sampled every interval). A
-/// series absent from a round gets a staleness marker, as a Prometheus scrape writes one.
-/// Samples older than `window` are dropped. What is not here yet (the note in
-/// `docs/promql.md` says so): compressed chunks on disk, the inverted index, remote write.
+/// Recent samples live in the head, in memory (`HeadSeries`, indexed by `PostingsIndex`).
+/// Every append is written to the `wal` table through the storage writer before it is
+/// acknowledged, in the order it reached the head. A checkpoint (every minute, and at stop)
+/// moves closed chunks to the `chunks` table, saves open chunks in `head_chunks`, deletes the
+/// write-ahead records it covers and applies retention. On start the head is rebuilt from
+/// `series`, `head_chunks` and the records left in `wal`.
 final class MetricHistory: SeriesSource, Sendable {
-    private struct State {
-        var series: [Labels: [Sample]] = [:]
-        /// Series that had a sample in the latest round.
-        var live: Set<Labels> = []
-        var appended = 0
+    /// What became of the samples of one append.
+    struct AppendResult: Sendable, Equatable {
+        var accepted = 0
+        /// Resends of the newest sample of a series (same time, same value): ignored.
+        var duplicates = 0
+        /// Samples older than the newest sample of their series.
+        var outOfOrder = 0
+        /// Samples at the time of the newest sample of their series with another value.
+        var conflicting = 0
+        /// Samples of new series refused because the history holds `maxSeries` series.
         var refusedSeries = 0
+        /// The first sample refused, described for the client.
+        var firstRefusal: String?
+
+        /// Samples refused (duplicates are not refused: they are already stored).
+        var refused: Int { outOfOrder + conflicting + refusedSeries }
     }
 
-    /// How long samples are kept, in milliseconds.
-    let window: Int64
+    /// Running totals reported on `/metrics`.
+    struct Totals: Sendable {
+        var appended = 0
+        var outOfOrder = 0
+        var conflicting = 0
+        var refusedSeries = 0
+        var chunksCut = 0
+    }
+
+    struct Head: Sendable {
+        var series: [Int64: HeadSeries] = [:]
+        var ids: [Labels: Int64] = [:]
+        var index = PostingsIndex()
+        var nextID: Int64 = 1
+        var walSequence: Int64 = 0
+        /// Series sampled in the sampler's previous round, for staleness markers.
+        var live: Set<Int64> = []
+        var totals = Totals()
+        var lastRetention: Int64 = .min
+    }
+
+    /// Chunks never span a boundary of this many milliseconds (2 h, as Prometheus's head
+    /// blocks), so a query bounds its scan of the `chunks` table by `min_time` alone.
+    static let chunkRange: Int64 = 2 * 3_600_000
+
+    let database: TelemetryDatabase
+    let writer: StorageWriter
     /// Most series held; samples of further new series are refused and counted, so clients
-    /// creating series without end (OTLP metrics) cannot exhaust memory.
+    /// creating series without end cannot exhaust memory.
     let maxSeries: Int
-    private let state = Mutex(State())
+    /// Samples older than this many milliseconds are deleted (0 keeps everything).
+    let retention: Int64
+    let head: Mutex<Head>
 
-    init(window: Int64, maxSeries: Int = 20_000) {
-        self.window = window
+    /// Opens the history in `database` and rebuilds the head from what is stored.
+    init(database: TelemetryDatabase, writer: StorageWriter, maxSeries: Int = 20_000, retention: Int64 = 0) throws {
+        self.database = database
+        self.writer = writer
         self.maxSeries = maxSeries
+        self.retention = retention
+        head = Mutex(try Self.recover(from: database))
     }
-
-    /// Samples of new series refused because the history was full.
-    var refusedSeries: Int { state.withLock { $0.refusedSeries } }
 
     /// Series held now.
-    var seriesCount: Int { state.withLock { $0.series.count } }
+    var seriesCount: Int { head.withLock { $0.series.count } }
 
-    /// Samples appended since start.
-    var samplesAppended: Int { state.withLock { $0.appended } }
+    /// Running totals since start.
+    var totals: Totals { head.withLock { $0.totals } }
 
-    /// Appends one round of samples taken at `time` (milliseconds); series of the previous
-    /// round missing from this one are marked stale.
+    /// Appends samples (each series' samples in time order) and returns once they are
+    /// durable, with what was accepted and refused.
+    func append(_ input: [(labels: Labels, samples: [Sample])]) async -> (AppendResult, StorageWriter.WriteError?) {
+        await withCheckedContinuation { continuation in
+            head.withLock { head in
+                var pending = PendingWrite()
+                var result = AppendResult()
+                for (labels, samples) in input where !samples.isEmpty {
+                    guard let id = resolve(labels, &head, &pending) else {
+                        result.refusedSeries += samples.count
+                        if result.firstRefusal == nil {
+                            result.firstRefusal = "series \(labels) not stored: the history holds \(maxSeries) series"
+                        }
+                        continue
+                    }
+                    for sample in samples { append(sample, to: id, &head, &pending, &result) }
+                }
+                head.totals.refusedSeries += result.refusedSeries
+                let outcome = result
+                guard let batch = pending.batch(sequence: &head.walSequence) else {
+                    continuation.resume(returning: (outcome, nil))
+                    return
+                }
+                if let refused = writer.enqueue(batch, completion: { continuation.resume(returning: (outcome, $0)) }) {
+                    continuation.resume(returning: (outcome, refused))
+                }
+            }
+        }
+    }
+
+    /// Appends one round of samples taken at `time` (milliseconds), as a scrape does: series
+    /// of the previous round missing from this one get a staleness marker. Returns without
+    /// waiting for the write.
     func appendRound(_ samples: [(labels: Labels, value: Double)], at time: Int64) {
-        state.withLock { state in
-            var live = Set<Labels>()
+        head.withLock { head in
+            var pending = PendingWrite()
+            var result = AppendResult()
+            var live = Set<Int64>()
             live.reserveCapacity(samples.count)
-            for (labels, value) in samples where live.insert(labels).inserted {
-                if state.series[labels] == nil, state.series.count >= maxSeries {
-                    live.remove(labels)
-                    state.refusedSeries += 1
+            for (labels, value) in samples {
+                guard let id = resolve(labels, &head, &pending) else {
+                    result.refusedSeries += 1
                     continue
                 }
-                state.series[labels, default: []].append(Sample(time: time, value: value))
+                guard live.insert(id).inserted else { continue }
+                append(Sample(time: time, value: value), to: id, &head, &pending, &result)
             }
-            for gone in state.live.subtracting(live) {
-                state.series[gone]?.append(Sample(time: time, value: Sample.staleMarker))
+            for gone in head.live.subtracting(live) where head.series[gone] != nil {
+                append(Sample(time: time, value: Sample.staleMarker), to: gone, &head, &pending, &result)
             }
-            state.appended += live.count
-            state.live = live
-            let oldest = time - window
-            for (labels, kept) in state.series where (kept.first?.time ?? oldest) < oldest {
-                let remaining = kept.drop { $0.time < oldest }
-                state.series[labels] = remaining.isEmpty ? nil : Array(remaining)
-            }
+            head.live = live
+            head.totals.refusedSeries += result.refusedSeries
+            if let batch = pending.batch(sequence: &head.walSequence) { _ = writer.enqueue(batch) }
         }
     }
 
-    func select(_ matchers: [LabelMatcher], start: Int64, end: Int64) throws -> [Series] {
-        let compiled = try matchers.map(CompiledMatcher.init)
-        let snapshot = state.withLock { $0.series }
-        var result: [Series] = []
-        for (labels, samples) in snapshot where compiled.allSatisfy({ $0.matches(labels[$0.name]) }) {
-            let first = samples.firstIndex { $0.time >= start } ?? samples.endIndex
-            let last = samples.lastIndex { $0.time <= end } ?? -1
-            guard first <= last else { continue }
-            result.append(Series(labels: labels, samples: Array(samples[first...last])))
-        }
-        return result.sorted { $0.labels < $1.labels }
+    /// The id of the series with `labels`, created (and queued for the `series` table) when
+    /// new; nil when the history is full.
+    private func resolve(_ labels: Labels, _ head: inout Head, _ pending: inout PendingWrite) -> Int64? {
+        if let id = head.ids[labels] { return id }
+        guard head.series.count < maxSeries else { return nil }
+        let id = head.nextID
+        head.nextID += 1
+        head.series[id] = HeadSeries(id: id, labels: labels)
+        head.ids[labels] = id
+        head.index.add(id, labels)
+        pending.newSeries.append((id, LabelsCoding.encode(labels)))
+        return id
     }
 
-    /// Label sets of the series matching every matcher list in `matchers` (any of them) that
-    /// have samples between `start` and `end`.
-    func series(matching matchers: [[LabelMatcher]], start: Int64, end: Int64) throws -> [Labels] {
-        var found = Set<Labels>()
-        for list in matchers {
-            for series in try select(list, start: start, end: end) where series.samples.contains(where: { !Sample.isStaleMarker($0.value) }) {
-                found.insert(series.labels)
+    private func append(
+        _ sample: Sample, to id: Int64, _ head: inout Head, _ pending: inout PendingWrite, _ result: inout AppendResult
+    ) {
+        let closedBefore = head.series[id]?.closed.count ?? 0
+        guard let refusal = head.series[id]?.append(sample, chunkRange: Self.chunkRange) else {
+            pending.record.append(series: id, sample)
+            result.accepted += 1
+            head.totals.appended += 1
+            if (head.series[id]?.closed.count ?? 0) > closedBefore { head.totals.chunksCut += 1 }
+            return
+        }
+        switch refusal {
+        case .duplicate:
+            result.duplicates += 1
+            return
+        case .outOfOrder:
+            result.outOfOrder += 1
+            head.totals.outOfOrder += 1
+        case .conflicting:
+            result.conflicting += 1
+            head.totals.conflicting += 1
+        }
+        if result.firstRefusal == nil, let series = head.series[id] {
+            let what = refusal == .outOfOrder ? "out of order" : "a different value at the same timestamp"
+            result.firstRefusal =
+                "sample of \(series.labels) at \(sample.time) is \(what) (newest sample at \(series.lastTime))"
+        }
+    }
+}
+
+/// New series and samples gathered under the head's lock, written as one batch.
+private struct PendingWrite {
+    var newSeries: [(Int64, [UInt8])] = []
+    var record = WALRecord()
+
+    func batch(sequence: inout Int64) -> StorageBatch? {
+        guard !newSeries.isEmpty || record.count > 0 else { return nil }
+        sequence += 1
+        let number = sequence
+        let newSeries = newSeries
+        let record = record
+        return StorageBatch(rows: newSeries.count + record.count, mustQueue: true) { db in
+            if !newSeries.isEmpty {
+                var insert = SQLiteBinder(try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)"), in: db)
+                for (id, labels) in newSeries {
+                    insert.bind(id)
+                    insert.bind(labels)
+                    try insert.step()
+                }
+            }
+            if record.count > 0 {
+                var insert = SQLiteBinder(try db.cachedStatement(sql: "INSERT INTO wal (sequence, record) VALUES (?, ?)"), in: db)
+                insert.bind(number)
+                insert.bind(record.bytes)
+                try insert.step()
             }
         }
-        return found.sorted()
     }
 }

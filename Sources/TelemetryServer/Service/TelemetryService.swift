@@ -31,6 +31,9 @@ public final class TelemetryService: Service, Sendable {
     private let retention: RetentionEnforcer
     private let forwarder: OTLPForwarder?
     private let historySampler: HistorySampler
+    private let history: MetricHistory
+    private let historyStorage: HistoryStorage
+    private let storageLock: StorageLock
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
@@ -42,8 +45,11 @@ public final class TelemetryService: Service, Sendable {
         self.registry = registry
         do {
             try StorageDirectory.prepare(configuration.storagePath)
-        } catch {
+            storageLock = try StorageLock(directory: configuration.storagePath)
+        } catch let error as StorageDirectory.Problem {
             throw StartupError(description: error.description)
+        } catch {
+            throw StartupError(description: "\(error)")
         }
         do {
             database = try TelemetryDatabase(directory: configuration.storagePath)
@@ -88,6 +94,22 @@ public final class TelemetryService: Service, Sendable {
         let database = database
         let writer = writer
         let processMetrics = processMetrics
+        let history: MetricHistory
+        do {
+            historyStorage = try HistoryStorage.open(
+                configuration.storagePath, lock: storageLock, maxSeries: configuration.historyMaxSeries,
+                retention: configuration.retentionTime.milliseconds, maxPendingRows: configuration.maxWriteQueueRows)
+        } catch {
+            throw StartupError(description: error.description)
+        }
+        history = historyStorage.history
+        self.history = history
+        let historyMetrics: HistoryMetrics
+        do {
+            historyMetrics = try HistoryMetrics(registry: registry)
+        } catch {
+            throw StartupError(description: "cannot register own metrics: \(error)")
+        }
         // The server is built after its routes; the scrape reads it through this box.
         let serverBox = Mutex<HTTPServer?>(nil)
         let beforeScrape: @Sendable () -> Void = {
@@ -96,19 +118,12 @@ public final class TelemetryService: Service, Sendable {
             ingestMetrics.storageSize.set(Double(database.sizeBytes))
             ingestMetrics.metricSeries.set(Double(metricStore.seriesCount))
             if let server = serverBox.withLock({ $0 }) { httpMetrics.update(from: server) }
+            historyMetrics.update(from: history)
         }
         var router = ServiceRoutes(registry: registry, readiness: readiness, beforeScrape: beforeScrape).router()
-        let history = MetricHistory(
-            window: configuration.historyMemoryWindow.milliseconds, maxSeries: configuration.historyMaxSeries)
-        let historyMetrics: HistoryMetrics
-        do {
-            historyMetrics = try HistoryMetrics(registry: registry)
-        } catch {
-            throw StartupError(description: "cannot register own metrics: \(error)")
-        }
         historySampler = HistorySampler(
             registry: registry, history: history, interval: .milliseconds(configuration.historyInterval.milliseconds),
-            beforeSample: beforeScrape, metrics: historyMetrics)
+            beforeSample: beforeScrape)
         registry.register(collector: metricStore)
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
@@ -119,6 +134,9 @@ public final class TelemetryService: Service, Sendable {
         PrometheusAPI().add(to: &router)
         PrometheusStatusAPI(registry: registry, configuration: configuration, startTime: Date()).add(to: &router)
         PrometheusExemplarAPI(registry: registry).add(to: &router)
+        RemoteWriteReceiver(
+            history: history, maxDecodedBytes: configuration.httpConfiguration.maxInflatedBodyBytes
+        ).add(to: &router)
         PrometheusQueryAPI(
             history: history,
             engine: Engine(
@@ -149,6 +167,12 @@ public final class TelemetryService: Service, Sendable {
             tasks.append(Task.detached { await retention.run(every: interval) })
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
             tasks.append(Task.detached { [historySampler] in await historySampler.run() })
+            tasks.append(
+                Task.detached { [history, logger] in
+                    await history.runCheckpoints(every: .seconds(60)) { error in
+                        logger.error("metric history checkpoint failed", metadata: ["error": "\(error.message)"])
+                    }
+                })
         }
     }
 
@@ -160,6 +184,12 @@ public final class TelemetryService: Service, Sendable {
         for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }
         await server.stop()
         writer.stop()
+        do {
+            try await history.checkpoint(now: Int64(Date().timeIntervalSince1970 * 1000))
+        } catch {
+            logger.error("final metric history checkpoint failed", metadata: ["error": "\(error.message)"])
+        }
+        historyStorage.close()
         await forwarder?.shutdown()
     }
 

@@ -51,6 +51,14 @@ struct SQLiteBinder {
         }
     }
 
+    mutating func bind(_ bytes: [UInt8]) {
+        index += 1
+        bytes.withUnsafeBytes { raw in
+            // A null pointer would bind NULL, not an empty blob.
+            _ = sqlite3_bind_blob(statement, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), Self.transient)
+        }
+    }
+
     /// Runs the statement with the bound values and makes it ready for the next row.
     mutating func step() throws {
         let code = sqlite3_step(statement)

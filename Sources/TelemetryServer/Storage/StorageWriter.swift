@@ -2,11 +2,13 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Writes spans and logs in batched transactions on one dedicated thread, and resumes each
-/// submitter only once its rows are committed, so an acknowledged request survives `kill -9`.
+/// Writes batches (spans, logs, metric-history records, checkpoints) in grouped transactions
+/// on one dedicated thread per database, and tells each submitter only once its batch is
+/// committed, so an acknowledged request survives `kill -9`.
 ///
-/// The queue is bounded by rows waiting; past the bound `submit` fails at once with
-/// `.overloaded` so the receiver can answer 503 instead of holding memory.
+/// Batches commit in the order they were enqueued. The queue is bounded by rows waiting; past
+/// the bound a submission fails at once with `.overloaded` so the receiver can answer 503
+/// instead of holding memory.
 final class StorageWriter: Sendable {
     /// Why a submission was not stored.
     enum WriteError: Error, Equatable {
@@ -36,9 +38,8 @@ final class StorageWriter: Sendable {
     }
 
     private struct Pending {
-        var spans: [SpanRow]
-        var logs: [LogRow]
-        var continuation: CheckedContinuation<Void, Error>
+        var batch: StorageBatch
+        var completion: @Sendable (WriteError?) -> Void
     }
 
     private struct State {
@@ -69,30 +70,40 @@ final class StorageWriter: Sendable {
     /// Rows waiting to be written.
     var queueDepth: Int { state.withLock { $0.pendingRows } }
 
+    /// Whether the rows waiting have reached the bound, so callers should refuse new work.
+    var isOverloaded: Bool { state.withLock { $0.pendingRows >= maxPendingRows } }
+
     /// Stores the rows; returns after they are committed.
     func submit(spans: [SpanRow] = [], logs: [LogRow] = []) async throws(WriteError) {
-        let count = spans.count + logs.count
-        guard count > 0 else { return }
-        do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-                let accepted: WriteError? = state.withLock { state in
-                    if state.stopped { return .stopped }
-                    if state.pendingRows > 0, state.pendingRows + count > maxPendingRows { return .overloaded }
-                    state.pending.append(Pending(spans: spans, logs: logs, continuation: continuation))
-                    state.pendingRows += count
-                    return nil
-                }
-                if let accepted {
-                    continuation.resume(throwing: accepted)
-                } else {
-                    wakeUp.signal()
-                }
+        guard spans.count + logs.count > 0 else { return }
+        try await submit(StorageBatch.spansAndLogs(spans: spans, logs: logs))
+    }
+
+    /// Commits `batch`; returns after it is committed.
+    func submit(_ batch: StorageBatch) async throws(WriteError) {
+        let result: WriteError? = await withCheckedContinuation { continuation in
+            if let refused = enqueue(batch, completion: { continuation.resume(returning: $0) }) {
+                continuation.resume(returning: refused)
             }
-        } catch let error as WriteError {
-            throw error
-        } catch {
-            throw .failed("\(error)")
         }
+        if let result { throw result }
+    }
+
+    /// Queues `batch` without waiting: returns why it was refused, or nil when queued, in
+    /// which case `completion` runs on the writer thread once it is committed (nil) or failed.
+    /// Callers that must keep an order between batches enqueue under their own lock.
+    func enqueue(_ batch: StorageBatch, completion: @escaping @Sendable (WriteError?) -> Void = { _ in }) -> WriteError? {
+        let refused: WriteError? = state.withLock { state in
+            if state.stopped { return .stopped }
+            if batch.mustQueue == false, state.pendingRows > 0, state.pendingRows + batch.rows > maxPendingRows {
+                return .overloaded
+            }
+            state.pending.append(Pending(batch: batch, completion: completion))
+            state.pendingRows += batch.rows
+            return nil
+        }
+        if refused == nil { wakeUp.signal() }
+        return refused
     }
 
     /// Writes what is queued, then stops the thread. Later submissions fail with `.stopped`.
@@ -127,19 +138,16 @@ final class StorageWriter: Sendable {
         var rows = 0
         do {
             try database.pool.write { db in
-                var spans = SQLiteBinder(try db.cachedStatement(sql: SpanRow.insertSQL), in: db)
-                var logs = SQLiteBinder(try db.cachedStatement(sql: LogRow.insertSQL), in: db)
                 for pending in batch {
-                    for span in pending.spans { try span.insert(with: &spans) }
-                    for log in pending.logs { try log.insert(with: &logs) }
-                    rows += pending.spans.count + pending.logs.count
+                    try pending.batch.write(db)
+                    rows += pending.batch.rows
                 }
             }
         } catch {
-            for pending in batch { pending.continuation.resume(throwing: WriteError.failed("\(error)")) }
+            for pending in batch { pending.completion(.failed("\(error)")) }
             return
         }
         onCommit(rows, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        for pending in batch { pending.continuation.resume() }
+        for pending in batch { pending.completion(nil) }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// The SQLite database under `--storage.path`: WAL mode, schema brought up to date on open.
+/// A SQLite database under `--storage.path`: WAL mode, schema brought up to date on open.
+/// `telemetry.sqlite` holds spans and logs, `metrics.sqlite` the metric history.
 final class TelemetryDatabase: Sendable {
     /// Why the database could not be opened.
     struct OpenError: Error, CustomStringConvertible {
@@ -11,8 +12,10 @@ final class TelemetryDatabase: Sendable {
     let pool: DatabasePool
     let path: String
 
-    init(directory: String) throws(OpenError) {
-        path = (directory as NSString).appendingPathComponent("telemetry.sqlite")
+    init(directory: String, fileName: String = "telemetry.sqlite", migrator: DatabaseMigrator = StorageSchema.migrator)
+        throws(OpenError)
+    {
+        path = (directory as NSString).appendingPathComponent(fileName)
         var configuration = Configuration()
         configuration.label = "telemetryd"
         // Another process (a backup, the sqlite3 shell) may hold the write lock for a moment.
@@ -27,7 +30,7 @@ final class TelemetryDatabase: Sendable {
         // survives the process being killed; only an OS crash or power loss can drop the last.
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try StorageSchema.migrator.migrate(pool)
+            try migrator.migrate(pool)
         } catch {
             throw OpenError(description: "cannot open database \(path): \(error)")
         }

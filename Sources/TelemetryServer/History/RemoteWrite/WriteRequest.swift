@@ -1,0 +1,178 @@
+import PromQL
+
+/// A Prometheus remote-write 1.0 `WriteRequest` (`prometheus/prompb`): series with their
+/// samples. Field numbers: WriteRequest.timeseries 1; TimeSeries.labels 1, samples 2,
+/// exemplars 3, histograms 4; Label.name 1, value 2; Sample.value 1 (double),
+/// timestamp 2 (int64 milliseconds).
+struct WriteRequest: Sendable {
+    /// Why a body is not a valid write request.
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    var series: [(labels: Labels, samples: [Sample])] = []
+    /// Native-histogram samples, which this store does not hold.
+    var histogramSamples = 0
+
+    init(series: [(labels: Labels, samples: [Sample])] = []) {
+        self.series = series
+    }
+
+    /// Decodes and validates `bytes`: every series needs a `__name__`, valid and unique label
+    /// names, and valid UTF-8.
+    init(decoding bytes: [UInt8]) throws(Invalid) {
+        let decoded: Result<WriteRequest, Invalid> = bytes.withUnsafeBytes { raw in
+            do throws(Invalid) {
+                var request = WriteRequest()
+                var cursor = ProtobufCursor(raw)
+                var ranges: [Range<Int>] = []
+                do throws(ProtobufCursor.Malformed) {
+                    while !cursor.isAtEnd {
+                        let (field, wireType) = try cursor.tag()
+                        guard field == 1, wireType == 2 else {
+                            try cursor.skip(wireType)
+                            continue
+                        }
+                        ranges.append(try cursor.lengthDelimited())
+                    }
+                } catch {
+                    throw Invalid(description: "malformed protobuf: \(error.reason)")
+                }
+                request.series.reserveCapacity(ranges.count)
+                for (number, range) in ranges.enumerated() {
+                    try Self.decodeSeries(raw, range, index: number, into: &request)
+                }
+                return .success(request)
+            } catch {
+                return .failure(error)
+            }
+        }
+        self = try decoded.get()
+    }
+
+    private static func decodeSeries(
+        _ raw: UnsafeRawBufferPointer, _ range: Range<Int>, index: Int, into request: inout WriteRequest
+    ) throws(Invalid) {
+        var cursor = ProtobufCursor(raw, range: range)
+        var pairs: [(String, String)] = []
+        var samples: [Sample] = []
+        do throws(ProtobufCursor.Malformed) {
+            while !cursor.isAtEnd {
+                let (field, wireType) = try cursor.tag()
+                switch (field, wireType) {
+                case (1, 2):
+                    let label = try cursor.lengthDelimited()
+                    pairs.append(try decodeLabel(raw, label, series: index))
+                case (2, 2):
+                    samples.append(try decodeSample(raw, try cursor.lengthDelimited()))
+                case (4, 2):
+                    _ = try cursor.lengthDelimited()
+                    request.histogramSamples += 1
+                default:
+                    try cursor.skip(wireType)
+                }
+            }
+        } catch {
+            throw Invalid(description: "malformed protobuf in series \(index): \(error.reason)")
+        }
+        var names = Set<String>()
+        for (name, _) in pairs {
+            guard Labels.isValidName(name) else {
+                throw Invalid(description: "series \(index): invalid label name \"\(name)\"")
+            }
+            guard names.insert(name).inserted else {
+                throw Invalid(description: "series \(index): label \"\(name)\" appears twice")
+            }
+        }
+        let labels = Labels(pairs)
+        guard !labels[Labels.metricName].isEmpty else {
+            throw Invalid(description: "series \(index) \(labels): no __name__ label")
+        }
+        if !samples.isEmpty { request.series.append((labels, samples)) }
+    }
+
+    private static func decodeLabel(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, series: Int)
+        throws(ProtobufCursor.Malformed) -> (String, String)
+    {
+        var cursor = ProtobufCursor(raw, range: range)
+        var name = ""
+        var value = ""
+        while !cursor.isAtEnd {
+            let (field, wireType) = try cursor.tag()
+            guard wireType == 2, field == 1 || field == 2 else {
+                try cursor.skip(wireType)
+                continue
+            }
+            let text = try cursor.lengthDelimited()
+            guard let decoded = cursor.string(text) else {
+                throw ProtobufCursor.Malformed(reason: "label \(field == 1 ? "name" : "value") is not valid UTF-8")
+            }
+            if field == 1 { name = decoded } else { value = decoded }
+        }
+        return (name, value)
+    }
+
+    private static func decodeSample(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>)
+        throws(ProtobufCursor.Malformed) -> Sample
+    {
+        var cursor = ProtobufCursor(raw, range: range)
+        var sample = Sample(time: 0, value: 0)
+        while !cursor.isAtEnd {
+            let (field, wireType) = try cursor.tag()
+            switch (field, wireType) {
+            case (1, 1): sample.value = Double(bitPattern: try cursor.fixed64())
+            case (2, 0): sample.time = Int64(bitPattern: try cursor.varint())
+            default: try cursor.skip(wireType)
+            }
+        }
+        return sample
+    }
+
+    /// The request as protobuf wire bytes (not yet snappy-compressed).
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = []
+        var seriesBytes: [UInt8] = []
+        var labelBytes: [UInt8] = []
+        for (labels, samples) in series {
+            seriesBytes.removeAll(keepingCapacity: true)
+            for pair in labels.pairs {
+                labelBytes.removeAll(keepingCapacity: true)
+                Self.appendString(field: 1, pair.name, to: &labelBytes)
+                Self.appendString(field: 2, pair.value, to: &labelBytes)
+                Self.appendBytes(field: 1, labelBytes, to: &seriesBytes)
+            }
+            for sample in samples {
+                var sampleBytes: [UInt8] = [0x09]
+                var bits = sample.value.bitPattern
+                for _ in 0..<8 {
+                    sampleBytes.append(UInt8(truncatingIfNeeded: bits))
+                    bits >>= 8
+                }
+                sampleBytes.append(0x10)
+                Self.appendVarint(UInt64(bitPattern: sample.time), to: &sampleBytes)
+                Self.appendBytes(field: 2, sampleBytes, to: &seriesBytes)
+            }
+            Self.appendBytes(field: 1, seriesBytes, to: &out)
+        }
+        return out
+    }
+
+    private static func appendString(field: Int, _ text: String, to out: inout [UInt8]) {
+        appendBytes(field: field, Array(text.utf8), to: &out)
+    }
+
+    private static func appendBytes(field: Int, _ bytes: [UInt8], to out: inout [UInt8]) {
+        appendVarint(UInt64(field << 3 | 2), to: &out)
+        appendVarint(UInt64(bytes.count), to: &out)
+        out += bytes
+    }
+
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(rest & 0x7f) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
+    }
+}
