@@ -3,23 +3,6 @@ import OTLP
 import TestSupport
 import Testing
 
-/// The built `telemetryd` next to the test bundle.
-func telemetrydBinary() throws -> String {
-    builtProduct("telemetryd")
-}
-
-/// The built executable product `name` next to the test bundle.
-func builtProduct(_ name: String) -> String {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var candidate = directory.appendingPathComponent(name).path
-    if !FileManager.default.isExecutableFile(atPath: candidate) {
-        // Swift Testing may run from inside the .xctest bundle directory.
-        candidate = directory.deletingLastPathComponent().appendingPathComponent(name).path
-    }
-    #expect(FileManager.default.isExecutableFile(atPath: candidate), "\(name) not built at \(candidate)")
-    return candidate
-}
-
 @Suite("telemetryd command line")
 struct CommandLineTests {
     @Test func badFlagsAndConfigExitWith2AndNameTheProblem() throws {
@@ -95,36 +78,4 @@ struct CommandLineTests {
         second.terminate()
         try await blocking { second.waitUntilExit() }
     }
-}
-
-/// Starts `telemetryd serve` on an ephemeral port (port 0 keeps parallel tests apart) and
-/// returns it with the port its startup log line names. `config` becomes its configuration
-/// file. A server in its own process is also the way to time it: tests in this process
-/// share one Swift concurrency pool, which a busy neighbour can hold.
-func launchTelemetryd(storage: String, config: String? = nil) async throws -> (Process, UInt16) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try telemetrydBinary())
-    process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
-    if let config {
-        let file = storage + ".yml"
-        try config.write(toFile: file, atomically: true, encoding: .utf8)
-        process.arguments? += ["--config.file", file]
-    }
-    let stderr = Pipe()
-    process.standardError = stderr
-    try process.run()
-    let port = try await blocking { () throws -> UInt16 in
-        var seen = ""
-        while let chunk = try stderr.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
-            seen += String(decoding: chunk, as: UTF8.self)
-            if seen.hasSuffix("\n"), let range = seen.range(of: "telemetryd started"),
-                let match = seen[..<range.lowerBound].range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression)
-            {
-                return UInt16(seen[match].split(separator: ":")[1]) ?? 0
-            }
-        }
-        return 0
-    }
-    #expect(port != 0)
-    return (process, port)
 }

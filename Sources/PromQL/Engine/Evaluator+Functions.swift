@@ -47,7 +47,10 @@ extension Evaluator {
             return .vector(try labelJoin(vector(0), string(1), string(2), (3..<values.count).map(string)))
         case "histogram_quantile": return .vector(HistogramQuantile.evaluate(scalar(0), vector(1)))
         case "timestamp": return .vector(try timestamps(arguments[0], at: time))
-        case "clamp": return .vector(Self.map(vector(0)) { Self.clamp($0, scalar(1), scalar(2)) })
+        case "clamp":
+            // Prometheus returns nothing when the bounds are crossed.
+            if scalar(2) < scalar(1) { return .vector([]) }
+            return .vector(Self.map(vector(0)) { Self.clamp($0, scalar(1), scalar(2)) })
         case "clamp_min": return .vector(Self.map(vector(0)) { Swift.max($0, scalar(1)) })
         case "clamp_max": return .vector(Self.map(vector(0)) { Swift.min($0, scalar(1)) })
         case "round":

@@ -60,12 +60,15 @@ struct APIParameters {
     }
 
     /// The expression of `query`.
-    func expression() throws(Invalid) -> Expr {
+    /// The `query` expression. Prometheus 2.42 names the parameter in a parse error of an
+    /// instant query but not of a range query (`namingParameter: false`).
+    func expression(namingParameter: Bool = true) throws(Invalid) -> Expr {
         let text = value("query") ?? ""
         do {
             return try Parser.parse(text)
         } catch {
-            throw Self.invalid("query", error.formatted(in: text))
+            let message = error.formatted(in: text)
+            throw namingParameter ? Self.invalid("query", message) : Invalid(message: message)
         }
     }
 

@@ -74,7 +74,7 @@ struct PrometheusQueryAPI: Sendable {
                 "bad_data",
                 "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
-        let expr = try parameters.expression()
+        let expr = try parameters.expression(namingParameter: false)
         let started = ContinuousClock.now
         defer { observe("query_range", since: started) }
         do {
