@@ -1,7 +1,7 @@
 # make run   — install what is missing, build, start telemetryd with working defaults
 # make test  — install what the tests need, build, run every test
-# make bench — install the peers, run the benchmark package, the HTTP load comparison and the
-#              OTLP ingest benchmark
+# make bench — install the peers, run the benchmark package, the HTTP load comparison, the
+#              OTLP ingest benchmark and the metric-history comparison with Prometheus
 # make fuzz  — build the libFuzzer harnesses and run each for FUZZ_SECONDS (default 60)
 
 SWIFT ?= swift
@@ -24,6 +24,7 @@ bench: deps-bench
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress
 	scripts/bench-http.sh
 	Benchmarks/ingest-bench.sh
+	Benchmarks/history-bench.sh
 
 fuzz: deps-run
 	scripts/fuzz.sh

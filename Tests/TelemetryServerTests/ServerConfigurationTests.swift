@@ -57,6 +57,25 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test func remoteWriteTargetsKeepPrometheusDefaults() throws {
+        let configuration = try ServerConfiguration.parse(
+            """
+            remote_write:
+              - url: http://mimir:9009/api/v1/push
+                headers: {X-Scope-OrgID: team-a}
+                queue_config: {max_samples_per_send: 500}
+              - url: https://other/api/v1/write
+                name: other
+            """, file: "rw.yml")
+        #expect(configuration.remoteWrite.count == 2)
+        #expect(configuration.remoteWrite[0].headers == ["X-Scope-OrgID": "team-a"])
+        #expect(configuration.remoteWrite[0].maxSamplesPerSend == 500)
+        #expect(configuration.remoteWrite[0].capacity == 10_000)
+        #expect(configuration.remoteWrite[0].name == "http://mimir:9009/api/v1/push")
+        #expect(configuration.remoteWrite[1].name == "other")
+        #expect(configuration.remoteWrite[1].batchSendDeadline.milliseconds == 5000)
+    }
+
     @Test func emptyFileGivesDefaults() throws {
         let configuration = try ServerConfiguration.parse("", file: "empty.yml")
         #expect(configuration == ServerConfiguration())
@@ -78,6 +97,11 @@ struct ServerConfigurationTests {
         ("forward:\n  endpoint: collector:4318\n", "bad.yml:2:13: forward.endpoint: invalid endpoint"),
         ("scrape_configs: []\n", "bad.yml:1:1: scrape_configs: unknown field"),
         ("web:\n  listen_address: [oops\n", "bad.yml:3:1: invalid YAML"),
+        ("remote_write:\n  - name: x\n", "bad.yml:2:5: remote_write[0].url: is required"),
+        ("remote_write:\n  - url: prom:9090\n", "bad.yml:2:10: remote_write[0].url: must be an http:// or https:// URL"),
+        ("remote_write:\n  - url: http://a/w\n  - url: http://b/w\n    queue_config: {capacty: 5}\n",
+         "bad.yml:4:20: remote_write[1].queue_config.capacty: unknown field"),
+        ("remote_write: {url: http://a/w}\n", "bad.yml:1:15: remote_write: expected a list"),
     ])
     func errorsNameFileLineAndField(text: String, expectedPrefix: String) {
         do {

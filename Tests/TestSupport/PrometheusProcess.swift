@@ -8,8 +8,13 @@ public final class PrometheusProcess: @unchecked Sendable {
     private let directory: URL
 
     /// Starts `binary` scraping `target` (host:port) every second, with exemplar storage on.
-    /// `prepare` runs first with the data directory's path (to backfill blocks into it).
-    public init(binary: String, scraping target: String, prepare: ((String) throws -> Void)? = nil) throws {
+    /// `prepare` runs first with the data directory's path (to backfill blocks into it);
+    /// `extraConfig` is appended to the configuration file (a `remote_write:` section) and
+    /// `extraArguments` to the command line.
+    public init(
+        binary: String, scraping target: String, extraConfig: String = "", extraArguments: [String] = [],
+        prepare: ((String) throws -> Void)? = nil
+    ) throws {
         port = freeLoopbackPort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -21,6 +26,7 @@ public final class PrometheusProcess: @unchecked Sendable {
               - job_name: telemetryd
                 static_configs:
                   - targets: ['\(target)']
+            \(extraConfig)
             """
         let configPath = directory.appendingPathComponent("prometheus.yml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -32,7 +38,7 @@ public final class PrometheusProcess: @unchecked Sendable {
             "--web.listen-address=127.0.0.1:\(port)",
             "--enable-feature=exemplar-storage",
             "--log.level=warn",
-        ]
+        ] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()

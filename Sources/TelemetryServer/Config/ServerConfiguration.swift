@@ -26,6 +26,12 @@ import Logging
 /// history:
 ///   interval: 5s              # /metrics is sampled into the metric history this often
 ///   max_series: 20000         # series held; samples of further new series are refused
+/// remote_write:               # send the metric history on (Prometheus, Mimir, Thanos Receive)
+///   - url: http://prometheus:9090/api/v1/write
+///     headers: {X-Scope-OrgID: team-a}
+///     remote_timeout: 30s
+///     queue_config: {capacity: 10000, max_samples_per_send: 2000, batch_send_deadline: 5s,
+///                    min_backoff: 30ms, max_backoff: 5s}
 /// query:
 ///   timeout: 2m               # a PromQL query running longer fails with errorType timeout
 ///   max_samples: 50000000     # samples one query may load
@@ -65,6 +71,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxConcurrentQueries = 8
     /// `--history.interval`: how often `/metrics` is sampled into the metric history.
     public var historyInterval = PrometheusDuration(milliseconds: 5000)
+    /// Where the metric history is sent by Prometheus remote write (`remote_write:`).
+    public var remoteWrite: [RemoteWriteTarget] = []
     /// Most series the metric history holds.
     public var historyMaxSeries = 20_000
     /// `--query.timeout`: how long one PromQL query may run.
@@ -172,6 +180,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             if let limit = try history.integer("max_series", minimum: 1) { configuration.historyMaxSeries = limit }
             try history.rejectUnknownFields()
+        }
+        for var entry in try root.mappings("remote_write") ?? [] {
+            configuration.remoteWrite.append(try RemoteWriteTarget.read(&entry))
         }
         if var query = try root.mapping("query") {
             if let timeout = try query.duration("timeout", positive: true) {

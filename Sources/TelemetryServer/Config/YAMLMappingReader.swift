@@ -90,6 +90,33 @@ struct YAMLMappingReader {
         return try YAMLMappingReader(node: value, file: file, path: fieldPath(key))
     }
 
+    /// A list of mappings (`remote_write: [{url: …}, …]`), each read with its index in the
+    /// field path (`remote_write[1].url`).
+    mutating func mappings(_ key: String) throws(ConfigError) -> [YAMLMappingReader]? {
+        guard let value = value(key) else { return nil }
+        if case .scalar(let scalar) = value, scalar.string.isEmpty || scalar.tag == Tag(.null) { return nil }
+        guard case .sequence(let sequence) = value else { throw error(key, value, "expected a list") }
+        var readers: [YAMLMappingReader] = []
+        for (index, item) in sequence.enumerated() {
+            readers.append(try YAMLMappingReader(node: item, file: file, path: "\(fieldPath(key))[\(index)]"))
+        }
+        return readers
+    }
+
+    /// A mapping of strings to strings (HTTP headers).
+    mutating func stringMap(_ key: String) throws(ConfigError) -> [String: String]? {
+        guard let value = value(key) else { return nil }
+        guard let mapping = value.mapping else { throw error(key, value, "expected a mapping of names to values") }
+        var result: [String: String] = [:]
+        for (name, item) in mapping {
+            guard case .scalar(let nameScalar) = name, case .scalar(let itemScalar) = item else {
+                throw error(key, item, "expected string values")
+            }
+            result[nameScalar.string] = itemScalar.string
+        }
+        return result
+    }
+
     /// Fails on the first key that was never read: a typo must not be ignored.
     func rejectUnknownFields() throws(ConfigError) {
         guard let mapping = node.mapping else { return }

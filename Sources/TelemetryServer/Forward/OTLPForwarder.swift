@@ -9,8 +9,8 @@ import Telemetry
 /// Jaeger, another telemetryd), batched, in protobuf, without slowing ingest: the receiver
 /// only appends to a bounded `ForwardQueue`.
 ///
-/// 429, 502, 503, 504 and connection failures are retried with exponential backoff and
-/// jitter (0.5 s doubling to 30 s, or the upstream's `Retry-After`); while the upstream is
+/// 429, 502, 503, 504 and connection failures are retried by `HTTPDelivery` with exponential
+/// backoff and jitter (0.5 s doubling to 30 s, or the upstream's `Retry-After`); while the upstream is
 /// down the queue fills and what does not fit is dropped and counted. Other 4xx answers drop
 /// the batch (retrying cannot help) and are counted too.
 final class OTLPForwarder: Sendable {
@@ -76,51 +76,23 @@ final class OTLPForwarder: Sendable {
     }
 
     private func send(_ batch: ForwardQueue.Batch) async {
-        var backoff = 0.5
-        while !Task.isCancelled {
-            let outcome = await post(batch)
-            switch outcome {
-            case .sent:
-                count(sent: batch.items, batch.signal)
-                return
-            case .refused(let status):
-                logger.warning("upstream refused a batch", metadata: ["status": "\(status)", "endpoint": "\(endpoint)"])
-                count(dropped: batch.items, batch.signal, reason: "rejected")
-                return
-            case .retry(let retryAfter):
-                retries.increment()
-                let delay = retryAfter ?? backoff * Double.random(in: 0.5...1.0)
-                backoff = min(backoff * 2, 30)
-                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-            }
-        }
-        count(dropped: batch.items, batch.signal, reason: "shutdown")
-    }
-
-    private enum Outcome {
-        case sent
-        case refused(status: UInt)
-        case retry(after: Double?)
-    }
-
-    private func post(_ batch: ForwardQueue.Batch) async -> Outcome {
-        var request = HTTPClientRequest(url: endpoint + batch.signal.path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-protobuf")
-        request.body = .bytes(ByteBuffer(bytes: batch.body))
-        do {
-            let response = try await client.execute(request, timeout: .seconds(30))
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            let status = response.status.code
-            switch status {
-            case 200..<300: return .sent
-            case 429, 502, 503, 504:
-                return .retry(after: response.headers.first(name: "Retry-After").flatMap(Double.init).map { min($0, 60) })
-            default: return .refused(status: status)
-            }
-        } catch {
-            logger.debug("upstream unreachable", metadata: ["error": "\(error)", "endpoint": "\(endpoint)"])
-            return .retry(after: nil)
+        let delivery = HTTPDelivery(
+            client: client,
+            retry: RetryPolicy(maxAttempts: .max, initialBackoff: .milliseconds(500), maxBackoff: .seconds(30)),
+            timeout: .seconds(30), logger: logger)
+        let retries = retries
+        let outcome = await delivery.post(
+            endpoint + batch.signal.path, headers: [("Content-Type", "application/x-protobuf")], body: batch.body,
+            onRetry: { retries.increment() })
+        switch outcome {
+        case .delivered:
+            count(sent: batch.items, batch.signal)
+        case .refused(let status, _):
+            logger.warning("upstream refused a batch", metadata: ["status": "\(status)", "endpoint": "\(endpoint)"])
+            count(dropped: batch.items, batch.signal, reason: "rejected")
+        case .gaveUp(let reason):
+            logger.warning("gave up sending a batch upstream", metadata: ["reason": "\(reason)", "endpoint": "\(endpoint)"])
+            count(dropped: batch.items, batch.signal, reason: Task.isCancelled ? "shutdown" : "gave_up")
         }
     }
 

@@ -12,6 +12,7 @@ extension MetricHistory {
     func checkpoint(now: Int64) async throws(StorageWriter.WriteError) {
         let (batch, persisted) = head.withLock { head in
             let sequence = head.walSequence
+            head.samplesSinceCheckpoint = 0
             var closed: [(Int64, [XORChunk])] = []
             var open: [(Int64, XORChunk)] = []
             for (id, series) in head.series {
@@ -86,10 +87,17 @@ extension MetricHistory {
         }
     }
 
-    /// Checkpoints every `interval` until the task is cancelled.
-    func runCheckpoints(every interval: Duration, onError: @Sendable (StorageWriter.WriteError) -> Void) async {
+    /// Checkpoints every `interval`, or sooner once `samples` samples were appended since the
+    /// last one (a remote-write burst), until the task is cancelled.
+    func runCheckpoints(
+        every interval: Duration, orAfter samples: Int = 2_000_000, onError: @Sendable (StorageWriter.WriteError) -> Void
+    ) async {
+        var last = ContinuousClock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await Task.sleep(for: .milliseconds(250))
+            let due = ContinuousClock.now - last >= interval || head.withLock { $0.samplesSinceCheckpoint } >= samples
+            guard due else { continue }
+            last = ContinuousClock.now
             do {
                 try await checkpoint(now: Int64(Date().timeIntervalSince1970 * 1000))
             } catch {

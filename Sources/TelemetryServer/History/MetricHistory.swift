@@ -50,6 +50,9 @@ final class MetricHistory: SeriesSource, Sendable {
         var live: Set<Int64> = []
         var totals = Totals()
         var lastRetention: Int64 = .min
+        /// Samples appended since the last checkpoint: held twice (head and `wal` table)
+        /// until the next one, so a burst brings the checkpoint forward.
+        var samplesSinceCheckpoint = 0
     }
 
     /// Chunks never span a boundary of this many milliseconds (2 h, as Prometheus's head
@@ -64,6 +67,9 @@ final class MetricHistory: SeriesSource, Sendable {
     /// Samples older than this many milliseconds are deleted (0 keeps everything).
     let retention: Int64
     let head: Mutex<Head>
+    /// Told of every accepted sample, in order per series, under the head's lock: must only
+    /// queue (the remote-write senders).
+    private let listeners = Mutex<[@Sendable ([(Labels, Sample)]) -> Void]>([])
 
     /// Opens the history in `database` and rebuilds the head from what is stored.
     init(database: TelemetryDatabase, writer: StorageWriter, maxSeries: Int = 20_000, retention: Int64 = 0) throws {
@@ -72,6 +78,19 @@ final class MetricHistory: SeriesSource, Sendable {
         self.maxSeries = maxSeries
         self.retention = retention
         head = Mutex(try Self.recover(from: database))
+    }
+
+    /// Adds a listener told of every sample accepted from now on.
+    func addListener(_ listener: @escaping @Sendable ([(Labels, Sample)]) -> Void) {
+        listeners.withLock { $0.append(listener) }
+    }
+
+    /// A pending write that collects accepted samples for listeners when there are any.
+    private func pendingWrite() -> PendingWrite {
+        var pending = PendingWrite()
+        pending.listeners = listeners.withLock { $0 }
+        if !pending.listeners.isEmpty { pending.accepted = [] }
+        return pending
     }
 
     /// Series held now.
@@ -85,7 +104,7 @@ final class MetricHistory: SeriesSource, Sendable {
     func append(_ input: [(labels: Labels, samples: [Sample])]) async -> (AppendResult, StorageWriter.WriteError?) {
         await withCheckedContinuation { continuation in
             head.withLock { head in
-                var pending = PendingWrite()
+                var pending = pendingWrite()
                 var result = AppendResult()
                 for (labels, samples) in input where !samples.isEmpty {
                     guard let id = resolve(labels, &head, &pending) else {
@@ -115,7 +134,7 @@ final class MetricHistory: SeriesSource, Sendable {
     /// waiting for the write.
     func appendRound(_ samples: [(labels: Labels, value: Double)], at time: Int64) {
         head.withLock { head in
-            var pending = PendingWrite()
+            var pending = pendingWrite()
             var result = AppendResult()
             var live = Set<Int64>()
             live.reserveCapacity(samples.count)
@@ -156,8 +175,10 @@ final class MetricHistory: SeriesSource, Sendable {
         let closedBefore = head.series[id]?.closed.count ?? 0
         guard let refusal = head.series[id]?.append(sample, chunkRange: Self.chunkRange) else {
             pending.record.append(series: id, sample)
+            if pending.accepted != nil, let labels = head.series[id]?.labels { pending.accepted?.append((labels, sample)) }
             result.accepted += 1
             head.totals.appended += 1
+            head.samplesSinceCheckpoint += 1
             if (head.series[id]?.closed.count ?? 0) > closedBefore { head.totals.chunksCut += 1 }
             return
         }
@@ -185,7 +206,16 @@ private struct PendingWrite {
     var newSeries: [(Int64, [UInt8])] = []
     var record = WALRecord()
 
+    var listeners: [@Sendable ([(Labels, Sample)]) -> Void] = []
+    /// Accepted samples with their labels, when there are listeners.
+    var accepted: [(Labels, Sample)]?
+
+    /// Tells the listeners (called under the head's lock, so each series' order holds) and
+    /// returns the batch for the writer.
     func batch(sequence: inout Int64) -> StorageBatch? {
+        if let accepted, !accepted.isEmpty {
+            for listener in listeners { listener(accepted) }
+        }
         guard !newSeries.isEmpty || record.count > 0 else { return nil }
         sequence += 1
         let number = sequence

@@ -34,6 +34,7 @@ public final class TelemetryService: Service, Sendable {
     private let history: MetricHistory
     private let historyStorage: HistoryStorage
     private let storageLock: StorageLock
+    private let remoteWriteSenders: [RemoteWriteSender]
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
@@ -107,6 +108,9 @@ public final class TelemetryService: Service, Sendable {
         let historyMetrics: HistoryMetrics
         do {
             historyMetrics = try HistoryMetrics(registry: registry)
+            remoteWriteSenders = try configuration.remoteWrite.map { target throws(MetricError) in
+                try RemoteWriteSender(target: target, registry: registry, logger: logger)
+            }
         } catch {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
@@ -167,6 +171,10 @@ public final class TelemetryService: Service, Sendable {
             tasks.append(Task.detached { await retention.run(every: interval) })
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
             tasks.append(Task.detached { [historySampler] in await historySampler.run() })
+            for sender in remoteWriteSenders {
+                history.addListener { sender.enqueue($0) }
+                tasks.append(Task.detached { await sender.run() })
+            }
             tasks.append(
                 Task.detached { [history, logger] in
                     await history.runCheckpoints(every: .seconds(60)) { error in
@@ -190,6 +198,7 @@ public final class TelemetryService: Service, Sendable {
             logger.error("final metric history checkpoint failed", metadata: ["error": "\(error.message)"])
         }
         historyStorage.close()
+        for sender in remoteWriteSenders { await sender.shutdown() }
         await forwarder?.shutdown()
     }
 
