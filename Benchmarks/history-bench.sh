@@ -24,8 +24,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && swift build -c release --product telemetryd >/dev/null)
-binary="$root/.build/release/telemetryd"
+# Its own scratch path: a debug build in .build may be running beside it.
+(cd "$root" && swift build -c release --scratch-path .build-release --product telemetryd >/dev/null)
+binary="$root/.build-release/release/telemetryd"
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
 wait_ready() {
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$1/-/ready" >/dev/null && return 0; sleep 0.1; done
