@@ -15,10 +15,9 @@ extension Evaluator {
         // Groups in order of first appearance, as Prometheus orders its output.
         var groupIndex: [Labels: Int] = [:]
         var groups: [(labels: Labels, members: [VectorElement])] = []
+        let names = Set(aggregation.without ? aggregation.grouping + [Labels.metricName] : aggregation.grouping)
         for element in input {
-            let key = aggregation.without
-                ? element.labels.removing(aggregation.grouping + [Labels.metricName])
-                : element.labels.keeping(aggregation.grouping)
+            let key = aggregation.without ? element.labels.removing(names) : element.labels.keeping(names)
             if let index = groupIndex[key] {
                 groups[index].members.append(element)
             } else {

@@ -113,15 +113,23 @@ struct Evaluator<Source: SeriesSource> {
     mutating func rangeVector(_ selector: VectorSelector, range: Int64, at time: Int64) throws(EvaluationError) -> [Series] {
         let reference = referenceTime(selector.at, offset: selector.offset, at: time)
         let series = try series(selector, from: reference - range, through: reference)
-        return series.compactMap { one in
+        var result: [Series] = []
+        result.reserveCapacity(series.count)
+        for one in series {
             let last = Self.lastIndex(in: one.samples, atOrBefore: reference)
-            guard last >= 0 else { return nil }
-            var first = last
-            while first > 0, one.samples[first - 1].time >= reference - range { first -= 1 }
-            guard one.samples[first].time >= reference - range else { return nil }
-            let samples = one.samples[first...last].filter { !Sample.isStaleMarker($0.value) }
-            return samples.isEmpty ? nil : Series(labels: one.labels, samples: Array(samples))
+            // The first sample at or after the window's start: one before the last sample
+            // before it.
+            let first = Self.lastIndex(in: one.samples, atOrBefore: reference - range - 1) + 1
+            guard last >= first else { continue }
+            let window = one.samples[first...last]
+            if window.contains(where: { Sample.isStaleMarker($0.value) }) {
+                let samples = window.filter { !Sample.isStaleMarker($0.value) }
+                if !samples.isEmpty { result.append(Series(labels: one.labels, samples: samples)) }
+            } else {
+                result.append(Series(labels: one.labels, samples: Array(window)))
+            }
         }
+        return result
     }
 
     /// The inner expression at steps aligned to the step, from `range` before the reference
@@ -153,7 +161,10 @@ struct Evaluator<Source: SeriesSource> {
                     result[index].samples.append(Sample(time: time, value: element.value))
                 } else {
                     byLabels[element.labels] = result.count
-                    result.append(Series(labels: element.labels, samples: [Sample(time: time, value: element.value)]))
+                    var samples: [Sample] = []
+                    samples.reserveCapacity(Int((through - time) / step) + 1)
+                    samples.append(Sample(time: time, value: element.value))
+                    result.append(Series(labels: element.labels, samples: samples))
                 }
             }
             time += step

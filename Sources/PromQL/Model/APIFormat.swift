@@ -4,7 +4,30 @@ public enum APIFormat {
     /// `1500000000000000000000`), `NaN`, `+Inf`, `-Inf`, as Prometheus 2.42 writes them
     /// (`FormatFloat(v, 'f', -1, 64)`).
     public static func value(_ value: Double) -> String {
-        "\"" + GoQuote.formatFloat(value, fixed: true) + "\""
+        "\"" + plain(value) + "\""
+    }
+
+    /// `FormatFloat(v, 'f', -1, 64)` without the quotes. Integers and values Swift already
+    /// prints without an exponent take a fast path (a range query writes millions of them);
+    /// Swift's and Go's shortest round-tripping digits are the same.
+    public static func plain(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(.towardZero), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
+            return String(Int64(value))
+        }
+        if value.isFinite {
+            let text = value.description
+            if !text.utf8.contains(UInt8(ascii: "e")) { return text }
+        }
+        return GoQuote.formatFloat(value, fixed: true)
+    }
+
+    /// Appends `[time,"value"]` to `out`: one point of a matrix.
+    public static func appendPoint(_ sample: Sample, to out: inout String) {
+        out += "["
+        out += timestamp(sample.time)
+        out += ",\""
+        out += plain(sample.value)
+        out += "\"]"
     }
 
     /// A time in milliseconds as seconds with three decimals when there is a fraction

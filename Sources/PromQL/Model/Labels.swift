@@ -31,7 +31,13 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The set without `__name__`.
-    public var droppingMetricName: Labels { removing([Labels.metricName]) }
+    public var droppingMetricName: Labels {
+        // Called for every element of every step of a range query: no set, one removal.
+        guard let index = pairs.firstIndex(where: { $0.name == Labels.metricName }) else { return self }
+        var copy = self
+        copy.pairs.remove(at: index)
+        return copy
+    }
 
     /// The set without the labels named in `names`.
     public func removing(_ names: some Sequence<String>) -> Labels {
@@ -39,6 +45,27 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         var copy = self
         copy.pairs.removeAll { drop.contains($0.name) }
         return copy
+    }
+
+    /// The set without the labels named in `drop` (no set built per call: aggregations call
+    /// this for every element of every step).
+    public func removing(_ drop: Set<String>) -> Labels {
+        var copy = Labels(sorted: [])
+        copy.pairs.reserveCapacity(pairs.count)
+        for pair in pairs where !drop.contains(pair.name) { copy.pairs.append(pair) }
+        return copy
+    }
+
+    /// Only the labels named in `keep`.
+    public func keeping(_ keep: Set<String>) -> Labels {
+        var copy = Labels(sorted: [])
+        for pair in pairs where keep.contains(pair.name) { copy.pairs.append(pair) }
+        return copy
+    }
+
+    /// Pairs already sorted by name, names unique, values non-empty.
+    init(sorted pairs: [(name: String, value: String)]) {
+        self.pairs = pairs
     }
 
     /// Only the labels named in `names`.

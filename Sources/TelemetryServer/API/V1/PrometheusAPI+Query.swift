@@ -141,9 +141,19 @@ struct PrometheusQueryAPI: Sendable {
     }
 
     static func matrix(_ series: [Series]) -> String {
-        "[" + series.map { one in
-            let values = one.samples.map { "[\(APIFormat.timestamp($0.time)),\(APIFormat.value($0.value))]" }
-            return "{\"metric\":\(APIFormat.labels(one.labels)),\"values\":[" + values.joined(separator: ",") + "]}"
-        }.joined(separator: ",") + "]"
+        var out = "["
+        out.reserveCapacity(series.reduce(2) { $0 + 64 + $1.samples.count * 24 })
+        for (index, one) in series.enumerated() {
+            if index > 0 { out += "," }
+            out += "{\"metric\":"
+            out += APIFormat.labels(one.labels)
+            out += ",\"values\":["
+            for (position, sample) in one.samples.enumerated() {
+                if position > 0 { out += "," }
+                APIFormat.appendPoint(sample, to: &out)
+            }
+            out += "]}"
+        }
+        return out + "]"
     }
 }
