@@ -44,6 +44,7 @@ public struct Engine: Sendable {
                 .badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
         }
         var evaluator = Evaluator(engine: self, source: source, start: start, end: end)
+        try evaluator.precomputeSeriesMajor(expr, from: start, through: end, step: step)
         let result = try evaluator.evaluateSteps(expr, from: start, through: end, step: step)
         return result.sorted { $0.labels < $1.labels }
     }

@@ -9,8 +9,8 @@ extension Evaluator {
         let matrixIndex = function.name == "quantile_over_time" ? 1 : 0
         guard case .matrix(let input) = values[matrixIndex] else { return [] }
         func scalar(_ index: Int) -> Double {
-            if case .scalar(let value) = values[index] { return value }
-            return .nan
+            guard index < values.count, case .scalar(let value) = values[index] else { return .nan }
+            return value
         }
         var inner = arguments[matrixIndex]
         while case .paren(let wrapped) = inner { inner = wrapped }
@@ -32,42 +32,53 @@ extension Evaluator {
         }
         var result: [VectorElement] = []
         for series in input {
-            let points = series.samples
-            let value: Double?
-            switch function.name {
-            case "rate", "increase", "delta":
-                value = Self.extrapolatedRate(
-                    points, rangeStart: rangeStart, rangeEnd: rangeEnd, rangeSeconds: rangeSeconds,
-                    isCounter: function.name != "delta", isRate: function.name == "rate")
-            case "irate", "idelta": value = Self.instantDelta(points, isRate: function.name == "irate")
-            case "changes":
-                value = Double(zip(points, points.dropFirst()).filter { previous, current in
-                    current.value != previous.value && !(current.value.isNaN && previous.value.isNaN)
-                }.count)
-            case "resets": value = Double(zip(points, points.dropFirst()).filter { $1.value < $0.value }.count)
-            case "deriv": value = points.count < 2 ? nil : Self.linearRegression(points, interceptTime: points[0].time).slope
-            case "predict_linear":
-                guard points.count >= 2 else { value = nil; break }
-                let (slope, intercept) = Self.linearRegression(points, interceptTime: time)
-                value = intercept + slope * scalar(1)
-            case "holt_winters": value = Self.holtWinters(points, scalar(1), scalar(2))
-            case "avg_over_time": value = Self.reduce(.avg, points.map(\.value), nil)
-            case "min_over_time": value = Self.reduce(.min, points.map(\.value), nil)
-            case "max_over_time": value = Self.reduce(.max, points.map(\.value), nil)
-            case "sum_over_time": value = Self.reduce(.sum, points.map(\.value), nil)
-            case "count_over_time": value = Double(points.count)
-            case "stddev_over_time": value = Self.variance(points.map(\.value)).squareRoot()
-            case "stdvar_over_time": value = Self.variance(points.map(\.value))
-            case "quantile_over_time": value = Self.quantile(scalar(0), points.map(\.value))
-            case "last_over_time": value = points.last?.value
-            case "present_over_time": value = 1
-            default: throw EvaluationError(.execution, "function \(GoQuote.quote(function.name)) is not supported")
-            }
+            let value = try Self.rangeValue(
+                function.name, series.samples[...], rangeStart: rangeStart, rangeEnd: rangeEnd, rangeSeconds: rangeSeconds,
+                at: time, parameters: (scalar(0), scalar(1), scalar(2)))
             // last_over_time keeps the metric name in Prometheus 2.42; the others drop it.
             let labels = function.name == "last_over_time" ? series.labels : series.labels.droppingMetricName
             if let value { result.append(VectorElement(labels: labels, value: value)) }
         }
         return result
+    }
+
+    /// One range function's value over one series' window (`points`, in time order, without
+    /// staleness markers); nil when the function has no value for it. `parameters` are the
+    /// call's scalar arguments by position.
+    static func rangeValue(
+        _ name: String, _ points: ArraySlice<Sample>, rangeStart: Int64, rangeEnd: Int64, rangeSeconds: Double,
+        at time: Int64, parameters: (Double, Double, Double)
+    ) throws(EvaluationError) -> Double? {
+        switch name {
+        case "rate", "increase", "delta":
+            return extrapolatedRate(
+                points, rangeStart: rangeStart, rangeEnd: rangeEnd, rangeSeconds: rangeSeconds,
+                isCounter: name != "delta", isRate: name == "rate")
+        case "irate", "idelta": return instantDelta(points, isRate: name == "irate")
+        case "changes":
+            return Double(zip(points, points.dropFirst()).filter { previous, current in
+                current.value != previous.value && !(current.value.isNaN && previous.value.isNaN)
+            }.count)
+        case "resets": return Double(zip(points, points.dropFirst()).filter { $1.value < $0.value }.count)
+        case "deriv":
+            return points.count < 2 ? nil : linearRegression(Array(points), interceptTime: points[points.startIndex].time).slope
+        case "predict_linear":
+            guard points.count >= 2 else { return nil }
+            let (slope, intercept) = linearRegression(Array(points), interceptTime: time)
+            return intercept + slope * parameters.1
+        case "holt_winters": return holtWinters(Array(points), parameters.1, parameters.2)
+        case "avg_over_time": return reduce(.avg, points.map(\.value), nil)
+        case "min_over_time": return reduce(.min, points.map(\.value), nil)
+        case "max_over_time": return reduce(.max, points.map(\.value), nil)
+        case "sum_over_time": return reduce(.sum, points.map(\.value), nil)
+        case "count_over_time": return Double(points.count)
+        case "stddev_over_time": return variance(points.map(\.value)).squareRoot()
+        case "stdvar_over_time": return variance(points.map(\.value))
+        case "quantile_over_time": return quantile(parameters.0, points.map(\.value))
+        case "last_over_time": return points.last?.value
+        case "present_over_time": return 1
+        default: throw EvaluationError(.execution, "function \(GoQuote.quote(name)) is not supported")
+        }
     }
 
     /// The window a range argument covers at `time`: its start, end and length in seconds.
@@ -92,7 +103,7 @@ extension Evaluator {
     /// samples (counter resets added back for counters), extrapolated towards the window's
     /// edges when the first or last sample is near them, never below zero for counters.
     static func extrapolatedRate(
-        _ points: [Sample], rangeStart: Int64, rangeEnd: Int64, rangeSeconds: Double, isCounter: Bool, isRate: Bool
+        _ points: ArraySlice<Sample>, rangeStart: Int64, rangeEnd: Int64, rangeSeconds: Double, isCounter: Bool, isRate: Bool
     ) -> Double? {
         guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var result = last.value - first.value
@@ -121,9 +132,9 @@ extension Evaluator {
     }
 
     /// `irate` and `idelta`: from the last two samples.
-    static func instantDelta(_ points: [Sample], isRate: Bool) -> Double? {
+    static func instantDelta(_ points: ArraySlice<Sample>, isRate: Bool) -> Double? {
         guard points.count >= 2 else { return nil }
-        let last = points[points.count - 1], previous = points[points.count - 2]
+        let last = points[points.endIndex - 1], previous = points[points.endIndex - 2]
         var result = isRate && last.value < previous.value ? last.value : last.value - previous.value
         let interval = last.time - previous.time
         guard interval != 0 else { return nil }

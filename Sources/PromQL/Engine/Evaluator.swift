@@ -16,6 +16,9 @@ struct Evaluator<Source: SeriesSource> {
     /// Loaded series per selector (by its printed form), and the window they cover.
     private var loaded: [String: (from: Int64, through: Int64, series: [Series])] = [:]
     private var samplesLoaded = 0
+    /// Range functions computed for every step of the range query (`precomputeSeriesMajor`),
+    /// by the call's printed form.
+    var stepped: [String: SteppedCall] = [:]
     /// When the query must have finished.
     private let deadline: ContinuousClock.Instant
 
@@ -27,11 +30,19 @@ struct Evaluator<Source: SeriesSource> {
         deadline = ContinuousClock.now.advanced(by: engine.timeout)
     }
 
-    mutating func evaluate(_ expr: Expr, at time: Int64) throws(EvaluationError) -> Value {
+    /// Throws when the query ran past its timeout or its task was cancelled.
+    func checkDeadline() throws(EvaluationError) {
         if ContinuousClock.now >= deadline || Task.isCancelled {
             throw Task.isCancelled
                 ? EvaluationError(.canceled, "query was canceled in expression evaluation")
                 : EvaluationError(.timeout, "query timed out in expression evaluation")
+        }
+    }
+
+    mutating func evaluate(_ expr: Expr, at time: Int64) throws(EvaluationError) -> Value {
+        try checkDeadline()
+        if !stepped.isEmpty, case .call = expr, let vector = stepped[expr.description]?.vector(at: time) {
+            return .vector(vector)
         }
         switch expr {
         case .number(let value): return .scalar(value)

@@ -38,5 +38,6 @@ struct HistoryStorage: Sendable {
     /// Writes what is queued and stops the writer; the lock goes with the last reference.
     func close() {
         writer.stop()
+        history.database.truncateWAL()
     }
 }

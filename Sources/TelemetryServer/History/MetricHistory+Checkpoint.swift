@@ -90,7 +90,7 @@ extension MetricHistory {
     /// Checkpoints every `interval`, or sooner once `samples` samples were appended since the
     /// last one (a remote-write burst), until the task is cancelled.
     func runCheckpoints(
-        every interval: Duration, orAfter samples: Int = 2_000_000, onError: @Sendable (StorageWriter.WriteError) -> Void
+        every interval: Duration, orAfter samples: Int = 500_000, onError: @Sendable (StorageWriter.WriteError) -> Void
     ) async {
         var last = ContinuousClock.now
         while !Task.isCancelled {

@@ -25,6 +25,9 @@ final class TelemetryDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            // After a checkpoint the WAL file is cut back to this size instead of staying at
+            // its high-water mark.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         // GRDB's DatabasePool runs WAL with synchronous = NORMAL: a committed transaction
         // survives the process being killed; only an OS crash or power loss can drop the last.
@@ -43,6 +46,12 @@ final class TelemetryDatabase: Sendable {
         let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
         let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
         return (pages - free) * pageSize
+    }
+
+    /// Copies the WAL into the database and truncates it (at shutdown, so the files at rest
+    /// are the data and nothing more).
+    func truncateWAL() {
+        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Bytes used by the database file and its WAL.
