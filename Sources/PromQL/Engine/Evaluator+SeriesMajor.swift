@@ -43,6 +43,13 @@ extension Evaluator {
             try precomputeSeriesMajor(binary.rhs, from: from, through: through, step: step)
         case .aggregation(let aggregation):
             try precomputeSeriesMajor(aggregation.expr, from: from, through: through, step: step)
+            var inner = aggregation.expr
+            while case .paren(let wrapped) = inner { inner = wrapped }
+            if aggregation.parameter == nil, Self.seriesMajorAggregations.contains(aggregation.op),
+                let input = stepped[inner.description], stepped[expr.description] == nil
+            {
+                stepped[expr.description] = Self.stepAggregation(aggregation, over: input)
+            }
         case .call(let function, let arguments):
             if arguments.count == 1, Self.seriesMajorFunctions.contains(function.name) {
                 var argument = arguments[0]
@@ -60,6 +67,46 @@ extension Evaluator {
             // Selectors need nothing; subqueries run on their own grid, step by step.
             break
         }
+    }
+
+    /// Aggregations without a parameter, whose value per group is `reduce` over the members.
+    static var seriesMajorAggregations: Set<AggregationOperator> {
+        [.sum, .min, .max, .avg, .count, .group, .stddev, .stdvar]
+    }
+
+    /// An aggregation over a stepped call: each input series' group is found once, then
+    /// every step reduces its members' values in input order (the order the step-by-step
+    /// evaluation reduces them in, so sums come out bit for bit the same).
+    static func stepAggregation(_ aggregation: Aggregation, over input: SteppedCall) -> SteppedCall {
+        let names = Set(aggregation.without ? aggregation.grouping + [Labels.metricName] : aggregation.grouping)
+        var groupIndex: [Labels: Int] = [:]
+        var groupLabels: [Labels] = []
+        var groupOf: [Int] = []
+        groupOf.reserveCapacity(input.series.count)
+        for one in input.series {
+            let key = aggregation.without ? one.labels.removing(names) : one.labels.keeping(names)
+            if let index = groupIndex[key] {
+                groupOf.append(index)
+            } else {
+                groupIndex[key] = groupLabels.count
+                groupOf.append(groupLabels.count)
+                groupLabels.append(key)
+            }
+        }
+        var values = [[Double?]](repeating: [Double?](repeating: nil, count: input.count), count: groupLabels.count)
+        var members = [[Double]](repeating: [], count: groupLabels.count)
+        for index in 0..<input.count {
+            for group in members.indices { members[group].removeAll(keepingCapacity: true) }
+            for (position, one) in input.series.enumerated() {
+                if let value = one.values[index] { members[groupOf[position]].append(value) }
+            }
+            for group in members.indices where !members[group].isEmpty {
+                values[group][index] = reduce(aggregation.op, members[group], nil)
+            }
+        }
+        return SteppedCall(
+            from: input.from, step: input.step, count: input.count,
+            series: zip(groupLabels, values).map { (labels: $0, values: $1) })
     }
 
     private mutating func stepCall(

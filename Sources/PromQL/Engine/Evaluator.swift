@@ -41,9 +41,7 @@ struct Evaluator<Source: SeriesSource> {
 
     mutating func evaluate(_ expr: Expr, at time: Int64) throws(EvaluationError) -> Value {
         try checkDeadline()
-        if !stepped.isEmpty, case .call = expr, let vector = stepped[expr.description]?.vector(at: time) {
-            return .vector(vector)
-        }
+        if !stepped.isEmpty, let vector = steppedVector(expr, at: time) { return .vector(vector) }
         switch expr {
         case .number(let value): return .scalar(value)
         case .string(let value): return .string(value)
@@ -62,6 +60,14 @@ struct Evaluator<Source: SeriesSource> {
         case .binary(let binary): return try evaluateBinary(binary, at: time)
         case .aggregation(let aggregation): return .vector(try evaluateAggregation(aggregation, at: time))
         case .call(let function, let arguments): return try evaluateCall(function, arguments, at: time)
+        }
+    }
+
+    /// The precomputed value of a call or aggregation at `time`, when there is one.
+    private func steppedVector(_ expr: Expr, at time: Int64) -> [VectorElement]? {
+        switch expr {
+        case .call, .aggregation: return stepped[expr.description]?.vector(at: time)
+        default: return nil
         }
     }
 

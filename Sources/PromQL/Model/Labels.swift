@@ -68,6 +68,23 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.pairs = pairs
     }
 
+    /// A label set from pairs that may already be in order (as remote-write senders send
+    /// them): kept as they are when names strictly ascend, else sorted. Empty values are
+    /// dropped. Returns nil when a name appears twice.
+    public static func unique(_ pairs: [(name: String, value: String)]) -> Labels? {
+        var ascending = true
+        for index in pairs.indices.dropFirst() where !(pairs[index - 1].name < pairs[index].name) {
+            ascending = false
+            break
+        }
+        if ascending {
+            return Labels(sorted: pairs.contains { $0.value.isEmpty } ? pairs.filter { !$0.value.isEmpty } : pairs)
+        }
+        let sorted = pairs.sorted { $0.name < $1.name }
+        for index in sorted.indices.dropFirst() where sorted[index - 1].name == sorted[index].name { return nil }
+        return Labels(sorted: sorted.filter { !$0.value.isEmpty })
+    }
+
     /// Only the labels named in `names`.
     public func keeping(_ names: some Sequence<String>) -> Labels {
         let keep = Set(names)

@@ -38,6 +38,12 @@ struct HeadSeries: Sendable {
     /// Appends `sample` unless it is not newer than the newest one; cuts a new chunk when the
     /// open one is full or the sample falls in the next `chunkRange`-aligned window.
     mutating func append(_ sample: Sample, chunkRange: Int64) -> Refusal? {
+        var cut = false
+        return append(sample, chunkRange: chunkRange, cut: &cut)
+    }
+
+    /// `append`, telling whether a chunk was cut.
+    mutating func append(_ sample: Sample, chunkRange: Int64, cut: inout Bool) -> Refusal? {
         if sample.time <= lastTime {
             if sample.time < lastTime { return .outOfOrder }
             return sample.value.bitPattern == lastValue.bitPattern ? .duplicate : .conflicting
@@ -47,6 +53,7 @@ struct HeadSeries: Sendable {
         {
             closed.append(open.chunk)
             open = XORChunkAppender()
+            cut = true
         }
         open.append(sample)
         lastTime = sample.time

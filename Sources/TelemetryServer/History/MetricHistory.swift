@@ -41,7 +41,7 @@ final class MetricHistory: SeriesSource, Sendable {
     }
 
     struct Head: Sendable {
-        var series: [Int64: HeadSeries] = [:]
+        var series = SeriesTable()
         var ids: [Labels: Int64] = [:]
         var index = PostingsIndex()
         var nextID: Int64 = 1
@@ -172,14 +172,14 @@ final class MetricHistory: SeriesSource, Sendable {
     private func append(
         _ sample: Sample, to id: Int64, _ head: inout Head, _ pending: inout PendingWrite, _ result: inout AppendResult
     ) {
-        let closedBefore = head.series[id]?.closed.count ?? 0
-        guard let refusal = head.series[id]?.append(sample, chunkRange: Self.chunkRange) else {
+        var cut = false
+        guard let refusal = head.series[id]?.append(sample, chunkRange: Self.chunkRange, cut: &cut) else {
             pending.record.append(series: id, sample)
             if pending.accepted != nil, let labels = head.series[id]?.labels { pending.accepted?.append((labels, sample)) }
             result.accepted += 1
             head.totals.appended += 1
             head.samplesSinceCheckpoint += 1
-            if (head.series[id]?.closed.count ?? 0) > closedBefore { head.totals.chunksCut += 1 }
+            if cut { head.totals.chunksCut += 1 }
             return
         }
         switch refusal {

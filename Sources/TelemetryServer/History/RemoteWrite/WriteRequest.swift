@@ -54,7 +54,7 @@ struct WriteRequest: Sendable {
         _ raw: UnsafeRawBufferPointer, _ range: Range<Int>, index: Int, into request: inout WriteRequest
     ) throws(Invalid) {
         var cursor = ProtobufCursor(raw, range: range)
-        var pairs: [(String, String)] = []
+        var pairs: [(name: String, value: String)] = []
         var samples: [Sample] = []
         do throws(ProtobufCursor.Malformed) {
             while !cursor.isAtEnd {
@@ -75,16 +75,14 @@ struct WriteRequest: Sendable {
         } catch {
             throw Invalid(description: "malformed protobuf in series \(index): \(error.reason)")
         }
-        var names = Set<String>()
-        for (name, _) in pairs {
-            guard Labels.isValidName(name) else {
-                throw Invalid(description: "series \(index): invalid label name \"\(name)\"")
-            }
-            guard names.insert(name).inserted else {
-                throw Invalid(description: "series \(index): label \"\(name)\" appears twice")
-            }
+        for (name, _) in pairs where !Labels.isValidName(name) {
+            throw Invalid(description: "series \(index): invalid label name \"\(name)\"")
         }
-        let labels = Labels(pairs)
+        guard let labels = Labels.unique(pairs) else {
+            let names = pairs.map(\.name)
+            let repeated = names.first { name in names.filter { $0 == name }.count > 1 } ?? ""
+            throw Invalid(description: "series \(index): label \"\(repeated)\" appears twice")
+        }
         guard !labels[Labels.metricName].isEmpty else {
             throw Invalid(description: "series \(index) \(labels): no __name__ label")
         }
