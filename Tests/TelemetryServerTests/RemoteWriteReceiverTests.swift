@@ -95,6 +95,23 @@ struct RemoteWriteReceiverTests {
         #expect(try await metric(port, "telemetryd_history_samples_appended_total") ?? 0 >= 9)
     }
 
+    @Test func requestsRoundTripAndLabelsAreValidated() throws {
+        let labels = Labels([("__name__", "rw_text"), ("city", "Zürich"), ("z", "last"), ("a", "first")])
+        let request = WriteRequest(series: [(labels, [Sample(time: 5, value: -1.5), Sample(time: 6, value: Sample.staleMarker)])])
+        let decoded = try WriteRequest(decoding: request.encoded())
+        #expect(decoded.series.count == 1)
+        #expect(decoded.series[0].labels == labels)
+        #expect(decoded.series[0].samples.map(\.time) == [5, 6])
+        #expect(Sample.isStaleMarker(decoded.series[0].samples[1].value))
+        // A repeated label name is refused.
+        let repeated: [UInt8] = [0x0a, 0x1c, 0x0a, 0x0c, 0x0a, 0x08] + Array("__name__".utf8) + [0x12, 0x00]
+            + [0x0a, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00] + [0x0a, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00]
+        #expect(throws: WriteRequest.Invalid.self) { try WriteRequest(decoding: repeated) }
+        // Invalid UTF-8 in a value is a malformed request, not a mangled label.
+        let badText: [UInt8] = [0x0a, 0x11, 0x0a, 0x0f, 0x0a, 0x08] + Array("__name__".utf8) + [0x12, 0x03, 0x61, 0xff, 0x62]
+        #expect(throws: WriteRequest.Invalid.self) { try WriteRequest(decoding: badText) }
+    }
+
     /// A sample answered 204 is on disk: `kill -9` right after, restart, and it is there.
     @Test func acknowledgedSamplesSurviveKill9() async throws {
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("rw-kill-\(UUID().uuidString)").path

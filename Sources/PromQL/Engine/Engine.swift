@@ -45,6 +45,19 @@ public struct Engine: Sendable {
         }
         var evaluator = Evaluator(engine: self, source: source, start: start, end: end)
         try evaluator.precomputeSeriesMajor(expr, from: start, through: end, step: step)
+        // When the whole expression was computed series by series, its series are the result.
+        var inner = expr
+        while case .paren(let wrapped) = inner { inner = wrapped }
+        if let whole = evaluator.stepped[inner.description] {
+            return whole.series.compactMap { one in
+                var samples: [Sample] = []
+                samples.reserveCapacity(one.values.count)
+                for (index, value) in one.values.enumerated() {
+                    if let value { samples.append(Sample(time: start + Int64(index) * step, value: value)) }
+                }
+                return samples.isEmpty ? nil : Series(labels: one.labels, samples: samples)
+            }.sorted { $0.labels < $1.labels }
+        }
         let result = try evaluator.evaluateSteps(expr, from: start, through: end, step: step)
         return result.sorted { $0.labels < $1.labels }
     }

@@ -21,13 +21,44 @@ public enum APIFormat {
         return GoQuote.formatFloat(value, fixed: true)
     }
 
-    /// Appends `[time,"value"]` to `out`: one point of a matrix.
-    public static func appendPoint(_ sample: Sample, to out: inout String) {
-        out += "["
-        out += timestamp(sample.time)
-        out += ",\""
-        out += plain(sample.value)
-        out += "\"]"
+    /// Appends `[time,"value"]` to `out`: one point of a matrix, written byte by byte.
+    public static func appendPoint(_ sample: Sample, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        let magnitude = sample.time.magnitude
+        if sample.time < 0 { out.append(UInt8(ascii: "-")) }
+        appendDigits(magnitude / 1000, to: &out)
+        let fraction = magnitude % 1000
+        if fraction != 0 {
+            out.append(UInt8(ascii: "."))
+            out.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+            out.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+            out.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        }
+        out += ",\"".utf8
+        let value = sample.value
+        if value.isFinite, value == value.rounded(.towardZero), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            appendDigits(UInt64(value.magnitude), to: &out)
+        } else {
+            out += plain(value).utf8
+        }
+        out += "\"]".utf8
+    }
+
+    private static func appendDigits(_ number: UInt64, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = number
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out += buffer[(20 - count)...]
+        }
     }
 
     /// A time in milliseconds as seconds with three decimals when there is a fraction

@@ -12,6 +12,15 @@ enum APIEnvelope {
         HTTPResponse(contentType: "application/json", body: Array("{\"status\":\"success\",\"data\":\(data)}".utf8))
     }
 
+    /// A success whose `data` JSON is written straight into the body's bytes (a range query's
+    /// matrix: millions of points, no intermediate string).
+    static func success(writing data: (inout [UInt8]) -> Void) -> HTTPResponse {
+        var body = Array("{\"status\":\"success\",\"data\":".utf8)
+        data(&body)
+        body.append(UInt8(ascii: "}"))
+        return HTTPResponse(contentType: "application/json", body: body)
+    }
+
     /// An error of `type` with `message`.
     static func error(_ type: String, _ message: String) -> HTTPResponse {
         let status: Int

@@ -79,7 +79,11 @@ struct PrometheusQueryAPI: Sendable {
         defer { observe("query_range", since: started) }
         do {
             let series = try engine.range(expr, start: start, end: end, step: step, source: history)
-            return APIEnvelope.success("{\"resultType\":\"matrix\",\"result\":" + Self.matrix(series) + "}")
+            return APIEnvelope.success { out in
+                out += "{\"resultType\":\"matrix\",\"result\":".utf8
+                Self.writeMatrix(series, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
         } catch {
             return APIEnvelope.error(error.kind.rawValue, error.message)
         }
@@ -141,19 +145,26 @@ struct PrometheusQueryAPI: Sendable {
     }
 
     static func matrix(_ series: [Series]) -> String {
-        var out = "["
-        out.reserveCapacity(series.reduce(2) { $0 + 64 + $1.samples.count * 24 })
+        var out: [UInt8] = []
+        writeMatrix(series, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A matrix's JSON appended to `out`.
+    static func writeMatrix(_ series: [Series], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + series.reduce(2) { $0 + 64 + $1.samples.count * 28 })
+        out.append(UInt8(ascii: "["))
         for (index, one) in series.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"metric\":"
-            out += APIFormat.labels(one.labels)
-            out += ",\"values\":["
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += "{\"metric\":".utf8
+            out += APIFormat.labels(one.labels).utf8
+            out += ",\"values\":[".utf8
             for (position, sample) in one.samples.enumerated() {
-                if position > 0 { out += "," }
+                if position > 0 { out.append(UInt8(ascii: ",")) }
                 APIFormat.appendPoint(sample, to: &out)
             }
-            out += "]}"
+            out += "]}".utf8
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
     }
 }

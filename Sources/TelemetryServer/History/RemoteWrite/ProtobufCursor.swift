@@ -69,6 +69,14 @@ struct ProtobufCursor {
 
     /// The UTF-8 text in `range`, or nil when it is not valid UTF-8.
     func string(_ range: Range<Int>) -> String? {
-        String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        let text = UnsafeRawBufferPointer(rebasing: bytes[range])
+        // Label names and values are nearly always ASCII: checked in one pass, no validator.
+        var ascii = true
+        for byte in text where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: text, as: UTF8.self) }
+        return String(validating: text, as: UTF8.self)
     }
 }
