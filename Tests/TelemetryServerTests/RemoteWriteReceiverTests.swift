@@ -103,10 +103,19 @@ struct RemoteWriteReceiverTests {
         #expect(decoded.series[0].labels == labels)
         #expect(decoded.series[0].samples.map(\.time) == [5, 6])
         #expect(Sample.isStaleMarker(decoded.series[0].samples[1].value))
+        // A series seen before is recognised by its bytes; only valid label sets are kept.
+        let interner = LabelsInterner(capacity: 2)
+        let first = try WriteRequest(decoding: request.encoded(), interner: interner)
+        let again = try WriteRequest(decoding: request.encoded(), interner: interner)
+        #expect(interner.count == 1)
+        #expect(again.series[0].labels == first.series[0].labels)
+        let other = WriteRequest(series: [(Labels([("__name__", "rw_text"), ("city", "Zürich!")]), [Sample(time: 1, value: 1)])])
+        #expect(try WriteRequest(decoding: other.encoded(), interner: interner).series[0].labels["city"] == "Zürich!")
         // A repeated label name is refused.
         let repeated: [UInt8] = [0x0a, 0x1c, 0x0a, 0x0c, 0x0a, 0x08] + Array("__name__".utf8) + [0x12, 0x00]
             + [0x0a, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00] + [0x0a, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00]
-        #expect(throws: WriteRequest.Invalid.self) { try WriteRequest(decoding: repeated) }
+        #expect(throws: WriteRequest.Invalid.self) { try WriteRequest(decoding: repeated, interner: interner) }
+        #expect(throws: WriteRequest.Invalid.self) { try WriteRequest(decoding: repeated, interner: interner) }
         // Invalid UTF-8 in a value is a malformed request, not a mangled label.
         let badText: [UInt8] = [0x0a, 0x11, 0x0a, 0x0f, 0x0a, 0x08] + Array("__name__".utf8) + [0x12, 0x03, 0x61, 0xff, 0x62]
         #expect(throws: WriteRequest.Invalid.self) { try WriteRequest(decoding: badText) }

@@ -39,6 +39,14 @@ public enum APIFormat {
         if value.isFinite, value == value.rounded(.towardZero), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
             if value < 0 { out.append(UInt8(ascii: "-")) }
             appendDigits(UInt64(value.magnitude), to: &out)
+        } else if value.isFinite {
+            var text = value.description
+            let written: Bool = text.withUTF8 { bytes in
+                guard !bytes.contains(UInt8(ascii: "e")) else { return false }
+                out.append(contentsOf: bytes)
+                return true
+            }
+            if !written { out += GoQuote.formatFloat(value, fixed: true).utf8 }
         } else {
             out += plain(value).utf8
         }

@@ -14,6 +14,14 @@ struct RemoteWriteReceiver: Sendable {
     let history: MetricHistory
     /// Most bytes a body may decompress to (the HTTP server's cap for inflated bodies).
     var maxDecodedBytes = 100 << 20
+    /// Label sets of series already seen, by their encoded bytes.
+    let interner: LabelsInterner
+
+    init(history: MetricHistory, maxDecodedBytes: Int = 100 << 20) {
+        self.history = history
+        self.maxDecodedBytes = maxDecodedBytes
+        interner = LabelsInterner(capacity: max(2 * history.maxSeries, 100_000))
+    }
 
     func add(to router: inout Router) {
         let receiver = self
@@ -32,7 +40,7 @@ struct RemoteWriteReceiver: Sendable {
         }
         let decoded: WriteRequest
         do {
-            decoded = try WriteRequest(decoding: body)
+            decoded = try WriteRequest(decoding: body, interner: interner)
         } catch {
             throw HTTPError(status: 400, message: error.description)
         }

@@ -20,7 +20,7 @@ struct WriteRequest: Sendable {
 
     /// Decodes and validates `bytes`: every series needs a `__name__`, valid and unique label
     /// names, and valid UTF-8.
-    init(decoding bytes: [UInt8]) throws(Invalid) {
+    init(decoding bytes: [UInt8], interner: LabelsInterner? = nil) throws(Invalid) {
         let decoded: Result<WriteRequest, Invalid> = bytes.withUnsafeBytes { raw in
             do throws(Invalid) {
                 var request = WriteRequest()
@@ -40,7 +40,7 @@ struct WriteRequest: Sendable {
                 }
                 request.series.reserveCapacity(ranges.count)
                 for (number, range) in ranges.enumerated() {
-                    try Self.decodeSeries(raw, range, index: number, into: &request)
+                    try Self.decodeSeries(raw, range, index: number, interner: interner, into: &request)
                 }
                 return .success(request)
             } catch {
@@ -51,18 +51,25 @@ struct WriteRequest: Sendable {
     }
 
     private static func decodeSeries(
-        _ raw: UnsafeRawBufferPointer, _ range: Range<Int>, index: Int, into request: inout WriteRequest
+        _ raw: UnsafeRawBufferPointer, _ range: Range<Int>, index: Int, interner: LabelsInterner?,
+        into request: inout WriteRequest
     ) throws(Invalid) {
         var cursor = ProtobufCursor(raw, range: range)
-        var pairs: [(name: String, value: String)] = []
+        var labelFields: [Range<Int>] = []
+        // The label fields' bytes when they lie next to each other (as senders write them):
+        // the key under which the interner remembers the decoded label set.
+        var labelSpan: Range<Int>?
+        var contiguous = true
         var samples: [Sample] = []
         do throws(ProtobufCursor.Malformed) {
             while !cursor.isAtEnd {
+                let fieldStart = cursor.index
                 let (field, wireType) = try cursor.tag()
                 switch (field, wireType) {
                 case (1, 2):
-                    let label = try cursor.lengthDelimited()
-                    pairs.append(try decodeLabel(raw, label, series: index))
+                    labelFields.append(try cursor.lengthDelimited())
+                    if let span = labelSpan, span.upperBound != fieldStart { contiguous = false }
+                    labelSpan = (labelSpan?.lowerBound ?? fieldStart)..<cursor.index
                 case (2, 2):
                     samples.append(try decodeSample(raw, try cursor.lengthDelimited()))
                 case (4, 2):
@@ -72,6 +79,18 @@ struct WriteRequest: Sendable {
                     try cursor.skip(wireType)
                 }
             }
+        } catch {
+            throw Invalid(description: "malformed protobuf in series \(index): \(error.reason)")
+        }
+        let key = contiguous ? labelSpan.map { UnsafeRawBufferPointer(rebasing: raw[$0]) } : nil
+        if let key, let known = interner?.labels(for: key) {
+            if !samples.isEmpty { request.series.append((known, samples)) }
+            return
+        }
+        var pairs: [(name: String, value: String)] = []
+        pairs.reserveCapacity(labelFields.count)
+        do throws(ProtobufCursor.Malformed) {
+            for label in labelFields { pairs.append(try decodeLabel(raw, label, series: index)) }
         } catch {
             throw Invalid(description: "malformed protobuf in series \(index): \(error.reason)")
         }
@@ -86,6 +105,7 @@ struct WriteRequest: Sendable {
         guard !labels[Labels.metricName].isEmpty else {
             throw Invalid(description: "series \(index) \(labels): no __name__ label")
         }
+        if let key { interner?.remember(key, labels) }
         if !samples.isEmpty { request.series.append((labels, samples)) }
     }
 
