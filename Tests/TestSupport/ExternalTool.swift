@@ -34,11 +34,12 @@ public enum ExternalTool {
     /// stalling the suite. `environment` entries are added to this process's environment.
     public static func run(
         _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
-        timeoutSeconds: Double = 120
+        workingDirectory: String? = nil, timeoutSeconds: Double = 120
     ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }

@@ -1,9 +1,9 @@
 /// Text as Go's `%q` and `strconv.FormatFloat(v, 'f', -1, 64)` write it, which is how
 /// Prometheus prints strings, label values and numbers in expressions and messages.
-enum GoQuote {
+public enum GoQuote {
     /// A double-quoted Go string literal: `\` and `"` escaped, control characters as `\n`,
     /// `\t`, … or `\x..`; other characters as they are.
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
