@@ -36,7 +36,7 @@ public enum GoQuote {
     /// else `1e+06`, `1e-07`; `NaN`, `+Inf`, `-Inf`.
     /// With `fixed`, never in exponent form, as `FormatFloat(v, 'f', -1, 64)` (`count_values`);
     /// with `exponentForm`, always, as `'e'`.
-    static func formatFloat(_ value: Double, fixed: Bool = false, exponentForm: Bool = false) -> String {
+    public static func formatFloat(_ value: Double, fixed: Bool = false, exponentForm: Bool = false) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == 0 { return value.sign == .minus ? "-0" : "0" }

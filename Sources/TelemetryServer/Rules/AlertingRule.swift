@@ -1,0 +1,124 @@
+import PromQL
+
+/// An alerting rule and the state of its alerts, evaluated as Prometheus 2.x evaluates it:
+/// each label set the expression returns becomes a pending alert, firing once it has been
+/// returned for `for`; one that is no longer returned becomes inactive (resolved) unless
+/// `keep_firing_for` holds it firing, and is kept, resolved, for 15 minutes.
+public struct AlertingRule: Sendable {
+    /// How long a resolved alert is kept and reported (Prometheus's `resolvedRetention`).
+    public static let resolvedRetention: Int64 = 15 * 60_000
+
+    public let name: String
+    public let expr: Expr
+    public let holdFor: Int64
+    public let keepFiringFor: Int64
+    public let labels: [String: String]
+    public let annotations: [String: String]
+    /// Active alerts by label set (pending, firing, or resolved and still reported).
+    public private(set) var active: [Labels: Alert] = [:]
+
+    public init(_ definition: RuleDefinition, groupLabels: [String: String] = [:]) {
+        name = definition.name
+        expr = definition.expr
+        holdFor = definition.holdFor.milliseconds
+        keepFiringFor = definition.keepFiringFor.milliseconds
+        labels = groupLabels.merging(definition.labels) { _, rule in rule }
+        annotations = definition.annotations
+    }
+
+    /// Restores alerts kept from before a restart.
+    public mutating func restore(_ alerts: [Alert]) {
+        for alert in alerts { active[alert.labels] = alert }
+    }
+
+    /// Evaluates at `time` (milliseconds); returns the `ALERTS` and `ALERTS_FOR_STATE` samples
+    /// for the active alerts. `limit` > 0 caps the alerts (pending and firing) it may hold.
+    public mutating func evaluate(
+        at time: Int64, engine: Engine, source: some SeriesSource, limit: Int = 0,
+        externalLabels: [String: String] = [:]
+    ) throws(RuleError) -> [(labels: Labels, value: Double)] {
+        let vector: [VectorElement]
+        do {
+            switch try engine.instant(expr, at: time, source: source) {
+            case .vector(_, let elements): vector = elements
+            case .scalar(_, let value): vector = [VectorElement(labels: Labels([(String, String)]()), value: value)]
+            default: vector = []
+            }
+        } catch {
+            throw RuleError(message: error.message)
+        }
+        var returned = Set<Labels>()
+        for element in vector {
+            let context = TemplateContext(labels: element.labels, value: element.value, externalLabels: externalLabels)
+            var pairs = element.labels.droppingMetricName.pairs.map { ($0.name, $0.value) }
+            for (name, text) in labels.sorted(by: { $0.key < $1.key }) {
+                pairs.append((name, TemplateExpander.expand(text, context, name: "__alert_\(self.name)")))
+            }
+            pairs.append(("alertname", name))
+            let alertLabels = Labels(pairs)
+            guard returned.insert(alertLabels).inserted else {
+                throw RuleError(message: "vector contains metrics with the same labelset after applying alert labels")
+            }
+            let expanded = annotations.mapValues { TemplateExpander.expand($0, context, name: "__alert_\(self.name)") }
+            if var alert = active[alertLabels], alert.state != .inactive {
+                alert.value = element.value
+                alert.annotations = expanded
+                active[alertLabels] = alert
+            } else {
+                active[alertLabels] = Alert(
+                    labels: alertLabels, annotations: expanded, value: element.value, state: .pending, activeAt: time)
+            }
+        }
+        var samples: [(labels: Labels, value: Double)] = []
+        var holding = 0
+        for (key, var alert) in active {
+            if returned.contains(key) {
+                alert.keepFiringSince = nil
+            } else {
+                var keepFiring = false
+                if alert.state == .firing, keepFiringFor > 0 {
+                    let since = alert.keepFiringSince ?? time
+                    alert.keepFiringSince = since
+                    keepFiring = time - since < keepFiringFor
+                }
+                if alert.state == .pending || (alert.resolvedAt.map { time - $0 > Self.resolvedRetention } ?? false) {
+                    active[key] = nil
+                    continue
+                }
+                if alert.state != .inactive, !keepFiring {
+                    alert.state = .inactive
+                    alert.resolvedAt = time
+                }
+                if !keepFiring {
+                    active[key] = alert
+                    continue
+                }
+            }
+            holding += 1
+            if alert.state == .pending, time - alert.activeAt >= holdFor {
+                alert.state = .firing
+                alert.firedAt = time
+            }
+            active[key] = alert
+            samples.append((alert.labels.setting(Labels.metricName, "ALERTS").setting("alertstate", alert.state.rawValue), 1))
+            samples.append((alert.labels.setting(Labels.metricName, "ALERTS_FOR_STATE"), Double(alert.activeAt) / 1000))
+        }
+        if limit > 0, holding > limit {
+            active.removeAll()
+            throw RuleError(message: "exceeded limit of \(limit) with \(holding) alerts")
+        }
+        return samples
+    }
+
+    /// The rule's alerts that are pending or firing.
+    public var firingOrPending: [Alert] { active.values.filter { $0.state != .inactive } }
+}
+
+/// Why a rule's evaluation failed (reported in its `lastError`).
+public struct RuleError: Error, Sendable, Equatable {
+    public let message: String
+
+    public init(message: String) {
+        self.message = message
+    }
+}
