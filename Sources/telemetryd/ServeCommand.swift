@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("query.max-samples"), help: "Most samples one PromQL query may load (default 50000000).")
     var queryMaxSamples: String?
 
+    @Option(name: .customLong("rules.file"), help: "A Prometheus-format rule file (glob); repeat for more. Added to rule_files.")
+    var ruleFiles: [String] = []
+
     /// The configuration file (if any) with flags applied on top.
     func resolvedConfiguration() throws(ConfigError) -> ServerConfiguration {
         var configuration = try configFile.map { file throws(ConfigError) in try ServerConfiguration.load(file: file) }
@@ -63,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
                   help: ServerConfiguration.durationHelp)
         try apply(queryMaxSamples, "--query.max-samples", \.queryMaxSamples, to: &configuration,
                   parse: { Int($0).flatMap { $0 > 0 ? $0 : nil } }, help: { "invalid number \"\($0)\" (a positive integer)" })
+        configuration.ruleFiles += ruleFiles
         return configuration
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import PromQL
 
 /// Everything `telemetryd serve` needs to start, from defaults, a YAML file and flags (flags win).
 ///
@@ -26,6 +27,10 @@ import Logging
 /// history:
 ///   interval: 5s              # /metrics is sampled into the metric history this often
 ///   max_series: 20000         # series held; samples of further new series are refused
+/// global:
+///   evaluation_interval: 1m   # rule groups without an interval run this often
+///   external_labels: {cluster: eu-1}
+/// rule_files: [rules/*.yml]   # Prometheus-format rule files (globs, relative to this file)
 /// remote_write:               # send the metric history on (Prometheus, Mimir, Thanos Receive)
 ///   - url: http://prometheus:9090/api/v1/write
 ///     headers: {X-Scope-OrgID: team-a}
@@ -71,6 +76,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxConcurrentQueries = 8
     /// `--history.interval`: how often `/metrics` is sampled into the metric history.
     public var historyInterval = PrometheusDuration(milliseconds: 5000)
+    /// Rule files (globs; relative ones are resolved against the configuration file's
+    /// directory), from `rule_files:` and `--rules.file`.
+    public var ruleFiles: [String] = []
+    /// Default interval of rule groups (`global.evaluation_interval`, 1m as in Prometheus).
+    public var evaluationInterval = PrometheusDuration(milliseconds: 60_000)
+    /// Labels added to alerts sent out and available to templates (`global.external_labels`).
+    public var externalLabels: [String: String] = [:]
     /// Where the metric history is sent by Prometheus remote write (`remote_write:`).
     public var remoteWrite: [RemoteWriteTarget] = []
     /// Most series the metric history holds.
@@ -117,7 +129,13 @@ public struct ServerConfiguration: Sendable, Equatable {
         } catch {
             throw ConfigError(file: file, message: "cannot read: \(error.localizedDescription)")
         }
-        return try parse(text, file: file)
+        var configuration = try parse(text, file: file)
+        // As Prometheus does, rule file globs are relative to the configuration file.
+        let directory = (file as NSString).deletingLastPathComponent
+        configuration.ruleFiles = configuration.ruleFiles.map { pattern in
+            pattern.hasPrefix("/") || directory.isEmpty ? pattern : (directory as NSString).appendingPathComponent(pattern)
+        }
+        return configuration
     }
 
     /// Parses configuration text over the defaults; `file` is used in error messages.
@@ -181,6 +199,19 @@ public struct ServerConfiguration: Sendable, Equatable {
             if let limit = try history.integer("max_series", minimum: 1) { configuration.historyMaxSeries = limit }
             try history.rejectUnknownFields()
         }
+        if var global = try root.mapping("global") {
+            if let interval = try global.duration("evaluation_interval", positive: true) {
+                configuration.evaluationInterval = interval
+            }
+            if let labels = try global.stringMap("external_labels") {
+                for name in labels.keys.sorted() where !Labels.isValidName(name) {
+                    throw global.error("external_labels", global.value("external_labels"), "invalid label name \"\(name)\"")
+                }
+                configuration.externalLabels = labels
+            }
+            try global.rejectUnknownFields()
+        }
+        if let patterns = try root.strings("rule_files") { configuration.ruleFiles = patterns }
         for var entry in try root.mappings("remote_write") ?? [] {
             configuration.remoteWrite.append(try RemoteWriteTarget.read(&entry))
         }

@@ -103,6 +103,19 @@ struct YAMLMappingReader {
         return readers
     }
 
+    /// A list of strings (`rule_files`).
+    mutating func strings(_ key: String) throws(ConfigError) -> [String]? {
+        guard let value = value(key) else { return nil }
+        if case .scalar(let scalar) = value, scalar.string.isEmpty || scalar.tag == Tag(.null) { return nil }
+        guard case .sequence(let sequence) = value else { throw error(key, value, "expected a list of strings") }
+        var result: [String] = []
+        for item in sequence {
+            guard case .scalar(let scalar) = item else { throw error(key, item, "expected a string") }
+            result.append(scalar.string)
+        }
+        return result
+    }
+
     /// A mapping of strings to strings (HTTP headers).
     mutating func stringMap(_ key: String) throws(ConfigError) -> [String: String]? {
         guard let value = value(key) else { return nil }

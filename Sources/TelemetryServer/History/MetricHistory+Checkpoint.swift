@@ -30,7 +30,7 @@ extension MetricHistory {
                     head.index.remove(id, series.labels)
                     head.ids[series.labels] = nil
                     head.series[id] = nil
-                    head.live.remove(id)
+                    for producer in head.live.keys { head.live[producer]?.remove(id) }
                 }
             }
             let batch = Self.checkpointBatch(

@@ -46,8 +46,9 @@ final class MetricHistory: SeriesSource, Sendable {
         var index = PostingsIndex()
         var nextID: Int64 = 1
         var walSequence: Int64 = 0
-        /// Series sampled in the sampler's previous round, for staleness markers.
-        var live: Set<Int64> = []
+        /// Series each producer (the sampler, each rule) wrote in its previous round, for
+        /// staleness markers.
+        var live: [String: Set<Int64>] = [:]
         var totals = Totals()
         var lastRetention: Int64 = .min
         /// Samples appended since the last checkpoint: held twice (head and `wal` table)
@@ -129,10 +130,10 @@ final class MetricHistory: SeriesSource, Sendable {
         }
     }
 
-    /// Appends one round of samples taken at `time` (milliseconds), as a scrape does: series
-    /// of the previous round missing from this one get a staleness marker. Returns without
-    /// waiting for the write.
-    func appendRound(_ samples: [(labels: Labels, value: Double)], at time: Int64) {
+    /// Appends one round of samples taken at `time` (milliseconds) by `producer`, as a scrape
+    /// does: series of the producer's previous round missing from this one get a staleness
+    /// marker. Returns without waiting for the write.
+    func appendRound(_ samples: [(labels: Labels, value: Double)], at time: Int64, producer: String = "sampler") {
         head.withLock { head in
             var pending = pendingWrite()
             var result = AppendResult()
@@ -146,10 +147,10 @@ final class MetricHistory: SeriesSource, Sendable {
                 guard live.insert(id).inserted else { continue }
                 append(Sample(time: time, value: value), to: id, &head, &pending, &result)
             }
-            for gone in head.live.subtracting(live) where head.series[gone] != nil {
+            for gone in (head.live[producer] ?? []).subtracting(live) where head.series[gone] != nil {
                 append(Sample(time: time, value: Sample.staleMarker), to: gone, &head, &pending, &result)
             }
-            head.live = live
+            head.live[producer] = live.isEmpty ? nil : live
             head.totals.refusedSeries += result.refusedSeries
             if let batch = pending.batch(sequence: &head.walSequence) { _ = writer.enqueue(batch) }
         }

@@ -35,6 +35,7 @@ public final class TelemetryService: Service, Sendable {
     private let historyStorage: HistoryStorage
     private let storageLock: StorageLock
     private let remoteWriteSenders: [RemoteWriteSender]
+    private let rules: RulesManager
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
@@ -138,14 +139,27 @@ public final class TelemetryService: Service, Sendable {
         PrometheusAPI().add(to: &router)
         PrometheusStatusAPI(registry: registry, configuration: configuration, startTime: Date()).add(to: &router)
         PrometheusExemplarAPI(registry: registry).add(to: &router)
+        let engine = Engine(
+            defaultSubqueryStep: 60_000, maxSamples: configuration.queryMaxSamples,
+            timeout: .milliseconds(configuration.queryEngineTimeout.milliseconds))
+        do {
+            let groups = try RulesManager.loadGroups(
+                patterns: configuration.ruleFiles, defaultInterval: configuration.evaluationInterval.milliseconds,
+                externalLabels: configuration.externalLabels)
+            rules = RulesManager(
+                groups: groups, engine: engine, history: history, metrics: try RuleMetrics(registry: registry), logger: logger)
+        } catch let error as RuleFile.Invalid {
+            throw StartupError(description: "cannot load rule files:\n\(error.description)")
+        } catch {
+            throw StartupError(description: "cannot register own metrics: \(error)")
+        }
+        PrometheusRulesAPI(rules: rules).add(to: &router)
         RemoteWriteReceiver(
             history: history, maxDecodedBytes: configuration.httpConfiguration.maxInflatedBodyBytes
         ).add(to: &router)
         PrometheusQueryAPI(
             history: history,
-            engine: Engine(
-                defaultSubqueryStep: 60_000, maxSamples: configuration.queryMaxSamples,
-                timeout: .milliseconds(configuration.queryEngineTimeout.milliseconds)),
+            engine: engine,
             metrics: historyMetrics
         ).add(to: &router)
         server = HTTPServer(
@@ -171,6 +185,7 @@ public final class TelemetryService: Service, Sendable {
             tasks.append(Task.detached { await retention.run(every: interval) })
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
             tasks.append(Task.detached { [historySampler] in await historySampler.run() })
+            tasks.append(Task.detached { [rules] in await rules.run() })
             for sender in remoteWriteSenders {
                 history.addListener { sender.enqueue($0) }
                 tasks.append(Task.detached { await sender.run() })

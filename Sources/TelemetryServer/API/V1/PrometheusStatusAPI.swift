@@ -4,8 +4,8 @@ import PromQL
 import Telemetry
 
 /// Prometheus's status and metadata endpoints, which Grafana and other tools read when they
-/// connect: `metadata` (from the registry), `status/runtimeinfo`, `status/flags`, and `rules`
-/// and `alerts`, empty until the rules engine exists.
+/// connect: `metadata` (from the registry), `status/runtimeinfo` and `status/flags`
+/// (`rules` and `alerts` are `PrometheusRulesAPI`).
 struct PrometheusStatusAPI: Sendable {
     let registry: MetricRegistry
     let configuration: ServerConfiguration
@@ -18,8 +18,6 @@ struct PrometheusStatusAPI: Sendable {
         }))
         router.add(Route("GET", "/api/v1/status/runtimeinfo", handler: .immediate { _ in api.runtimeInfo() }))
         router.add(Route("GET", "/api/v1/status/flags", handler: .immediate { _ in api.flags() }))
-        router.add(Route("GET", "/api/v1/rules", handler: .immediate { _ in APIEnvelope.success("{\"groups\":[]}") }))
-        router.add(Route("GET", "/api/v1/alerts", handler: .immediate { _ in APIEnvelope.success("{\"alerts\":[]}") }))
     }
 
     /// `{"name":[{"type":…,"help":…,"unit":…}]}`, filtered by `metric`, at most `limit` names.

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import PromQL
+import Telemetry
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Owns the rule groups loaded from the configured rule files and runs each on its schedule,
+/// as Prometheus's rules manager does.
+final class RulesManager: Sendable {
+    let groups: [RuleGroup]
+    private let engine: Engine
+    private let history: MetricHistory
+    private let metrics: RuleMetrics?
+    private let logger: Logger
+
+    init(groups: [RuleGroup], engine: Engine, history: MetricHistory, metrics: RuleMetrics?, logger: Logger) {
+        self.groups = groups
+        self.engine = engine
+        self.history = history
+        self.metrics = metrics
+        self.logger = logger
+        for group in groups {
+            try? metrics?.rules.labels(group.key).set(Double(group.state.withLock { $0.rules.count }))
+            try? metrics?.interval.labels(group.key).set(Double(group.interval) / 1000)
+        }
+    }
+
+    /// The rule files `patterns` name (globs; a pattern matching nothing adds nothing), read
+    /// and checked. As in Prometheus, the first file with problems stops the load.
+    static func loadGroups(
+        patterns: [String], defaultInterval: Int64, externalLabels: [String: String]
+    ) throws(RuleFile.Invalid) -> [RuleGroup] {
+        var groups: [RuleGroup] = []
+        for file in patterns.flatMap(expand) {
+            groups += try RuleFile.load(file).groups.map {
+                RuleGroup($0, file: file, defaultInterval: defaultInterval, externalLabels: externalLabels)
+            }
+        }
+        return groups
+    }
+
+    private static func expand(_ pattern: String) -> [String] {
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { index in matches.gl_pathv[index].map { String(cString: $0) } }.sorted()
+    }
+
+    /// Runs every group until the task is cancelled.
+    func run() async {
+        await withTaskGroup(of: Void.self) { tasks in
+            for group in groups {
+                tasks.addTask { [self] in await run(group) }
+            }
+        }
+    }
+
+    private func run(_ group: RuleGroup) async {
+        var next = group.slot(atOrBefore: Self.now) + group.interval
+        while !Task.isCancelled {
+            let wait = next - Self.now
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(wait)) }
+            if Task.isCancelled { return }
+            let now = Self.now
+            var slot = next
+            if now - next >= group.interval {
+                // The previous evaluation ran past whole slots: skip to the latest, count them.
+                let missed = (now - next) / group.interval
+                try? metrics?.missedIterations.labels(group.key).increment(by: missed)
+                slot = group.slot(atOrBefore: now)
+            }
+            evaluate(group, at: slot)
+            next = slot + group.interval
+        }
+    }
+
+    /// One evaluation of `group` at `time`, counted in the metrics.
+    func evaluate(_ group: RuleGroup, at time: Int64) {
+        let failures = group.evaluate(at: time, engine: engine, history: history)
+        guard let metrics else { return }
+        let (rules, seconds) = group.state.withLock { ($0.rules.count, $0.evaluationSeconds) }
+        try? metrics.iterations.labels(group.key).increment()
+        try? metrics.evaluations.labels(group.key).increment(by: Int64(rules))
+        if failures > 0 { try? metrics.failures.labels(group.key).increment(by: Int64(failures)) }
+        try? metrics.lastDuration.labels(group.key).set(seconds)
+        try? metrics.lastEvaluation.labels(group.key).set(Double(time) / 1000)
+    }
+
+    private static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
