@@ -74,6 +74,29 @@ final class RuleGroup: Sendable {
         return floor + offset
     }
 
+    /// The alerts of each alerting rule, by position and name (to save them).
+    var alertsByRule: [(index: Int, name: String, alerts: [Alert])] {
+        state.withLock { state in
+            state.rules.enumerated().compactMap { index, rule in
+                guard case .alerting(let alerting) = rule.rule else { return nil }
+                return (index, alerting.name, Array(alerting.active.values))
+            }
+        }
+    }
+
+    /// Puts back saved alerts into the rules they belong to.
+    func restore(_ saved: [AlertStateStore.RuleKey: [Alert]]) {
+        state.withLock { state in
+            for index in state.rules.indices {
+                guard case .alerting(var alerting) = state.rules[index].rule,
+                    let alerts = saved[AlertStateStore.RuleKey(group: key, index: index, name: alerting.name)]
+                else { continue }
+                alerting.restore(alerts)
+                state.rules[index].rule = .alerting(alerting)
+            }
+        }
+    }
+
     /// Evaluates every rule at `time`, writing recorded series and `ALERTS` into `history`;
     /// returns how many rules failed.
     @discardableResult

@@ -14,14 +14,28 @@ final class RulesManager: Sendable {
     private let engine: Engine
     private let history: MetricHistory
     private let metrics: RuleMetrics?
+    private let store: AlertStateStore?
     private let logger: Logger
 
-    init(groups: [RuleGroup], engine: Engine, history: MetricHistory, metrics: RuleMetrics?, logger: Logger) {
+    /// Builds the manager; with a `store`, alerts saved before a restart are put back.
+    init(
+        groups: [RuleGroup], engine: Engine, history: MetricHistory, metrics: RuleMetrics?, store: AlertStateStore? = nil,
+        logger: Logger
+    ) {
         self.groups = groups
         self.engine = engine
         self.history = history
         self.metrics = metrics
+        self.store = store
         self.logger = logger
+        if let store {
+            do {
+                let saved = try store.load()
+                for group in groups { group.restore(saved) }
+            } catch {
+                logger.error("cannot read saved alert state; alerts start afresh", metadata: ["error": "\(error)"])
+            }
+        }
         for group in groups {
             try? metrics?.rules.labels(group.key).set(Double(group.state.withLock { $0.rules.count }))
             try? metrics?.interval.labels(group.key).set(Double(group.interval) / 1000)
@@ -80,6 +94,7 @@ final class RulesManager: Sendable {
     /// One evaluation of `group` at `time`, counted in the metrics.
     func evaluate(_ group: RuleGroup, at time: Int64) {
         let failures = group.evaluate(at: time, engine: engine, history: history)
+        store?.save(group: group.key, alerts: group.alertsByRule)
         guard let metrics else { return }
         let (rules, seconds) = group.state.withLock { ($0.rules.count, $0.evaluationSeconds) }
         try? metrics.iterations.labels(group.key).increment()

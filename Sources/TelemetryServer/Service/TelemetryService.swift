@@ -147,7 +147,8 @@ public final class TelemetryService: Service, Sendable {
                 patterns: configuration.ruleFiles, defaultInterval: configuration.evaluationInterval.milliseconds,
                 externalLabels: configuration.externalLabels)
             rules = RulesManager(
-                groups: groups, engine: engine, history: history, metrics: try RuleMetrics(registry: registry), logger: logger)
+                groups: groups, engine: engine, history: history, metrics: try RuleMetrics(registry: registry),
+                store: AlertStateStore(database: database, writer: writer), logger: logger)
         } catch let error as RuleFile.Invalid {
             throw StartupError(description: "cannot load rule files:\n\(error.description)")
         } catch {

@@ -111,6 +111,28 @@ enum StorageSchema {
                     CREATE INDEX spans_by_start ON spans (start_unix_nano);
                     """)
         }
+        // Alerts of alerting rules, saved after every group evaluation, so a restart (even
+        // kill -9) resumes them: firing stays firing, pending keeps its countdown.
+        migrator.registerMigration("v3: alert state") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_state (
+                        group_key TEXT NOT NULL,
+                        rule_index INTEGER NOT NULL,
+                        rule_name TEXT NOT NULL,
+                        labels BLOB NOT NULL,
+                        annotations TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        value REAL NOT NULL,
+                        active_at INTEGER NOT NULL,
+                        fired_at INTEGER,
+                        resolved_at INTEGER,
+                        keep_firing_since INTEGER,
+                        last_sent_at INTEGER,
+                        PRIMARY KEY (group_key, rule_index, labels)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

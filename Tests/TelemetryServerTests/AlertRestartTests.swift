@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Alert state survives `kill -9`: a firing alert is still firing after the restart with its
+/// original `activeAt`, a pending one keeps its `activeAt` (so it fires at the original
+/// deadline).
+@Suite("Alert state across kill -9")
+struct AlertRestartTests {
+    private func alerts(_ port: UInt16) throws -> [String: [String: Any]] {
+        let response = try RawHTTPClient(port: port).send("GET", "/api/v1/alerts")
+        let list = ((try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["data"]
+            as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
+        var byName: [String: [String: Any]] = [:]
+        for alert in list { byName[(alert["labels"] as? [String: String])?["alertname"] ?? ""] = alert }
+        return byName
+    }
+
+    private func summary(_ port: UInt16) throws -> [String: String] {
+        try alerts(port).mapValues { "\($0["state"] as? String ?? "?") since \($0["activeAt"] as? String ?? "?")" }
+    }
+
+    @Test func firingAndPendingAlertsResumeAfterKill9() async throws {
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
+        let rules = storage + "/rules.yml"
+        try """
+            groups:
+              - name: restart
+                interval: 1s
+                rules:
+                  - alert: Fires
+                    expr: count(telemetryd_build_info) == 1
+                    for: 2s
+                  - alert: Waits
+                    expr: count(telemetryd_build_info) == 1
+                    for: 1h
+            """.write(toFile: rules, atomically: true, encoding: .utf8)
+        let arguments = ["--history.interval", "200ms", "--rules.file", rules]
+        let (first, port) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
+        let before = try await blocking { [self] () throws -> [String: String] in
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                let now = try summary(port)
+                if now["Fires"]?.hasPrefix("firing") == true, now["Waits"]?.hasPrefix("pending") == true { return now }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return try summary(port)
+        }
+        #expect(before["Fires"]?.hasPrefix("firing") == true, "\(before)")
+        #expect(before["Waits"]?.hasPrefix("pending") == true, "\(before)")
+        // Let one more evaluation save the state, then kill without warning.
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        let (second, again) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        let right = try await blocking { [self] in try summary(again) }
+        #expect(right == before, "at once after the restart")
+        try await Task.sleep(for: .milliseconds(2500))
+        let later = try await blocking { [self] in try summary(again) }
+        #expect(later == before, "after evaluations: no fall back to pending, no new activeAt")
+    }
+}
