@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import HTTPServer
 import Logging
 import ServiceLifecycle
@@ -89,7 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "telemetryd")
-        let service = try TelemetryService(configuration: configuration, logger: logger)
+        let command = self
+        let service = try TelemetryService(configuration: configuration, logger: logger) {
+            try command.resolvedConfiguration()
+        }
+        // SIGHUP reloads the configuration and rule files, as it does for Prometheus.
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { try? service.reload() }
+        hangup.resume()
+        defer { hangup.cancel() }
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

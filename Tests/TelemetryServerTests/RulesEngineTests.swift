@@ -77,6 +77,86 @@ struct RulesEngineTests {
         #expect(((onlyAlerts["groups"] as? [[String: Any]])?.first?["rules"] as? [Any])?.count == 1)
     }
 
+    @Test func reloadKeepsOldRulesOnABrokenFileAndUnchangedGroupsKeepTheirAlerts() async throws {
+        let first = """
+            groups:
+              - name: keep
+                interval: 500ms
+                rules:
+                  - alert: Up
+                    expr: count(telemetryd_build_info) == 1
+            """
+        let file = try ruleFile(first)
+        let service = try startService {
+            $0.historyInterval = PrometheusDuration(milliseconds: 200)
+            $0.ruleFiles = [file]
+        }
+        defer { Task { await service.stop() } }
+        let port = service.boundAddress.port
+        @Sendable func activeAt() throws -> String? {
+            let page = try data(RawHTTPClient(port: port).send("GET", "/api/v1/alerts"))
+            return (page["alerts"] as? [[String: Any]])?.first?["activeAt"] as? String
+        }
+        let since = try await blocking { () throws -> String? in
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline {
+                if let since = try activeAt() { return since }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return nil
+        }
+        #expect(since != nil)
+
+        try "groups:\n  - name: keep\n    rules:\n      - alert: Up\n        expr: sum(\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let (broken, metricsAfterBroken, getReload) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (try client.send("POST", "/-/reload"), try client.send("GET", "/metrics"), try client.send("GET", "/-/reload"))
+        }
+        #expect(broken.status == 500)
+        #expect(String(decoding: broken.body, as: UTF8.self).contains("failed to reload config: \(file): 5:15: group \"keep\", rule 1"))
+        #expect(String(decoding: metricsAfterBroken.body, as: UTF8.self).contains("telemetryd_config_last_reload_successful 0"))
+        #expect(getReload.status == 405)
+        #expect(try await blocking { try activeAt() } == since, "the old rules keep running")
+
+        try (first + "\n  - name: added\n    rules:\n      - record: r\n        expr: vector(1)\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let (fixed, metricsAfterFix, rulesPage) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (try client.send("POST", "/-/reload"), try client.send("GET", "/metrics"), try client.send("GET", "/api/v1/rules"))
+        }
+        #expect(fixed.status == 200)
+        #expect(String(decoding: metricsAfterFix.body, as: UTF8.self).contains("telemetryd_config_last_reload_successful 1"))
+        #expect((try data(rulesPage)["groups"] as? [[String: Any]])?.map { $0["name"] as? String } == ["keep", "added"])
+        #expect(try await blocking { try activeAt() } == since, "an unchanged group keeps its alerts")
+    }
+
+    @Test func sighupReloadsTheRuleFiles() async throws {
+        let file = try ruleFile("groups:\n  - name: one\n    rules:\n      - record: a\n        expr: vector(1)\n")
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("hup-\(UUID().uuidString)").path
+        let (process, port) = try await launchTelemetryd(storage: storage, arguments: ["--rules.file", file])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try "groups:\n  - name: one\n    rules: []\n  - name: two\n    rules: []\n".write(toFile: file, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        let names = try await blocking { () throws -> [String] in
+            let deadline = Date().addingTimeInterval(10)
+            var names: [String] = []
+            while Date() < deadline {
+                let page = try RawHTTPClient(port: port).send("GET", "/api/v1/rules")
+                let groups = (try JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any])
+                    .flatMap { ($0["data"] as? [String: Any])?["groups"] as? [[String: Any]] } ?? []
+                names = groups.compactMap { $0["name"] as? String }
+                if names.count == 2 { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return names
+        }
+        #expect(names == ["one", "two"])
+        #expect(process.isRunning)
+    }
+
     @Test func aBrokenRuleFileStopsStartupNamingFileAndLine() throws {
         let file = try ruleFile("groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up ==\n")
         do {

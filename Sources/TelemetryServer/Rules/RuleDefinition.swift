@@ -40,6 +40,19 @@ public struct RuleDefinition: Sendable {
 
 /// One group of rules: evaluated together, in order, on one schedule.
 public struct RuleGroupDefinition: Sendable {
+    /// Everything that defines the group, as text: two loads of an unchanged group give the
+    /// same fingerprint, so a reload keeps its alerts.
+    public var fingerprint: String {
+        var parts = [name, interval?.description ?? "", String(limit), queryOffset?.description ?? "",
+            labels.sorted { $0.key < $1.key }.description]
+        for rule in rules {
+            parts += [rule.name, String(describing: rule.kind), rule.exprText, rule.holdFor.description,
+                rule.keepFiringFor.description, rule.labels.sorted { $0.key < $1.key }.description,
+                rule.annotations.sorted { $0.key < $1.key }.description]
+        }
+        return parts.joined(separator: "\u{0}")
+    }
+
     public var name: String
     /// The group's interval; nil for the global evaluation interval.
     public var interval: PromDuration?

@@ -33,6 +33,8 @@ final class RuleGroup: Sendable {
     let limit: Int
     let queryOffset: Int64
     let externalLabels: [String: String]
+    /// The definition's fingerprint (see `RuleGroupDefinition.fingerprint`).
+    let fingerprint: String
     let state: Mutex<State>
 
     init(_ definition: RuleGroupDefinition, file: String, defaultInterval: Int64, externalLabels: [String: String]) {
@@ -42,6 +44,7 @@ final class RuleGroup: Sendable {
         limit = definition.limit
         queryOffset = definition.queryOffset?.milliseconds ?? 0
         self.externalLabels = externalLabels
+        fingerprint = definition.fingerprint + "\u{0}\(interval)\u{0}\(externalLabels.sorted { $0.key < $1.key })"
         let rules = definition.rules.map { rule in
             switch rule.kind {
             case .recording:

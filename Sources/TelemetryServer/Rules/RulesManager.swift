@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PromQL
+import Synchronization
 import Telemetry
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ import Glibc
 /// Owns the rule groups loaded from the configured rule files and runs each on its schedule,
 /// as Prometheus's rules manager does.
 final class RulesManager: Sendable {
-    let groups: [RuleGroup]
+    private let running = Mutex<(groups: [RuleGroup], tasks: [String: Task<Void, Never>], started: Bool)>(([], [:], false))
     private let engine: Engine
     private let history: MetricHistory
     private let metrics: RuleMetrics?
@@ -22,7 +23,7 @@ final class RulesManager: Sendable {
         groups: [RuleGroup], engine: Engine, history: MetricHistory, metrics: RuleMetrics?, store: AlertStateStore? = nil,
         logger: Logger
     ) {
-        self.groups = groups
+        running.withLock { $0.groups = groups }
         self.engine = engine
         self.history = history
         self.metrics = metrics
@@ -63,13 +64,64 @@ final class RulesManager: Sendable {
         return (0..<Int(matches.gl_pathc)).compactMap { index in matches.gl_pathv[index].map { String(cString: $0) } }.sorted()
     }
 
-    /// Runs every group until the task is cancelled.
-    func run() async {
-        await withTaskGroup(of: Void.self) { tasks in
-            for group in groups {
-                tasks.addTask { [self] in await run(group) }
-            }
+    /// The groups in force.
+    var groups: [RuleGroup] { running.withLock { $0.groups } }
+
+    /// Starts every group's schedule.
+    func start() {
+        let groups = running.withLock { state in
+            state.started = true
+            return state.groups
         }
+        for group in groups { launch(group) }
+    }
+
+    /// Stops every group's schedule.
+    func stop() {
+        let tasks = running.withLock { state in
+            state.started = false
+            defer { state.tasks.removeAll() }
+            return Array(state.tasks.values)
+        }
+        for task in tasks { task.cancel() }
+    }
+
+    private func launch(_ group: RuleGroup) {
+        let task = Task.detached { [self] in await run(group) }
+        running.withLock { $0.tasks[group.key] = task }
+    }
+
+    /// Replaces the groups with `groups`: a group whose definition did not change stays as it
+    /// is (with its alerts and schedule), as Prometheus keeps it; others start afresh.
+    func replace(with groups: [RuleGroup]) {
+        let (kept, started, stopped, fresh) = running.withLock { state in
+            var old: [String: RuleGroup] = [:]
+            for group in state.groups where old[group.key] == nil { old[group.key] = group }
+            var kept: [RuleGroup] = []
+            var fresh: [RuleGroup] = []
+            for group in groups {
+                if let previous = old[group.key], previous.fingerprint == group.fingerprint {
+                    kept.append(previous)
+                } else {
+                    kept.append(group)
+                    fresh.append(group)
+                }
+            }
+            let keptKeys = Set(kept.filter { group in !fresh.contains { $0 === group } }.map(\.key))
+            var stopped: [Task<Void, Never>] = []
+            for (key, task) in state.tasks where !keptKeys.contains(key) {
+                stopped.append(task)
+                state.tasks[key] = nil
+            }
+            state.groups = kept
+            return (kept, state.started, stopped, fresh)
+        }
+        for task in stopped { task.cancel() }
+        for group in kept {
+            try? metrics?.rules.labels(group.key).set(Double(group.state.withLock { $0.rules.count }))
+            try? metrics?.interval.labels(group.key).set(Double(group.interval) / 1000)
+        }
+        if started { for group in fresh { launch(group) } }
     }
 
     private func run(_ group: RuleGroup) async {

@@ -36,12 +36,20 @@ public final class TelemetryService: Service, Sendable {
     private let storageLock: StorageLock
     private let remoteWriteSenders: [RemoteWriteSender]
     private let rules: RulesManager
+    private let reloadMetrics: ReloadMetrics
+    /// Reads the configuration again for a reload (the file and flags); nil reuses the one
+    /// the server started with.
+    private let configurationLoader: (@Sendable () throws -> ServerConfiguration)?
     private let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
     /// nothing listens until `start()` or `run()`.
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "telemetryd")) throws(StartupError) {
+    public init(
+        configuration: ServerConfiguration, logger: Logger = Logger(label: "telemetryd"),
+        configurationLoader: (@Sendable () throws -> ServerConfiguration)? = nil
+    ) throws(StartupError) {
         self.configuration = configuration
+        self.configurationLoader = configurationLoader
         self.logger = logger
         let registry = MetricRegistry()
         self.registry = registry
@@ -155,6 +163,22 @@ public final class TelemetryService: Service, Sendable {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
         PrometheusRulesAPI(rules: rules).add(to: &router)
+        do {
+            reloadMetrics = try ReloadMetrics(registry: registry)
+        } catch {
+            throw StartupError(description: "cannot register own metrics: \(error)")
+        }
+        // The route calls back into the service, which exists only once init finishes.
+        let reloadTarget = Mutex<TelemetryService?>(nil)
+        router.add(Route("POST", "/-/reload", handler: .immediate { _ in
+            guard let service = reloadTarget.withLock({ $0 }) else { return .text("not ready", status: 503) }
+            do {
+                try service.reload()
+                return .text("")
+            } catch {
+                return .text("failed to reload config: \(error)\n", status: 500)
+            }
+        }))
         RemoteWriteReceiver(
             history: history, maxDecodedBytes: configuration.httpConfiguration.maxInflatedBodyBytes
         ).add(to: &router)
@@ -167,6 +191,33 @@ public final class TelemetryService: Service, Sendable {
             configuration: configuration.httpConfiguration, router: router,
             logger: logger, observer: { httpMetrics.record($0) })
         serverBox.withLock { [server] in $0 = server }
+        reloadTarget.withLock { $0 = self }
+    }
+
+    /// Why a reload was refused: the rules in force keep running.
+    public struct ReloadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the configuration and rule files again (`POST /-/reload`, SIGHUP). Rule files,
+    /// `global.evaluation_interval` and `global.external_labels` take effect; other settings
+    /// need a restart. A problem leaves the rules in force running, sets
+    /// `telemetryd_config_last_reload_successful` to 0 and is thrown naming file and line.
+    public func reload() throws(ReloadError) {
+        do {
+            let fresh = try configurationLoader?() ?? configuration
+            let groups = try RulesManager.loadGroups(
+                patterns: fresh.ruleFiles, defaultInterval: fresh.evaluationInterval.milliseconds,
+                externalLabels: fresh.externalLabels)
+            rules.replace(with: groups)
+            reloadMetrics.succeeded()
+            logger.info("configuration reloaded", metadata: ["rule_groups": "\(groups.count)"])
+        } catch {
+            reloadMetrics.failed()
+            let message = "\(error)"
+            logger.error("reload failed; the rules in force keep running", metadata: ["error": "\(message)"])
+            throw ReloadError(description: message)
+        }
     }
 
     /// The address actually listened on (useful with port 0).
@@ -180,13 +231,13 @@ public final class TelemetryService: Service, Sendable {
             throw StartupError(description: error.description)
         }
         readiness.set(true)
+        rules.start()
         let retention = retention
         let interval = configuration.retentionCheckInterval
         backgroundTasks.withLock { tasks in
             tasks.append(Task.detached { await retention.run(every: interval) })
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
             tasks.append(Task.detached { [historySampler] in await historySampler.run() })
-            tasks.append(Task.detached { [rules] in await rules.run() })
             for sender in remoteWriteSenders {
                 history.addListener { sender.enqueue($0) }
                 tasks.append(Task.detached { await sender.run() })
@@ -206,6 +257,7 @@ public final class TelemetryService: Service, Sendable {
     public func stop() async {
         readiness.set(false)
         for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }
+        rules.stop()
         await server.stop()
         writer.stop()
         do {
