@@ -59,6 +59,7 @@ struct HostileIngestTests {
         let traceID = randomTraceID()
         let small = try body(25_000, "0102030405060701", randomTraceID())
         let large = try body(100_000, "0102030405060708", traceID)
+        let largeAgain = try body(100_000, "0102030405060709", randomTraceID())
         #expect(large.count > 1_000_000)
         let (posted, smallSeconds, largeSeconds, trace) = try await blocking {
             let client = try RawHTTPClient(port: port, timeoutSeconds: 60)
@@ -68,9 +69,11 @@ struct HostileIngestTests {
                 return (response, Date().timeIntervalSince(started))
             }
             _ = try timed(small)  // warm up
-            let (_, smallSeconds) = try timed(small)
+            // The fastest of a few runs: on a shared machine one run can be held up by others.
+            let smallSeconds = try (0..<3).map { _ in try timed(small).1 }.min() ?? 0
             let (posted, largeSeconds) = try timed(large)
-            return (posted, smallSeconds, largeSeconds, try client.send("GET", "/api/traces/\(traceID)"))
+            let fastestLarge = min(largeSeconds, try timed(largeAgain).1)
+            return (posted, smallSeconds, fastestLarge, try client.send("GET", "/api/traces/\(traceID)"))
         }
         #expect(posted.status == 200)
         #expect(largeSeconds < smallSeconds * 8 + 0.25, "25,000: \(smallSeconds) s, 100,000: \(largeSeconds) s")
