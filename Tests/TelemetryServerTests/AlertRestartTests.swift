@@ -65,4 +65,54 @@ struct AlertRestartTests {
         let later = try await blocking { [self] in try summary(again) }
         #expect(later == before, "after evaluations: no fall back to pending, no new activeAt")
     }
+
+    /// `keep_firing_for` holds across `kill -9`: an alert whose condition cleared before the
+    /// restart is still firing after it, with the same `keepFiringSince` (Prometheus forgets it).
+    @Test func keepFiringForHoldsAcrossKill9() async throws {
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("keep-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
+        let rules = storage + "/rules.yml"
+        let until = Int(Date().timeIntervalSince1970) + 3
+        try """
+            groups:
+              - name: keep
+                interval: 500ms
+                rules:
+                  - alert: Held
+                    expr: vector(time()) < \(until)
+                    keep_firing_for: 1h
+            """.write(toFile: rules, atomically: true, encoding: .utf8)
+        let arguments = ["--rules.file", rules]
+        let (first, port) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
+        // Wait until the condition has cleared and keep_firing_for holds the alert.
+        @Sendable func held(_ port: UInt16) throws -> [String: String]? {
+            try alerts(port)["Held"].map { alert in
+                ["state", "keepFiringSince", "activeAt"].reduce(into: [String: String]()) { $0[$1] = alert[$1] as? String }
+            }
+        }
+        let heldNow = try await blocking { () throws -> [String: String]? in
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if let alert = try held(port), alert["keepFiringSince"] != nil { return alert }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return nil
+        }
+        let before = try #require(heldNow)
+        #expect(before["state"] == "firing")
+        try await Task.sleep(for: .milliseconds(1200))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        let (second, again) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        let after = try await blocking { try held(again) }
+        #expect(after?["state"] == "firing", "still held after the restart")
+        #expect(after?["keepFiringSince"] == before["keepFiringSince"])
+        #expect(after?["activeAt"] == before["activeAt"])
+    }
 }
