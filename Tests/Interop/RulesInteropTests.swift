@@ -39,6 +39,21 @@ struct RulesInteropTests {
                     for: 1h
                   - alert: Never
                     expr: build:count > 5
+                  - alert: Formats
+                    expr: label_replace(build:count * 1234567.8, "host", "web-1.example:9100", "", "")
+                    annotations:
+                      humanize: "{{ $value | humanize }}"
+                      humanize1024: "{{ $value | humanize1024 }}"
+                      percentage: "{{ $value | humanizePercentage }}"
+                      duration: "{{ $value | humanizeDuration }}"
+                      timestamp: "{{ $value | humanizeTimestamp }}"
+                      host: "{{ $labels.host | stripPort | toUpper }} {{ $labels.host | title }}"
+                  - alert: Small
+                    expr: build:count * 0.000123
+                    annotations:
+                      humanize: "{{ $value | humanize }}"
+                      duration: "{{ .Value | humanizeDuration }}"
+                      upper: "{{- $value | toUpper -}} !"
             """.write(toFile: rules, atomically: true, encoding: .utf8)
         let (telemetryd, port) = try await launchTelemetryd(
             storage: directory + "/data", arguments: ["--history.interval", "200ms", "--rules.file", rules])
@@ -57,12 +72,14 @@ struct RulesInteropTests {
             while Date() < deadline {
                 ours = try alerts(port)
                 theirs = (try? alerts(prometheus.port)) ?? []
-                if ours.count == 2, ours.contains(where: { $0.hasPrefix("firing") }), ours == theirs { break }
+                if ours.count == 4, ours.contains(where: { $0.hasPrefix("firing") }), ours == theirs { break }
                 Thread.sleep(forTimeInterval: 0.25)
             }
             return (ours, theirs)
         }
-        #expect(ours.count == 2, "\(ours)")
+        #expect(ours.count == 4, "\(ours)")
+        #expect(ours.contains { $0.contains("1.235M") && $0.contains("14d 6h 56m 7s") && $0.contains("WEB-1.EXAMPLE") })
+        #expect(ours.contains { $0.contains("123u") && $0.contains("123us") })
         #expect(ours.contains { $0.hasPrefix("firing") && $0.contains("Fires") && $0.contains("1 build, severity") }, "\(ours)")
         #expect(ours.contains { $0.hasPrefix("pending") && $0.contains("Waits") })
         #expect(ours == theirs, "telemetryd \(ours)\nPrometheus \(theirs)")
