@@ -69,4 +69,18 @@ struct RuleCheckInteropTests {
         #expect(brokenRuleFiles.count >= 20)
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
+
+    /// The example rule files shipped in `rules/` pass both checkers.
+    @Test func shippedRuleFilesAreValidForBoth() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory = root.appendingPathComponent("rules")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yml") }.sorted()
+        #expect(files.count >= 2)
+        for tool in [try requirePeer("promtool"), try telemetrydBinary()] {
+            let result = try ExternalTool.run(tool, ["check", "rules"] + files, workingDirectory: directory.path)
+            #expect(result.status == 0, "\(tool): \(result.stderr)")
+            #expect(String(decoding: result.stdout, as: UTF8.self).components(separatedBy: "SUCCESS").count == files.count + 1)
+        }
+    }
 }
