@@ -72,7 +72,7 @@ struct AlertRestartTests {
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("keep-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
         let rules = storage + "/rules.yml"
-        let until = Int(Date().timeIntervalSince1970) + 3
+        let until = Int(Date().timeIntervalSince1970) + 6
         try """
             groups:
               - name: keep
