@@ -9,7 +9,7 @@ struct Telemetryd: AsyncParsableCommand {
         commandName: "telemetryd",
         abstract: "Metrics, traces, logs, alerts and a live dashboard in one binary.",
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, ImportCommand.self],
+        subcommands: [ServeCommand.self, CheckCommand.self, ImportCommand.self, TestCommand.self],
         defaultSubcommand: ServeCommand.self)
 
     /// Exit codes: 0 success, 1 runtime failure, 2 bad flags or configuration.

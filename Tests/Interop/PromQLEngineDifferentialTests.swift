@@ -84,8 +84,9 @@ struct PromQLEngineDifferentialTests {
             guard created.status == 0 else { throw RawHTTPClient.ClientError.malformed("promtool: \(created.stderr)") }
         }
         defer { prometheus.stop() }
-        let imported = try ExternalTool.run(
-            try telemetrydBinary(), ["import", "openmetrics", file, "--storage.path", directory + "/telemetryd"])
+        let imported = try await runOffPool(
+            try telemetrydBinary(), ["import", "openmetrics", file, "--storage.path", directory + "/telemetryd"],
+            workingDirectory: directory)
         #expect(imported.status == 0, "\(imported.stderr)")
         let sampleCount = data.series.reduce(0) { $0 + $1.samples.count }
         let seriesCount = Set(data.series.map(\.labels)).count

@@ -47,7 +47,7 @@ private let validRuleFiles: [(name: String, text: String)] = [
 /// code must be identical.
 @Suite("check rules against promtool", .enabled(if: peerAvailable("promtool")))
 struct RuleCheckInteropTests {
-    @Test func outputAndExitCodesMatchPromtool() throws {
+    @Test func outputAndExitCodesMatchPromtool() async throws {
         let promtool = try requirePeer("promtool")
         let telemetryd = try telemetrydBinary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
@@ -58,8 +58,8 @@ struct RuleCheckInteropTests {
             let file = "\(name).yml"
             try text.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
             // Relative paths, as a user types them: the file name appears in every message.
-            let theirs = try ExternalTool.run(promtool, ["check", "rules", file], workingDirectory: directory.path)
-            let ours = try ExternalTool.run(telemetryd, ["check", "rules", file], workingDirectory: directory.path)
+            let theirs = try await runOffPool(promtool, ["check", "rules", file], workingDirectory: directory.path)
+            let ours = try await runOffPool(telemetryd, ["check", "rules", file], workingDirectory: directory.path)
             if theirs.status != ours.status || theirs.stdout != ours.stdout || theirs.stderr != ours.stderr {
                 failures.append(
                     "\(name): promtool \(theirs.status) \(String(decoding: theirs.stdout, as: UTF8.self))\(theirs.stderr)"
@@ -71,16 +71,25 @@ struct RuleCheckInteropTests {
     }
 
     /// The example rule files shipped in `rules/` pass both checkers.
-    @Test func shippedRuleFilesAreValidForBoth() throws {
+    @Test func shippedRuleFilesAreValidForBoth() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let directory = root.appendingPathComponent("rules")
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".yml") && !$0.hasSuffix(".test.yml") }.sorted()
         #expect(files.count >= 2)
         for tool in [try requirePeer("promtool"), try telemetrydBinary()] {
-            let result = try ExternalTool.run(tool, ["check", "rules"] + files, workingDirectory: directory.path)
+            let result = try await runOffPool(tool, ["check", "rules"] + files, workingDirectory: directory.path)
             #expect(result.status == 0, "\(tool): \(result.stderr)")
             #expect(String(decoding: result.stdout, as: UTF8.self).components(separatedBy: "SUCCESS").count == files.count + 1)
         }
     }
+}
+
+/// Runs a command on its own thread: a test waiting on a process must not hold one of the two
+/// threads of the Swift pool, which the servers of tests running beside it need.
+func runOffPool(
+    _ executable: String, _ arguments: [String], workingDirectory: String
+) async throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+    try await blocking { try ExternalTool.run(executable, arguments, workingDirectory: workingDirectory) }
 }

@@ -126,9 +126,10 @@ extension Evaluator {
         var extrapolateTo = sampledInterval
         extrapolateTo += durationToStart < threshold ? durationToStart : averageBetweenSamples / 2
         extrapolateTo += durationToEnd < threshold ? durationToEnd : averageBetweenSamples / 2
-        result *= extrapolateTo / sampledInterval
-        if isRate { result /= rangeSeconds }
-        return result
+        // One factor, as Prometheus 2.x computes it, so results agree to the last bit.
+        var factor = extrapolateTo / sampledInterval
+        if isRate { factor /= rangeSeconds }
+        return result * factor
     }
 
     /// `irate` and `idelta`: from the last two samples.

@@ -93,7 +93,8 @@ struct Evaluator<Source: SeriesSource> {
         let series: [Series]
         do {
             // In label order, as Prometheus selects them: ties (topk, bottomk) keep the first.
-            series = try source.select(selector.matchers, start: windowFrom, end: windowThrough).sorted { $0.labels < $1.labels }
+            let selected = try source.select(selector.matchers, start: windowFrom, end: windowThrough)
+            series = source.selectsInEvaluationOrder ? selected : selected.sorted { $0.labels < $1.labels }
         } catch {
             throw EvaluationError(.execution, "selecting \(key): \(error)")
         }

@@ -4,6 +4,16 @@ public protocol SeriesSource: Sendable {
     /// Every series matching all `matchers`, with its samples from `start` through `end`
     /// (milliseconds, both included), in time order.
     func select(_ matchers: [LabelMatcher], start: Int64, end: Int64) throws -> [Series]
+
+    /// Whether `select` returns series in the order evaluation must visit them. Prometheus
+    /// visits a compacted block's series in label order and its in-memory head's in creation
+    /// order; the order decides which of equal values `topk` keeps and the last bits of a
+    /// `sum`. When false, the engine sorts by labels.
+    var selectsInEvaluationOrder: Bool { get }
+}
+
+extension SeriesSource {
+    public var selectsInEvaluationOrder: Bool { false }
 }
 
 /// A fixed list of series held in memory.

@@ -103,7 +103,7 @@ final class RuleGroup: Sendable {
     /// Evaluates every rule at `time`, writing recorded series and `ALERTS` into `history`;
     /// returns how many rules failed.
     @discardableResult
-    func evaluate(at time: Int64, engine: Engine, history: MetricHistory) -> Int {
+    func evaluate(at time: Int64, engine: Engine, history: some RuleOutput) -> Int {
         let started = ContinuousClock.now
         let evaluationTime = time - queryOffset
         var rules = state.withLock { $0.rules }
