@@ -7,10 +7,7 @@ import Testing
 @Suite("Alerts against a real Prometheus", .enabled(if: peerAvailable("prometheus")))
 struct RulesInteropTests {
     private func alerts(_ port: UInt16) throws -> Set<String> {
-        let response = try RawHTTPClient(port: port).send("GET", "/api/v1/alerts")
-        let list = ((try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["data"]
-            as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
-        return Set(list.map { alert in
+        return Set(try listedAlerts(port: port).map { alert in
             let labels = (alert["labels"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }
             let annotations = (alert["annotations"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }
             return "\(alert["state"] as? String ?? "?") \(labels) \(annotations) \(alert["value"] as? String ?? "")"

@@ -8,9 +8,7 @@ import Testing
 @Suite("Alert state across kill -9")
 struct AlertRestartTests {
     private func alerts(_ port: UInt16) throws -> [String: [String: Any]] {
-        let response = try RawHTTPClient(port: port).send("GET", "/api/v1/alerts")
-        let list = ((try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["data"]
-            as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
+        let list = try listedAlerts(port: port)
         var byName: [String: [String: Any]] = [:]
         for alert in list { byName[(alert["labels"] as? [String: String])?["alertname"] ?? ""] = alert }
         return byName

@@ -48,16 +48,7 @@ public struct Engine: Sendable {
         // When the whole expression was computed series by series, its series are the result.
         var inner = expr
         while case .paren(let wrapped) = inner { inner = wrapped }
-        if let whole = evaluator.stepped[inner.description] {
-            return whole.series.compactMap { one in
-                var samples: [Sample] = []
-                samples.reserveCapacity(one.values.count)
-                for (index, value) in one.values.enumerated() {
-                    if let value { samples.append(Sample(time: start + Int64(index) * step, value: value)) }
-                }
-                return samples.isEmpty ? nil : Series(labels: one.labels, samples: samples)
-            }.sorted { $0.labels < $1.labels }
-        }
+        if let whole = evaluator.stepped[inner.description] { return whole.matrix.sorted { $0.labels < $1.labels } }
         let result = try evaluator.evaluateSteps(expr, from: start, through: end, step: step)
         return result.sorted { $0.labels < $1.labels }
     }

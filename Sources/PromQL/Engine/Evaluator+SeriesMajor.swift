@@ -6,6 +6,18 @@ struct SteppedCall {
     /// Output series in input order, each with a value per step (nil where it has none).
     let series: [(labels: Labels, values: [Double?])]
 
+    /// Every output series with its samples on the grid: a range query's result.
+    var matrix: [Series] {
+        series.compactMap { one in
+            var samples: [Sample] = []
+            samples.reserveCapacity(one.values.count)
+            for (index, value) in one.values.enumerated() {
+                if let value { samples.append(Sample(time: from + Int64(index) * step, value: value)) }
+            }
+            return samples.isEmpty ? nil : Series(labels: one.labels, samples: samples)
+        }
+    }
+
     /// The instant vector at `time`, or nil when `time` is not on the grid.
     func vector(at time: Int64) -> [VectorElement]? {
         guard time >= from, (time - from) % step == 0 else { return nil }

@@ -7,18 +7,11 @@ public enum APIFormat {
         "\"" + plain(value) + "\""
     }
 
-    /// `FormatFloat(v, 'f', -1, 64)` without the quotes. Integers and values Swift already
-    /// prints without an exponent take a fast path (a range query writes millions of them);
-    /// Swift's and Go's shortest round-tripping digits are the same.
+    /// `FormatFloat(v, 'f', -1, 64)` without the quotes.
     public static func plain(_ value: Double) -> String {
-        if value.isFinite, value == value.rounded(.towardZero), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
-            return String(Int64(value))
-        }
-        if value.isFinite {
-            let text = value.description
-            if !text.utf8.contains(UInt8(ascii: "e")) { return text }
-        }
-        return GoQuote.formatFloat(value, fixed: true)
+        var out: [UInt8] = []
+        appendPlain(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends `[time,"value"]` to `out`: one point of a matrix, written byte by byte.
@@ -35,22 +28,30 @@ public enum APIFormat {
             out.append(UInt8(ascii: "0") + UInt8(fraction % 10))
         }
         out += ",\"".utf8
-        let value = sample.value
-        if value.isFinite, value == value.rounded(.towardZero), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
+        appendPlain(sample.value, to: &out)
+        out += "\"]".utf8
+    }
+
+    /// `FormatFloat(v, 'f', -1, 64)` appended to `out`. Integers and values Swift already
+    /// prints without an exponent take a fast path (a range query writes millions of them);
+    /// Swift's and Go's shortest round-tripping digits are the same.
+    private static func appendPlain(_ value: Double, to out: inout [UInt8]) {
+        guard value.isFinite else {
+            out += GoQuote.formatFloat(value, fixed: true).utf8
+            return
+        }
+        if value == value.rounded(.towardZero), value.magnitude < 1e15, !(value == 0 && value.sign == .minus) {
             if value < 0 { out.append(UInt8(ascii: "-")) }
             appendDigits(UInt64(value.magnitude), to: &out)
-        } else if value.isFinite {
-            var text = value.description
-            let written: Bool = text.withUTF8 { bytes in
-                guard !bytes.contains(UInt8(ascii: "e")) else { return false }
-                out.append(contentsOf: bytes)
-                return true
-            }
-            if !written { out += GoQuote.formatFloat(value, fixed: true).utf8 }
-        } else {
-            out += plain(value).utf8
+            return
         }
-        out += "\"]".utf8
+        var text = value.description
+        let written: Bool = text.withUTF8 { bytes in
+            guard !bytes.contains(UInt8(ascii: "e")) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if !written { out += GoQuote.formatFloat(value, fixed: true).utf8 }
     }
 
     private static func appendDigits(_ number: UInt64, to out: inout [UInt8]) {

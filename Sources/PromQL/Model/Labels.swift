@@ -41,10 +41,7 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The set without the labels named in `names`.
     public func removing(_ names: some Sequence<String>) -> Labels {
-        let drop = Set(names)
-        var copy = self
-        copy.pairs.removeAll { drop.contains($0.name) }
-        return copy
+        removing(Set(names))
     }
 
     /// The set without the labels named in `drop` (no set built per call: aggregations call
@@ -87,10 +84,7 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Only the labels named in `names`.
     public func keeping(_ names: some Sequence<String>) -> Labels {
-        let keep = Set(names)
-        var copy = self
-        copy.pairs.removeAll { !keep.contains($0.name) }
-        return copy
+        keeping(Set(names))
     }
 
     /// The set with `name` set to `value` (removed when `value` is empty).

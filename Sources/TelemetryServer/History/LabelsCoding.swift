@@ -24,27 +24,15 @@ enum LabelsCoding {
     }
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
-        var length = UInt64(text.utf8.count)
-        while length >= 0x80 {
-            bytes.append(UInt8(length & 0x7f) | 0x80)
-            length >>= 7
-        }
-        bytes.append(UInt8(length))
+        Varint.append(UInt64(text.utf8.count), to: &bytes)
         bytes += text.utf8
     }
 
     private static func string(_ bytes: [UInt8], _ index: inout Int) -> String? {
-        var length = 0
-        var shift = 0
-        while true {
-            guard index < bytes.count, shift < 35 else { return nil }
-            let byte = bytes[index]
-            index += 1
-            length |= Int(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { break }
-            shift += 7
+        guard let stated = Varint.read(bytes, &index, limit: bytes.count), stated <= UInt64(bytes.count - index) else {
+            return nil
         }
-        guard length <= bytes.count - index else { return nil }
+        let length = Int(stated)
         defer { index += length }
         return String(decoding: bytes[index..<(index + length)], as: UTF8.self)
     }

@@ -119,6 +119,7 @@ final class MetricHistory: SeriesSource, Sendable {
                 }
                 head.totals.refusedSeries += result.refusedSeries
                 let outcome = result
+                pending.notifyListeners()
                 guard let batch = pending.batch(sequence: &head.walSequence) else {
                     continuation.resume(returning: (outcome, nil))
                     return
@@ -152,6 +153,7 @@ final class MetricHistory: SeriesSource, Sendable {
             }
             head.live[producer] = live.isEmpty ? nil : live
             head.totals.refusedSeries += result.refusedSeries
+            pending.notifyListeners()
             if let batch = pending.batch(sequence: &head.walSequence) { _ = writer.enqueue(batch) }
         }
     }
@@ -211,12 +213,15 @@ private struct PendingWrite {
     /// Accepted samples with their labels, when there are listeners.
     var accepted: [(Labels, Sample)]?
 
-    /// Tells the listeners (called under the head's lock, so each series' order holds) and
-    /// returns the batch for the writer.
+    /// Tells the listeners of the accepted samples; called under the head's lock, so each
+    /// series' order holds.
+    func notifyListeners() {
+        guard let accepted, !accepted.isEmpty else { return }
+        for listener in listeners { listener(accepted) }
+    }
+
+    /// The batch for the writer: new series and the write-ahead record, numbered `sequence`.
     func batch(sequence: inout Int64) -> StorageBatch? {
-        if let accepted, !accepted.isEmpty {
-            for listener in listeners { listener(accepted) }
-        }
         guard !newSeries.isEmpty || record.count > 0 else { return nil }
         sequence += 1
         let number = sequence

@@ -14,8 +14,8 @@ struct WALRecord: Sendable {
     }
 
     mutating func append(series: Int64, _ sample: Sample) {
-        appendVarint(UInt64(bitPattern: series))
-        appendVarint(UInt64(bitPattern: sample.time << 1 ^ sample.time >> 63))
+        Varint.append(UInt64(bitPattern: series), to: &bytes)
+        Varint.append(UInt64(bitPattern: sample.time << 1 ^ sample.time >> 63), to: &bytes)
         var bits = sample.value.bitPattern
         for _ in 0..<8 {
             bytes.append(UInt8(truncatingIfNeeded: bits))
@@ -28,34 +28,13 @@ struct WALRecord: Sendable {
     func forEach(_ body: (_ series: Int64, _ sample: Sample) -> Void) {
         var index = 0
         while index < bytes.count {
-            guard let series = varint(&index), let zigzag = varint(&index), bytes.count - index >= 8 else { return }
+            guard let series = Varint.read(bytes, &index, limit: bytes.count),
+                let zigzag = Varint.read(bytes, &index, limit: bytes.count), bytes.count - index >= 8 else { return }
             var bits: UInt64 = 0
             for shift in 0..<8 { bits |= UInt64(bytes[index + shift]) << UInt64(shift * 8) }
             index += 8
             let time = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
             body(Int64(bitPattern: series), Sample(time: time, value: Double(bitPattern: bits)))
         }
-    }
-
-    private mutating func appendVarint(_ value: UInt64) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(rest & 0x7f) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
-    }
-
-    private func varint(_ index: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
     }
 }

@@ -18,17 +18,17 @@ enum ProtobufWire {
         var index = range.lowerBound
         while index < range.upperBound {
             let start = index
-            guard let tag = varint(bytes, &index, limit: range.upperBound) else { return nil }
+            guard let tag = Varint.read(bytes, &index, limit: range.upperBound) else { return nil }
             let number = Int(tag >> 3)
             guard number > 0 else { return nil }
             var payload: Range<Int>?
             switch tag & 7 {
             case 0:
-                guard varint(bytes, &index, limit: range.upperBound) != nil else { return nil }
+                guard Varint.read(bytes, &index, limit: range.upperBound) != nil else { return nil }
             case 1:
                 index += 8
             case 2:
-                guard let length = varint(bytes, &index, limit: range.upperBound),
+                guard let length = Varint.read(bytes, &index, limit: range.upperBound),
                     length <= UInt64(range.upperBound - index)
                 else { return nil }
                 payload = index..<(index + Int(length))
@@ -49,18 +49,5 @@ enum ProtobufWire {
         var kept: [UInt8] = []
         for field in fields where field.number != number { kept += bytes[field.whole] }
         return kept
-    }
-
-    private static func varint(_ bytes: [UInt8], _ index: inout Int, limit: Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < limit, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
     }
 }

@@ -37,16 +37,7 @@ public struct AlertingRule: Sendable {
         at time: Int64, engine: Engine, source: some SeriesSource, limit: Int = 0,
         externalLabels: [String: String] = [:]
     ) throws(RuleError) -> [(labels: Labels, value: Double)] {
-        let vector: [VectorElement]
-        do {
-            switch try engine.instant(expr, at: time, source: source) {
-            case .vector(_, let elements): vector = elements
-            case .scalar(_, let value): vector = [VectorElement(labels: Labels([(String, String)]()), value: value)]
-            default: vector = []
-            }
-        } catch {
-            throw RuleError(message: error.message)
-        }
+        let vector = try RuleError.vector(of: expr, at: time, engine: engine, source: source)
         var returned = Set<Labels>()
         for element in vector {
             let context = TemplateContext(labels: element.labels, value: element.value, externalLabels: externalLabels)
@@ -120,5 +111,21 @@ public struct RuleError: Error, Sendable, Equatable {
 
     public init(message: String) {
         self.message = message
+    }
+
+    /// A rule expression's value at `time` as an instant vector (a scalar becomes one element
+    /// without labels), evaluation errors as rule errors.
+    static func vector(of expr: Expr, at time: Int64, engine: Engine, source: some SeriesSource) throws(RuleError)
+        -> [VectorElement]
+    {
+        do {
+            switch try engine.instant(expr, at: time, source: source) {
+            case .vector(_, let elements): return elements
+            case .scalar(_, let value): return [VectorElement(labels: Labels([(String, String)]()), value: value)]
+            default: return []
+            }
+        } catch {
+            throw RuleError(message: error.message)
+        }
     }
 }

@@ -17,16 +17,7 @@ public struct RecordingRule: Sendable {
     public func evaluate(at time: Int64, engine: Engine, source: some SeriesSource, limit: Int = 0)
         throws(RuleError) -> [(labels: Labels, value: Double)]
     {
-        let vector: [VectorElement]
-        do {
-            switch try engine.instant(expr, at: time, source: source) {
-            case .vector(_, let elements): vector = elements
-            case .scalar(_, let value): vector = [VectorElement(labels: Labels([(String, String)]()), value: value)]
-            default: vector = []
-            }
-        } catch {
-            throw RuleError(message: error.message)
-        }
+        let vector = try RuleError.vector(of: expr, at: time, engine: engine, source: source)
         var seen = Set<Labels>()
         var samples: [(labels: Labels, value: Double)] = []
         for element in vector {

@@ -37,6 +37,11 @@ final class RulesManager: Sendable {
                 logger.error("cannot read saved alert state; alerts start afresh", metadata: ["error": "\(error)"])
             }
         }
+        describe(groups)
+    }
+
+    /// Sets the per-group gauges (rule count, interval).
+    private func describe(_ groups: [RuleGroup]) {
         for group in groups {
             try? metrics?.rules.labels(group.key).set(Double(group.state.withLock { $0.rules.count }))
             try? metrics?.interval.labels(group.key).set(Double(group.interval) / 1000)
@@ -94,33 +99,31 @@ final class RulesManager: Sendable {
     /// Replaces the groups with `groups`: a group whose definition did not change stays as it
     /// is (with its alerts and schedule), as Prometheus keeps it; others start afresh.
     func replace(with groups: [RuleGroup]) {
-        let (kept, started, stopped, fresh) = running.withLock { state in
+        let (current, started, stopped, fresh) = running.withLock { state in
             var old: [String: RuleGroup] = [:]
             for group in state.groups where old[group.key] == nil { old[group.key] = group }
-            var kept: [RuleGroup] = []
+            var current: [RuleGroup] = []
             var fresh: [RuleGroup] = []
+            var unchanged = Set<String>()
             for group in groups {
                 if let previous = old[group.key], previous.fingerprint == group.fingerprint {
-                    kept.append(previous)
+                    current.append(previous)
+                    unchanged.insert(group.key)
                 } else {
-                    kept.append(group)
+                    current.append(group)
                     fresh.append(group)
                 }
             }
-            let keptKeys = Set(kept.filter { group in !fresh.contains { $0 === group } }.map(\.key))
             var stopped: [Task<Void, Never>] = []
-            for (key, task) in state.tasks where !keptKeys.contains(key) {
+            for (key, task) in state.tasks where !unchanged.contains(key) {
                 stopped.append(task)
                 state.tasks[key] = nil
             }
-            state.groups = kept
-            return (kept, state.started, stopped, fresh)
+            state.groups = current
+            return (current, state.started, stopped, fresh)
         }
         for task in stopped { task.cancel() }
-        for group in kept {
-            try? metrics?.rules.labels(group.key).set(Double(group.state.withLock { $0.rules.count }))
-            try? metrics?.interval.labels(group.key).set(Double(group.interval) / 1000)
-        }
+        describe(current)
         if started { for group in fresh { launch(group) } }
     }
 

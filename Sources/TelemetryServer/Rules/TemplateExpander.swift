@@ -39,7 +39,7 @@ enum TemplateExpander {
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
             var before = rest[..<open.lowerBound]
-            var inside = rest[open.upperBound...]
+            let inside = rest[open.upperBound...]
             guard let close = inside.range(of: "}}") else {
                 return "<error expanding template: template: \(name):1: unclosed action>"
             }
@@ -68,8 +68,7 @@ enum TemplateExpander {
                 return "<error expanding template: error executing template \(name): template: \(name):\(line):\(column): "
                     + "executing \"\(name)\" at <\(function)>: wrong type for value; expected string; got float64>"
             }
-            inside = after
-            rest = inside
+            rest = after
         }
         return output + rest
     }

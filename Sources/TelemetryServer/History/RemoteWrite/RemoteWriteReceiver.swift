@@ -13,7 +13,7 @@ import SnappyCodec
 struct RemoteWriteReceiver: Sendable {
     let history: MetricHistory
     /// Most bytes a body may decompress to (the HTTP server's cap for inflated bodies).
-    var maxDecodedBytes = 100 << 20
+    let maxDecodedBytes: Int
     /// Label sets of series already seen, by their encoded bytes.
     let interner: LabelsInterner
 

@@ -167,7 +167,7 @@ struct WriteRequest: Sendable {
                     bits >>= 8
                 }
                 sampleBytes.append(0x10)
-                Self.appendVarint(UInt64(bitPattern: sample.time), to: &sampleBytes)
+                Varint.append(UInt64(bitPattern: sample.time), to: &sampleBytes)
                 Self.appendBytes(field: 2, sampleBytes, to: &seriesBytes)
             }
             Self.appendBytes(field: 1, seriesBytes, to: &out)
@@ -180,17 +180,8 @@ struct WriteRequest: Sendable {
     }
 
     private static func appendBytes(field: Int, _ bytes: [UInt8], to out: inout [UInt8]) {
-        appendVarint(UInt64(field << 3 | 2), to: &out)
-        appendVarint(UInt64(bytes.count), to: &out)
+        Varint.append(UInt64(field << 3 | 2), to: &out)
+        Varint.append(UInt64(bytes.count), to: &out)
         out += bytes
-    }
-
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            out.append(UInt8(rest & 0x7f) | 0x80)
-            rest >>= 7
-        }
-        out.append(UInt8(rest))
     }
 }
