@@ -135,7 +135,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/Interop",
-            exclude: ["Peers"]
+            exclude: ["Peers", "Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

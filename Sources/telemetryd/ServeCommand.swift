@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.listen-address"), help: "Address to listen on (default 127.0.0.1:4318).")
     var listenAddress: String?
 
+    @Option(name: .customLong("web.external-url"), help: "URL users reach the server at (templates' $externalURL; default http://<hostname>:<port>).")
+    var externalURL: String?
+
     @Option(name: .customLong("storage.path"), help: "Directory for stored data (default ./data).")
     var storagePath: String?
 
@@ -49,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
             ?? ServerConfiguration()
         try apply(listenAddress, "--web.listen-address", \.listenAddress, to: &configuration,
                   parse: ListenAddress.init, help: ServerConfiguration.addressHelp)
+        try apply(externalURL, "--web.external-url", \.externalURL, to: &configuration,
+                  parse: { (text: String) -> String?? in ServerConfiguration.externalURLProblem(text) == nil ? .some(text) : .none },
+                  help: { ServerConfiguration.externalURLProblem($0) ?? "" })
         try apply(storagePath, "--storage.path", \.storagePath, to: &configuration,
                   parse: { $0.isEmpty ? nil : $0 }, help: { _ in "must not be empty" })
         try apply(retentionTime, "--storage.retention.time", \.retentionTime, to: &configuration,

@@ -27,7 +27,8 @@ struct TestRulesCommand: AsyncParsableCommand {
             } else {
                 failed = true
                 FileHandle.standardError.write(Data(("  FAILED:\n" + failures.joined(separator: "\n") + "\n").utf8))
-                print("\n\n")
+                // promtool prints an empty line per failure, then one more.
+                print(String(repeating: "\n", count: failures.count))
             }
         }
         if failed { throw ExitCode(1) }

@@ -88,6 +88,27 @@ struct RuleUnitTestInteropTests {
         }
     }
 
+    /// Every test file in `Fixtures/RuleTests` (`*.fail.test.yml` fail on purpose): the same
+    /// exit code, standard output and standard error from both tools.
+    @Test func fixtureFilesGiveTheSameReports() async throws {
+        let promtool = try requirePeer("promtool")
+        let telemetryd = try telemetrydBinary()
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/RuleTests")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".test.yml") }.sorted()
+        var cases = 0
+        for file in files {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            cases += text.components(separatedBy: "eval_time:").count - 1
+            let theirs = try await runOffPool(promtool, ["test", "rules", file], workingDirectory: directory.path)
+            let ours = try await runOffPool(telemetryd, ["test", "rules", file], workingDirectory: directory.path)
+            #expect(theirs.status == (file.hasSuffix(".fail.test.yml") ? 1 : 0), "\(file): \(theirs.stderr)")
+            #expect(ours.status == theirs.status, "\(file)")
+            #expect(String(decoding: ours.stdout, as: UTF8.self) == String(decoding: theirs.stdout, as: UTF8.self), "\(file)")
+            #expect(ours.stderr == theirs.stderr, "\(file)\ntelemetryd:\n\(ours.stderr)\npromtool:\n\(theirs.stderr)")
+        }
+        #expect(cases >= 40, "\(cases) cases")
+    }
+
     /// The shipped rules' unit tests pass under both.
     @Test func shippedRuleTestsPassForBoth() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,9 +1,10 @@
 /// Checks a matcher's regular expression as Prometheus does (anchored as `^(?:re)$`), and
 /// words the common mistakes as Go's `regexp` package does.
-enum RegexCheck {
-    /// Why `pattern` is not a valid regular expression, or nil.
-    static func problem(_ pattern: String) -> String? {
-        let anchored = "^(?:\(pattern))$"
+public enum RegexCheck {
+    /// Why `pattern` is not a valid regular expression, or nil. With `anchored`, the pattern is
+    /// checked (and quoted in the message) as a matcher's `^(?:pattern)$`.
+    public static func problem(_ pattern: String, anchored anchoring: Bool = true) -> String? {
+        let anchored = anchoring ? "^(?:\(pattern))$" : pattern
         if (try? Regex(anchored)) != nil { return nil }
         var depth = 0
         var inClass = false

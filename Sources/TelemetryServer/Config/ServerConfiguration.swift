@@ -55,6 +55,9 @@ import PromQL
 public struct ServerConfiguration: Sendable, Equatable {
     /// `--web.listen-address`: where the HTTP listener binds (default the OTLP/HTTP port).
     public var listenAddress = ListenAddress(host: "127.0.0.1", port: 4318)
+    /// `--web.external-url` (`web.external_url`): the URL users reach the server at, for
+    /// `$externalURL` in templates and links in notifications. Nil: `http://<hostname>:<port>`.
+    public var externalURL: String?
     /// Largest request body accepted (413 above it).
     public var maxRequestBodyBytes = 20 * 1024 * 1024
     /// Most simultaneous connections.
@@ -138,6 +141,25 @@ public struct ServerConfiguration: Sendable, Equatable {
         return configuration
     }
 
+    /// The external URL in force: the configured one without a trailing `/`, or
+    /// `http://<hostname>:<port>` as Prometheus derives it.
+    public var resolvedExternalURL: String {
+        if let externalURL {
+            var url = externalURL
+            while url.hasSuffix("/") { url.removeLast() }
+            return url
+        }
+        return "http://\(ProcessInfo.processInfo.hostName):\(listenAddress.port)"
+    }
+
+    /// Why `text` cannot be the external URL, or nil.
+    public static func externalURLProblem(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            return "invalid external URL \"\(text)\" (want an absolute http or https URL, such as https://telemetry.example.com/)"
+        }
+        return nil
+    }
+
     /// Parses configuration text over the defaults; `file` is used in error messages.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ServerConfiguration {
         var configuration = ServerConfiguration()
@@ -148,6 +170,10 @@ public struct ServerConfiguration: Sendable, Equatable {
                     throw web.error("listen_address", web.value("listen_address"), Self.addressHelp(address))
                 }
                 configuration.listenAddress = parsed
+            }
+            if let url = try web.string("external_url") {
+                if let problem = Self.externalURLProblem(url) { throw web.error("external_url", web.value("external_url"), problem) }
+                configuration.externalURL = url
             }
             if let bytes = try web.integer("max_request_body_bytes", minimum: 1) {
                 configuration.maxRequestBodyBytes = bytes

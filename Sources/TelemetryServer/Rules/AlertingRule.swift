@@ -16,6 +16,9 @@ public struct AlertingRule: Sendable {
     public let annotations: [String: String]
     /// Active alerts by label set (pending, firing, or resolved and still reported).
     public private(set) var active: [Labels: Alert] = [:]
+    /// The label templates (sorted by name) and annotation templates, parsed once.
+    private let labelTemplates: [(name: String, template: RuleTemplate)]
+    private let annotationTemplates: [(name: String, template: RuleTemplate)]
 
     public init(_ definition: RuleDefinition, groupLabels: [String: String] = [:]) {
         name = definition.name
@@ -24,6 +27,9 @@ public struct AlertingRule: Sendable {
         keepFiringFor = definition.keepFiringFor.milliseconds
         labels = groupLabels.merging(definition.labels) { _, rule in rule }
         annotations = definition.annotations
+        let templateName = "__alert_\(definition.name)"
+        labelTemplates = labels.sorted { $0.key < $1.key }.map { ($0.key, RuleTemplate($0.value, name: templateName)) }
+        annotationTemplates = annotations.sorted { $0.key < $1.key }.map { ($0.key, RuleTemplate($0.value, name: templateName)) }
     }
 
     /// Restores alerts kept from before a restart.
@@ -35,22 +41,28 @@ public struct AlertingRule: Sendable {
     /// for the active alerts. `limit` > 0 caps the alerts (pending and firing) it may hold.
     public mutating func evaluate(
         at time: Int64, engine: Engine, source: some SeriesSource, limit: Int = 0,
-        externalLabels: [String: String] = [:]
+        externalLabels: [String: String] = [:], externalURL: String = ""
     ) throws(RuleError) -> [(labels: Labels, value: Double)] {
         let vector = try RuleError.vector(of: expr, at: time, engine: engine, source: source)
+        let environment = TemplateEnvironment(externalURL: externalURL) { (query) throws(TemplateFunction.Failure) in
+            try RuleError.templateQuery(query, at: time, engine: engine, source: source)
+        }
         var returned = Set<Labels>()
         for element in vector {
-            let context = TemplateContext(labels: element.labels, value: element.value, externalLabels: externalLabels)
+            var labelMap: [String: String] = [:]
+            for pair in element.labels.pairs { labelMap[pair.name] = pair.value }
+            let data = TemplateData(labels: labelMap, externalLabels: externalLabels, externalURL: externalURL, value: element.value)
             var pairs = element.labels.droppingMetricName.pairs.map { ($0.name, $0.value) }
-            for (name, text) in labels.sorted(by: { $0.key < $1.key }) {
-                pairs.append((name, TemplateExpander.expand(text, context, name: "__alert_\(self.name)")))
+            for (name, template) in labelTemplates {
+                pairs.append((name, template.expand(data, environment: environment)))
             }
             pairs.append(("alertname", name))
             let alertLabels = Labels(pairs)
             guard returned.insert(alertLabels).inserted else {
                 throw RuleError(message: "vector contains metrics with the same labelset after applying alert labels")
             }
-            let expanded = annotations.mapValues { TemplateExpander.expand($0, context, name: "__alert_\(self.name)") }
+            var expanded: [String: String] = [:]
+            for (name, template) in annotationTemplates { expanded[name] = template.expand(data, environment: environment) }
             if var alert = active[alertLabels], alert.state != .inactive {
                 alert.value = element.value
                 alert.annotations = expanded
@@ -126,6 +138,35 @@ public struct RuleError: Error, Sendable, Equatable {
             }
         } catch {
             throw RuleError(message: error.message)
+        }
+    }
+
+    /// A template's `query`: an instant query at the rule's evaluation time, a scalar as one
+    /// sample without labels, as Prometheus's rule query function gives it.
+    static func templateQuery(_ text: String, at time: Int64, engine: Engine, source: some SeriesSource)
+        throws(TemplateFunction.Failure) -> [TemplateSample]
+    {
+        let expr: Expr
+        do {
+            expr = try Parser.parse(text)
+        } catch {
+            throw TemplateFunction.Failure(error.formatted(in: text))
+        }
+        let value: QueryValue
+        do {
+            value = try engine.instant(expr, at: time, source: source)
+        } catch {
+            throw TemplateFunction.Failure(error.message)
+        }
+        switch value {
+        case .vector(_, let elements):
+            return elements.map { element in
+                var labels: [String: String] = [:]
+                for pair in element.labels.pairs { labels[pair.name] = pair.value }
+                return TemplateSample(labels: labels, value: element.value)
+            }
+        case .scalar(_, let value): return [TemplateSample(labels: [:], value: value)]
+        default: throw TemplateFunction.Failure("rule result is not a vector or scalar")
         }
     }
 }

@@ -209,6 +209,16 @@ struct RuleFileParser {
         for (name, _) in rule.annotations where !Labels.isValidName(name) {
             problems.append("\(prefix)invalid annotation name: \(name)")
         }
+        if !alert.isEmpty {
+            // As rulefmt, templates are parsed at load so a broken one is reported with its rule.
+            for (kind, pairs) in [("label", rule.labels), ("annotation", rule.annotations)] {
+                for (name, text) in pairs.sorted(by: { $0.0 < $1.0 }) {
+                    if let problem = RuleTemplate.parseProblem(text, name: "__alert_\(alert)") {
+                        problems.append("\(prefix)\(kind) \(GoQuote.quote(name)): \(problem)")
+                    }
+                }
+            }
+        }
         guard problems.count == before, let parsed else { return nil }
         return RuleDefinition(
             kind: record.isEmpty ? .alerting(name: alert) : .recording(name: record), exprText: exprText, expr: parsed,

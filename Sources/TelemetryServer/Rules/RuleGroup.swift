@@ -33,18 +33,24 @@ final class RuleGroup: Sendable {
     let limit: Int
     let queryOffset: Int64
     let externalLabels: [String: String]
+    /// The server's external URL (`$externalURL` in templates).
+    let externalURL: String
     /// The definition's fingerprint (see `RuleGroupDefinition.fingerprint`).
     let fingerprint: String
     let state: Mutex<State>
 
-    init(_ definition: RuleGroupDefinition, file: String, defaultInterval: Int64, externalLabels: [String: String]) {
+    init(
+        _ definition: RuleGroupDefinition, file: String, defaultInterval: Int64, externalLabels: [String: String],
+        externalURL: String = ""
+    ) {
         self.file = file
         name = definition.name
         interval = definition.interval?.milliseconds ?? defaultInterval
         limit = definition.limit
         queryOffset = definition.queryOffset?.milliseconds ?? 0
         self.externalLabels = externalLabels
-        fingerprint = definition.fingerprint + "\u{0}\(interval)\u{0}\(externalLabels.sorted { $0.key < $1.key })"
+        self.externalURL = externalURL
+        fingerprint = definition.fingerprint + "\u{0}\(interval)\u{0}\(externalLabels.sorted { $0.key < $1.key })\u{0}\(externalURL)"
         let rules = definition.rules.map { rule in
             switch rule.kind {
             case .recording:
@@ -118,7 +124,8 @@ final class RuleGroup: Sendable {
                     samples = try recording.evaluate(at: evaluationTime, engine: engine, source: history, limit: limit)
                 case .alerting(var alerting):
                     samples = try alerting.evaluate(
-                        at: evaluationTime, engine: engine, source: history, limit: limit, externalLabels: externalLabels)
+                        at: evaluationTime, engine: engine, source: history, limit: limit, externalLabels: externalLabels,
+                        externalURL: externalURL)
                     rules[index].rule = .alerting(alerting)
                 }
                 history.appendRound(samples, at: time, producer: producer)

@@ -23,9 +23,10 @@ public enum RuleUnitTests {
         var alertRuleTest: [AlertTest]?
         var promqlExprTest: [ExprTest]?
         var externalLabels: [String: String]?
+        var externalURL: String?
         enum CodingKeys: String, CodingKey {
             case name, interval, inputSeries = "input_series", alertRuleTest = "alert_rule_test"
-            case promqlExprTest = "promql_expr_test", externalLabels = "external_labels"
+            case promqlExprTest = "promql_expr_test", externalLabels = "external_labels", externalURL = "external_url"
         }
     }
 
@@ -64,6 +65,9 @@ public enum RuleUnitTests {
     public static func run(_ path: String) -> [String] {
         do {
             return try check(path)
+        } catch let invalid as RuleFile.Invalid {
+            // promtool reports each problem of a rule file as its own failure.
+            return invalid.problems.map { "\(invalid.path): \($0)" }
         } catch {
             return ["\(error)"]
         }
@@ -102,7 +106,8 @@ public enum RuleUnitTests {
             }
         }
         var groups = try RulesManager.loadGroups(
-            patterns: patterns, defaultInterval: evaluation, externalLabels: test.externalLabels ?? [:])
+            patterns: patterns, defaultInterval: evaluation, externalLabels: test.externalLabels ?? [:],
+            externalURL: test.externalURL ?? "")
         if let order {
             groups = order.compactMap { name in groups.first { $0.name == name } }
         }
@@ -115,11 +120,12 @@ public enum RuleUnitTests {
         while time <= end {
             for group in groups { group.evaluate(at: time, engine: engine, history: store) }
             for (at, alertTest) in alertTests where at >= time && at < time + evaluation {
-                if let failure = compare(alertTest, at: at, groups: groups) { failures.append(failure) }
+                if let failure = compare(alertTest, at: at, groups: groups, groupName: test.name) { failures.append(failure) }
             }
             time += evaluation
         }
         for (at, exprTest) in exprTests {
+            // promtool 2.42 names the test group in alert failures only.
             if let failure = try compare(exprTest, at: at, engine: engine, store: store) { failures.append(failure) }
         }
         return failures
@@ -130,25 +136,32 @@ public enum RuleUnitTests {
         return "Labels:\(labels)\n              Annotations:{\(text)}"
     }
 
-    private static func compare(_ test: AlertTest, at time: Int64, groups: [RuleGroup]) -> String? {
-        var got: [String] = []
+    /// A list of alerts as promtool prints one: `[]` when empty, else numbered entries
+    /// separated by commas, sorted by labels.
+    private static func list(_ alerts: [(labels: Labels, annotations: [String: String])]) -> String {
+        guard !alerts.isEmpty else { return "[]" }
+        let entries = alerts.sorted { $0.labels < $1.labels }.enumerated().map {
+            "            \($0.offset):\n              \(describe($0.element.labels, $0.element.annotations))"
+        }
+        return "[\n" + entries.joined(separator: ",\n") + "\n            ]"
+    }
+
+    private static func compare(_ test: AlertTest, at time: Int64, groups: [RuleGroup], groupName: String?) -> String? {
+        var got: [(labels: Labels, annotations: [String: String])] = []
         for group in groups {
             for rule in group.state.withLock({ $0.rules }) {
                 guard case .alerting(let alerting) = rule.rule, alerting.name == test.alertname else { continue }
-                got += alerting.active.values.filter { $0.state == .firing }.map { describe($0.labels, $0.annotations) }
+                got += alerting.active.values.filter { $0.state == .firing }.map { ($0.labels, $0.annotations) }
             }
         }
         let expected = (test.expAlerts ?? []).map { alert in
-            describe(
-                Labels((alert.expLabels ?? [:]).map { ($0.key, $0.value) } + [("alertname", test.alertname)]),
-                alert.expAnnotations ?? [:])
+            (labels: Labels((alert.expLabels ?? [:]).map { ($0.key, $0.value) } + [("alertname", test.alertname)]),
+             annotations: alert.expAnnotations ?? [:])
         }
-        guard got.sorted() != expected.sorted() else { return nil }
-        func list(_ items: [String]) -> String {
-            "[\n" + items.sorted().enumerated().map { "            \($0.offset):\n              \($0.element)\n" }.joined()
-                + "            ]"
-        }
-        return "    alertname: \(test.alertname), time: \(PromDuration(milliseconds: time)), \n        exp:\(list(expected)), \n        got:\(list(got))"
+        let gotText = list(got), expectedText = list(expected)
+        guard gotText != expectedText else { return nil }
+        let name = groupName.map { "    name: \($0),\n" } ?? ""
+        return "\(name)    alertname: \(test.alertname), time: \(PromDuration(milliseconds: time)), \n        exp:\(expectedText), \n        got:\(gotText)"
     }
 
     private static func compare(_ test: ExprTest, at time: Int64, engine: Engine, store: MemoryRuleStore) throws -> String? {
@@ -170,7 +183,9 @@ public enum RuleUnitTests {
         }
         var expected: [(Labels, Double)] = []
         for sample in test.expSamples ?? [] {
-            let labels = sample.labels.isEmpty ? Labels([(String, String)]()) : try SeriesDescription.parse(sample.labels).labels
+            // promtool reads these with ParseMetric, which takes `{}` for a sample without labels.
+            let isEmpty = sample.labels.filter { !$0.isWhitespace }.isEmpty || sample.labels.filter { !$0.isWhitespace } == "{}"
+            let labels = isEmpty ? Labels([(String, String)]()) : try SeriesDescription.parse(sample.labels).labels
             expected.append((labels, sample.value))
         }
         // promtool compares values exactly.
@@ -187,7 +202,7 @@ public enum RuleUnitTests {
             return GoQuote.formatFloat(value, exponentForm: true).uppercased()
         }
         func list(_ items: [(Labels, Double)]) -> String {
-            items.map { "\($0.0) \(number($0.1))" }.joined(separator: ", ")
+            items.isEmpty ? "nil" : items.map { "\($0.0) \(number($0.1))" }.joined(separator: ", ")
         }
         return "    expr: \(GoQuote.quote(test.expr)), time: \(PromDuration(milliseconds: time)),\n        exp: \(list(expectedSorted))\n        got: \(list(gotSorted))"
     }

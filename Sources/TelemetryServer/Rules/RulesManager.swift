@@ -51,12 +51,13 @@ final class RulesManager: Sendable {
     /// The rule files `patterns` name (globs; a pattern matching nothing adds nothing), read
     /// and checked. As in Prometheus, the first file with problems stops the load.
     static func loadGroups(
-        patterns: [String], defaultInterval: Int64, externalLabels: [String: String]
+        patterns: [String], defaultInterval: Int64, externalLabels: [String: String], externalURL: String = ""
     ) throws(RuleFile.Invalid) -> [RuleGroup] {
         var groups: [RuleGroup] = []
         for file in patterns.flatMap(expand) {
             groups += try RuleFile.load(file).groups.map {
-                RuleGroup($0, file: file, defaultInterval: defaultInterval, externalLabels: externalLabels)
+                RuleGroup(
+                    $0, file: file, defaultInterval: defaultInterval, externalLabels: externalLabels, externalURL: externalURL)
             }
         }
         return groups

@@ -153,7 +153,7 @@ public final class TelemetryService: Service, Sendable {
         do {
             let groups = try RulesManager.loadGroups(
                 patterns: configuration.ruleFiles, defaultInterval: configuration.evaluationInterval.milliseconds,
-                externalLabels: configuration.externalLabels)
+                externalLabels: configuration.externalLabels, externalURL: configuration.resolvedExternalURL)
             rules = RulesManager(
                 groups: groups, engine: engine, history: history, metrics: try RuleMetrics(registry: registry),
                 store: AlertStateStore(database: database, writer: writer), logger: logger)
@@ -208,7 +208,7 @@ public final class TelemetryService: Service, Sendable {
             let fresh = try configurationLoader?() ?? configuration
             let groups = try RulesManager.loadGroups(
                 patterns: fresh.ruleFiles, defaultInterval: fresh.evaluationInterval.milliseconds,
-                externalLabels: fresh.externalLabels)
+                externalLabels: fresh.externalLabels, externalURL: fresh.resolvedExternalURL)
             rules.replace(with: groups)
             reloadMetrics.succeeded()
             logger.info("configuration reloaded", metadata: ["rule_groups": "\(groups.count)"])
