@@ -2,40 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Rule files with one problem each (and a few with several), as a user writes them by mistake.
-private let brokenRuleFiles: [(name: String, text: String)] = [
-    ("alert_name", "groups:\n  - name: a\n    rules:\n      - alert: \"bad name\"\n        expr: up\n"),
-    ("annotation_name", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up\n        annotations:\n          \"bad-name\": x\n"),
-    ("bad_expr", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: sum(\n"),
-    ("bad_for", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up\n        for: 5 minutes\n"),
-    ("bad_interval", "groups:\n  - name: a\n    interval: soon\n    rules: []\n"),
-    ("both", "groups:\n  - name: a\n    rules:\n      - alert: X\n        record: y\n        expr: up\n"),
-    ("dup_group", "groups:\n  - name: a\n    rules: []\n  - name: a\n    rules: []\n"),
-    ("empty_name", "groups:\n  - name: \"\"\n    rules: []\n"),
-    ("expr_string", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: \"foo{\"\n"),
-    ("groups_not_list", "groups: 5\n"),
-    ("label_metric", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up\n        labels:\n          __name__: x\n"),
-    ("label_name", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up\n        labels:\n          \"bad-name\": x\n"),
-    ("limit_bad", "groups:\n  - name: a\n    limit: many\n    rules: []\n"),
-    ("neither", "groups:\n  - name: a\n    rules:\n      - expr: up\n"),
-    ("no_expr", "groups:\n  - name: a\n    rules:\n      - alert: X\n"),
-    ("not_yaml", "groups:\n  - name: a\n    rules: [\n"),
-    ("q_flowmap", "groups:\n  - name: a\n    rules:\n      - {alert: X, expr: up\n"),
-    ("q_indent", "groups:\n  - name: a\n   rules: []\n"),
-    ("q_tab", "groups:\n\t- name: a\n"),
-    ("q_unterminated", "groups:\n  - name: \"a\n    rules: []\n"),
-    ("record_annotations", "groups:\n  - name: a\n    rules:\n      - record: a\n        expr: up\n        annotations:\n          x: y\n"),
-    ("record_for", "groups:\n  - name: a\n    rules:\n      - record: a\n        expr: up\n        for: 1m\n"),
-    ("record_keep", "groups:\n  - name: a\n    rules:\n      - record: a\n        expr: up\n        keep_firing_for: 1m\n"),
-    ("record_name", "groups:\n  - name: a\n    rules:\n      - record: \"a b\"\n        expr: up\n"),
-    ("rules_not_list", "groups:\n  - name: a\n    rules: {a: 1}\n"),
-    ("two_errors", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up ==\n      - record: \"a b\"\n        expr: up\n"),
-    ("unknown_group", "groups:\n  - name: a\n    rules: []\n    evaluation: 1m\n"),
-    ("unknown_rule", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up\n        fo: 1m\n"),
-    ("unknown_top", "groups: []\nfoo: 1\n"),
-    ("vector_expr_type", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up[5m]\n")
-]
-
 /// Valid files: rule counts must agree.
 private let validRuleFiles: [(name: String, text: String)] = [
     ("two_groups", "groups:\n  - name: a\n    interval: 30s\n    rules:\n      - alert: HighErrors\n        expr: sum(rate(errors_total[5m])) > 1\n        for: 5m\n        keep_firing_for: 2m\n        labels: {severity: page}\n        annotations: {summary: 'errors at {{ $value }}'}\n  - name: b\n    limit: 10\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n      - record: job:up:avg\n        expr: avg by (job) (up)\n"),
