@@ -25,6 +25,7 @@ bench: deps-bench
 	scripts/bench-http.sh
 	Benchmarks/ingest-bench.sh
 	Benchmarks/history-bench.sh
+	Benchmarks/rules-bench.sh
 
 fuzz: deps-run
 	scripts/fuzz.sh

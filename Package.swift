@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(name: "telemetry-demo", dependencies: ["Telemetry"], path: "Examples/telemetry-demo"),
         .target(
             name: "TestSupport",
-            dependencies: ["CZlib", "SnappyCodec", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CZlib", "SnappyCodec", "HTTPServer", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -97,7 +97,16 @@ public struct SeriesDescription: Sendable, Equatable {
         }
         guard let start else { throw Invalid(description: "invalid value \(GoQuote.quote(token))") }
         guard let times else { return [start] }
-        return (0...times).map { start + Double($0) * step }
+        // Accumulated by repeated addition, as Prometheus's parser does (the last bits differ
+        // from start + i × step, and promtool compares values exactly).
+        var value = start
+        var values: [Double?] = []
+        values.reserveCapacity(times + 1)
+        for _ in 0...times {
+            values.append(value)
+            value += step
+        }
+        return values
     }
 
     private static func number(_ text: String) -> Double? {

@@ -31,6 +31,7 @@ import PromQL
 ///   evaluation_interval: 1m   # rule groups without an interval run this often
 ///   external_labels: {cluster: eu-1}
 /// rule_files: [rules/*.yml]   # Prometheus-format rule files (globs, relative to this file)
+/// alerting:                   # Alertmanagers and webhooks (see AlertingConfiguration)
 /// remote_write:               # send the metric history on (Prometheus, Mimir, Thanos Receive)
 ///   - url: http://prometheus:9090/api/v1/write
 ///     headers: {X-Scope-OrgID: team-a}
@@ -88,6 +89,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var externalLabels: [String: String] = [:]
     /// Where the metric history is sent by Prometheus remote write (`remote_write:`).
     public var remoteWrite: [RemoteWriteTarget] = []
+    /// Where alerts are sent (`alerting:`): Alertmanagers and webhooks.
+    public var alerting = AlertingConfiguration()
     /// Most series the metric history holds.
     public var historyMaxSeries = 20_000
     /// `--query.timeout`: how long one PromQL query may run.
@@ -238,6 +241,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             try global.rejectUnknownFields()
         }
         if let patterns = try root.strings("rule_files") { configuration.ruleFiles = patterns }
+        if var alerting = try root.mapping("alerting") {
+            configuration.alerting = try AlertingConfiguration.read(&alerting)
+        }
         for var entry in try root.mappings("remote_write") ?? [] {
             configuration.remoteWrite.append(try RemoteWriteTarget.read(&entry))
         }

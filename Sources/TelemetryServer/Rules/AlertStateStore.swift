@@ -8,6 +8,8 @@ import PromQL
 struct AlertStateStore: Sendable {
     let database: TelemetryDatabase
     let writer: StorageWriter
+    /// Where notifications recorded together with the state are queued.
+    var notifications: NotificationQueue?
 
     /// A saved alert's place: its group, and its rule by position and name (a rule moved or
     /// renamed starts afresh).
@@ -17,9 +19,16 @@ struct AlertStateStore: Sendable {
         let name: String
     }
 
-    /// Replaces the saved alerts of `group` with `alerts` (by rule); does not wait.
-    func save(group: String, alerts: [(index: Int, name: String, alerts: [Alert])]) {
-        let batch = StorageBatch(rows: alerts.reduce(1) { $0 + $1.alerts.count }, mustQueue: true) { db in
+    /// Replaces the saved alerts of `group` with `alerts` (by rule), and queues `outgoing`
+    /// notifications in the same transaction, so an alert is recorded as sent exactly when its
+    /// notifications are queued; does not wait.
+    func save(
+        group: String, alerts: [(index: Int, name: String, alerts: [Alert])],
+        outgoing: [(destination: String, body: [UInt8])] = [], at now: Int64 = 0
+    ) {
+        let rows = alerts.reduce(1) { $0 + $1.alerts.count } + outgoing.count
+        let batch = StorageBatch(rows: rows, mustQueue: true) { db in
+            if !outgoing.isEmpty { try NotificationQueue.insert(outgoing, at: now, in: db) }
             try db.execute(sql: "DELETE FROM alert_state WHERE group_key = ?", arguments: [group])
             let statement = try db.cachedStatement(
                 sql: """
@@ -39,7 +48,11 @@ struct AlertStateStore: Sendable {
                 }
             }
         }
-        _ = writer.enqueue(batch)
+        if let notifications, !outgoing.isEmpty {
+            notifications.enqueue(batch, destinations: Set(outgoing.map(\.destination)))
+        } else {
+            _ = writer.enqueue(batch)
+        }
     }
 
     /// Every saved alert by rule.

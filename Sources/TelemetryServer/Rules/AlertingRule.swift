@@ -113,6 +113,34 @@ public struct AlertingRule: Sendable {
         return samples
     }
 
+    /// The alerts Prometheus sends at `time`: firing ones not sent for `resendDelay`, and ones
+    /// resolved since they were last sent (resolved alerts are re-sent too while kept); marks
+    /// them sent. A firing alert's end is `validUntil`, a resolved one's its resolution.
+    /// With `all`, every firing or resolved alert is returned, due or not, and none is marked
+    /// (to hand restored alerts to the webhook dispatcher after a restart).
+    mutating func alertsToSend(
+        at time: Int64, resendDelay: Int64, validUntil: Int64, generatorURL: String, externalLabels: [String: String],
+        all: Bool = false
+    ) -> [OutgoingAlert] {
+        var outgoing: [OutgoingAlert] = []
+        for (key, var alert) in active where alert.state != .pending {
+            let resolvedSinceSent = alert.resolvedAt.map { resolved in alert.lastSentAt.map { resolved > $0 } ?? true } ?? false
+            let due = alert.lastSentAt.map { $0 + resendDelay < time } ?? true
+            guard all || resolvedSinceSent || due else { continue }
+            if !all {
+                alert.lastSentAt = time
+                active[key] = alert
+            }
+            var labels = externalLabels
+            for pair in alert.labels.pairs { labels[pair.name] = pair.value }
+            outgoing.append(
+                OutgoingAlert(
+                    labels: labels, annotations: alert.annotations, startsAt: alert.firedAt ?? alert.activeAt,
+                    endsAt: alert.resolvedAt ?? validUntil, generatorURL: generatorURL))
+        }
+        return outgoing
+    }
+
     /// The rule's alerts that are pending or firing.
     public var firingOrPending: [Alert] { active.values.filter { $0.state != .inactive } }
 }

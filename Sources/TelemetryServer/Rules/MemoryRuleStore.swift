@@ -6,33 +6,51 @@ import Synchronization
 /// head) it hands series out in the order they were created.
 final class MemoryRuleStore: RuleOutput, Sendable {
     private struct State {
-        var series: [Labels: [Sample]] = [:]
-        var order: [Labels] = []
+        /// Series in creation order.
+        var series: [(labels: Labels, samples: SampleColumn)] = []
+        var index: [Labels: Int] = [:]
+        /// Series positions by metric name, in creation order: most selectors name one.
+        var byName: [String: [Int]] = [:]
         var live: [String: Set<Labels>] = [:]
 
-        mutating func append(_ labels: Labels, _ sample: Sample) {
-            if series[labels] == nil { order.append(labels) }
-            series[labels, default: []].append(sample)
+        mutating func append(_ labels: Labels, _ sample: Sample, step: Int64, capacity: Int = 0) {
+            if let position = index[labels] {
+                series[position].samples.append(sample)
+                return
+            }
+            var column = SampleColumn(step: step, capacity: capacity)
+            column.append(sample)
+            index[labels] = series.count
+            byName[labels[Labels.metricName], default: []].append(series.count)
+            series.append((labels, column))
         }
     }
 
     var selectsInEvaluationOrder: Bool { true }
 
     private let state = Mutex(State())
+    /// Milliseconds between rule evaluations: the grid rule outputs land on.
+    private let evaluationInterval: Int64
 
-    /// Adds an input sample (in time order per series).
-    func add(_ labels: Labels, _ sample: Sample) {
-        state.withLock { $0.append(labels, sample) }
+    init(evaluationInterval: Int64) {
+        self.evaluationInterval = evaluationInterval
+    }
+
+    /// Adds an input series' samples (in time order, `interval` apart but for gaps).
+    func add(_ labels: Labels, _ samples: [Sample], interval: Int64) {
+        state.withLock { state in
+            for sample in samples { state.append(labels, sample, step: interval, capacity: samples.count) }
+        }
     }
 
     func appendRound(_ samples: [(labels: Labels, value: Double)], at time: Int64, producer: String) {
         state.withLock { state in
             var live = Set<Labels>()
             for (labels, value) in samples where live.insert(labels).inserted {
-                state.append(labels, Sample(time: time, value: value))
+                state.append(labels, Sample(time: time, value: value), step: evaluationInterval)
             }
             for gone in (state.live[producer] ?? []).subtracting(live) {
-                state.append(gone, Sample(time: time, value: Sample.staleMarker))
+                state.append(gone, Sample(time: time, value: Sample.staleMarker), step: evaluationInterval)
             }
             state.live[producer] = live
         }
@@ -40,11 +58,15 @@ final class MemoryRuleStore: RuleOutput, Sendable {
 
     func select(_ matchers: [LabelMatcher], start: Int64, end: Int64) throws -> [Series] {
         let compiled = try matchers.map(CompiledMatcher.init)
-        let (series, order) = state.withLock { ($0.series, $0.order) }
-        return order.compactMap { labels in
-            guard compiled.allSatisfy({ $0.matches(labels[$0.name]) }) else { return nil }
-            let inRange = (series[labels] ?? []).filter { $0.time >= start && $0.time <= end }
-            return inRange.isEmpty ? nil : Series(labels: labels, samples: inRange)
+        let name = compiled.first { $0.name == Labels.metricName }?.exactValue
+        return state.withLock { state in
+            let candidates = name.map { state.byName[$0] ?? [] } ?? Array(state.series.indices)
+            return candidates.compactMap { position in
+                let (labels, column) = state.series[position]
+                guard compiled.allSatisfy({ $0.matches(labels[$0.name]) }) else { return nil }
+                let samples = column.samples(from: start, through: end)
+                return samples.isEmpty ? nil : Series(labels: labels, samples: samples)
+            }
         }
     }
 }

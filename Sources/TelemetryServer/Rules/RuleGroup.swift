@@ -93,6 +93,24 @@ final class RuleGroup: Sendable {
         }
     }
 
+    /// The alerts to send after an evaluation at `time` (see `AlertingRule.alertsToSend`), with
+    /// Prometheus's validity: 4 × the larger of the interval and the resend delay.
+    func alertsToSend(at time: Int64, resendDelay: Int64, all: Bool = false) -> [OutgoingAlert] {
+        let validUntil = time + 4 * Swift.max(interval, resendDelay)
+        return state.withLock { state in
+            var outgoing: [OutgoingAlert] = []
+            for index in state.rules.indices {
+                guard case .alerting(var rule) = state.rules[index].rule else { continue }
+                let generatorURL = externalURL + "/graph?g0.expr=" + TemplateBuiltins.queryEscape(rule.expr.description) + "&g0.tab=1"
+                outgoing += rule.alertsToSend(
+                    at: time, resendDelay: resendDelay, validUntil: validUntil, generatorURL: generatorURL,
+                    externalLabels: externalLabels, all: all)
+                state.rules[index].rule = .alerting(rule)
+            }
+            return outgoing
+        }
+    }
+
     /// Puts back saved alerts into the rules they belong to.
     func restore(_ saved: [AlertStateStore.RuleKey: [Alert]]) {
         state.withLock { state in

@@ -98,12 +98,13 @@ public enum RuleUnitTests {
 
     private static func run(_ test: TestGroup, patterns: [String], evaluation: Int64, order: [String]?) throws -> [String] {
         let interval = try duration(test.interval ?? "1m")
-        let store = MemoryRuleStore()
+        let store = MemoryRuleStore(evaluationInterval: evaluation)
         for input in test.inputSeries ?? [] {
             let series = try SeriesDescription.parse(input.series + " " + input.values)
-            for (index, value) in series.values.enumerated() {
-                if let value { store.add(series.labels, Sample(time: Int64(index) * interval, value: value)) }
+            let samples = series.values.enumerated().compactMap { index, value in
+                value.map { Sample(time: Int64(index) * interval, value: $0) }
             }
+            store.add(series.labels, samples, interval: interval)
         }
         var groups = try RulesManager.loadGroups(
             patterns: patterns, defaultInterval: evaluation, externalLabels: test.externalLabels ?? [:],

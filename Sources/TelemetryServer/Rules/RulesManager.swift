@@ -16,23 +16,34 @@ final class RulesManager: Sendable {
     private let history: MetricHistory
     private let metrics: RuleMetrics?
     private let store: AlertStateStore?
+    private let notifier: AlertNotifier?
     private let logger: Logger
 
     /// Builds the manager; with a `store`, alerts saved before a restart are put back.
     init(
         groups: [RuleGroup], engine: Engine, history: MetricHistory, metrics: RuleMetrics?, store: AlertStateStore? = nil,
-        logger: Logger
+        notifier: AlertNotifier? = nil, logger: Logger
     ) {
         running.withLock { $0.groups = groups }
         self.engine = engine
         self.history = history
         self.metrics = metrics
+        var store = store
+        store?.notifications = notifier?.queue
         self.store = store
+        self.notifier = notifier
         self.logger = logger
         if let store {
             do {
                 let saved = try store.load()
                 for group in groups { group.restore(saved) }
+                // Webhook groups live in memory: hand them the restored alerts, so none that
+                // was waiting for its group to be notified is lost to the restart.
+                if let notifier {
+                    for group in groups {
+                        notifier.dispatch(group.alertsToSend(at: Self.now, resendDelay: notifier.resendDelay, all: true), at: Self.now)
+                    }
+                }
             } catch {
                 logger.error("cannot read saved alert state; alerts start afresh", metadata: ["error": "\(error)"])
             }
@@ -150,7 +161,14 @@ final class RulesManager: Sendable {
     /// One evaluation of `group` at `time`, counted in the metrics.
     func evaluate(_ group: RuleGroup, at time: Int64) {
         let failures = group.evaluate(at: time, engine: engine, history: history)
-        store?.save(group: group.key, alerts: group.alertsByRule)
+        let outgoing = notifier.map { group.alertsToSend(at: time, resendDelay: $0.resendDelay) } ?? []
+        let rows = notifier?.alertmanagerRows(outgoing) ?? []
+        if let store {
+            store.save(group: group.key, alerts: group.alertsByRule, outgoing: rows, at: Self.now)
+        } else {
+            notifier?.queue.enqueue(rows, at: Self.now)
+        }
+        notifier?.dispatch(outgoing, at: Self.now)
         guard let metrics else { return }
         let (rules, seconds) = group.state.withLock { ($0.rules.count, $0.evaluationSeconds) }
         try? metrics.iterations.labels(group.key).increment()

@@ -36,6 +36,7 @@ public final class TelemetryService: Service, Sendable {
     private let storageLock: StorageLock
     private let remoteWriteSenders: [RemoteWriteSender]
     private let rules: RulesManager
+    private let notifier: AlertNotifier
     private let reloadMetrics: ReloadMetrics
     /// Reads the configuration again for a reload (the file and flags); nil reuses the one
     /// the server started with.
@@ -151,12 +152,20 @@ public final class TelemetryService: Service, Sendable {
             defaultSubqueryStep: 60_000, maxSamples: configuration.queryMaxSamples,
             timeout: .milliseconds(configuration.queryEngineTimeout.milliseconds))
         do {
+            notifier = try AlertNotifier(
+                configuration: configuration.alerting, externalURL: configuration.resolvedExternalURL, database: database,
+                writer: writer, registry: registry, logger: logger)
+        } catch {
+            throw StartupError(description: "cannot start the notifier: \(error)")
+        }
+        SilencesAPI(silences: notifier.silences).add(to: &router)
+        do {
             let groups = try RulesManager.loadGroups(
                 patterns: configuration.ruleFiles, defaultInterval: configuration.evaluationInterval.milliseconds,
                 externalLabels: configuration.externalLabels, externalURL: configuration.resolvedExternalURL)
             rules = RulesManager(
                 groups: groups, engine: engine, history: history, metrics: try RuleMetrics(registry: registry),
-                store: AlertStateStore(database: database, writer: writer), logger: logger)
+                store: AlertStateStore(database: database, writer: writer), notifier: notifier, logger: logger)
         } catch let error as RuleFile.Invalid {
             throw StartupError(description: "cannot load rule files:\n\(error.description)")
         } catch {
@@ -238,6 +247,7 @@ public final class TelemetryService: Service, Sendable {
             tasks.append(Task.detached { await retention.run(every: interval) })
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
             tasks.append(Task.detached { [historySampler] in await historySampler.run() })
+            tasks.append(Task.detached { [notifier] in await notifier.run() })
             for sender in remoteWriteSenders {
                 history.addListener { sender.enqueue($0) }
                 tasks.append(Task.detached { await sender.run() })

@@ -133,6 +133,37 @@ enum StorageSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Notifications: the durable queue (a row leaves only after a 2xx), what each webhook
+        // group was last notified of (Alertmanager's notification log), and silences.
+        migrator.registerMigration("v4: notifications") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE notifications (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        destination TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX notifications_by_destination ON notifications (destination, id);
+                    CREATE TABLE notification_log (
+                        receiver TEXT NOT NULL,
+                        group_key TEXT NOT NULL,
+                        firing TEXT NOT NULL,
+                        resolved TEXT NOT NULL,
+                        sent_at INTEGER NOT NULL,
+                        PRIMARY KEY (receiver, group_key)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE silences (
+                        id TEXT PRIMARY KEY,
+                        matchers TEXT NOT NULL,
+                        starts_at INTEGER NOT NULL,
+                        ends_at INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        comment TEXT NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

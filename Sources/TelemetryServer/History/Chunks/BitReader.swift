@@ -23,6 +23,17 @@ struct BitReader {
 
     /// Reads `count` bits (≤ 64) as an unsigned number.
     mutating func readBits(_ count: Int) -> UInt64 {
+        // Fast path: the bits lie within one unaligned 8-byte big-endian load.
+        let index = position >> 3, offset = position & 7
+        if count > 0, offset + count <= 64, index + 8 <= bytes.count, let base = bytes.baseAddress {
+            let window = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self).bigEndian
+            position += count
+            return (window << UInt64(offset)) >> UInt64(64 - count)
+        }
+        return readBitsSlowly(count)
+    }
+
+    private mutating func readBitsSlowly(_ count: Int) -> UInt64 {
         var result: UInt64 = 0
         var remaining = count
         while remaining > 0 {
