@@ -12,21 +12,10 @@ set -euo pipefail
 series="${1:-10000}"
 hours="${2:-24}"
 clients="${3:-4}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d)"
+source "$(dirname "$0")/harness.sh"
 ours_port=19400
 theirs_port=19401
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Its own scratch path: a debug build in .build may be running beside it.
-(cd "$root" && swift build -c release --scratch-path .build-release --product telemetryd >/dev/null)
-binary="$root/.build-release/release/telemetryd"
+binary=$(release_telemetryd)
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
 wait_ready() {
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$1/-/ready" >/dev/null && return 0; sleep 0.1; done

@@ -14,19 +14,9 @@ series="${1:-400}"
 rules="${2:-1000}"
 groups=10
 window=45
-root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d)"
+source "$(dirname "$0")/harness.sh"
 port=19410
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-(cd "$root" && swift build -c release --scratch-path .build-release --product telemetryd >/dev/null)
-binary="$root/.build-release/release/telemetryd"
+binary=$(release_telemetryd)
 ticks=$(getconf CLK_TCK)
 cpu() { awk -v t="$ticks" '{print ($14 + $15) / t}' "/proc/$1/stat"; }
 wait_ready() {

@@ -24,7 +24,7 @@ final class AlertNotifier: Sendable {
     ) throws {
         self.configuration = configuration
         resendDelay = configuration.resendDelay.milliseconds
-        queue = NotificationQueue(database: database, writer: writer)
+        queue = try NotificationQueue(database: database, writer: writer)
         silences = try SilenceStore(database: database, writer: writer)
         dispatcher = WebhookDispatcher(
             receivers: configuration.webhooks, externalURL: externalURL, silences: silences,
@@ -108,7 +108,7 @@ final class AlertNotifier: Sendable {
                 ])
             }
         }
-        queue.enqueue(batch, destinations: Set(rows.map(\.0)))
+        queue.enqueue(batch, count: rows.count, destinations: Set(rows.map(\.0)))
     }
 
     func updateGauges() {

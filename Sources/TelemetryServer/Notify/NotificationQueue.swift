@@ -24,10 +24,14 @@ final class NotificationQueue: Sendable {
     }
 
     private let signals = Mutex<[String: Signal]>([:])
+    /// Rows committed and not yet deleted: counted, not scanned, so a long outage's backlog
+    /// costs no reads.
+    private let length: Atomic<Int>
 
-    init(database: TelemetryDatabase, writer: StorageWriter) {
+    init(database: TelemetryDatabase, writer: StorageWriter) throws {
         self.database = database
         self.writer = writer
+        length = Atomic(try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM notifications") ?? 0 })
     }
 
     /// Writes notifications inside a storage batch (so they commit together with the alert
@@ -37,11 +41,13 @@ final class NotificationQueue: Sendable {
         for item in items { try statement.execute(arguments: [item.destination, Data(item.body), now]) }
     }
 
-    /// Queues a storage batch that writes notifications (and whatever else it writes); wakes the
-    /// destinations' senders once it is committed.
-    func enqueue(_ batch: StorageBatch, destinations: Set<String>) {
+    /// Queues a storage batch that writes `count` notifications (and whatever else it writes);
+    /// wakes the destinations' senders once it is committed.
+    func enqueue(_ batch: StorageBatch, count: Int, destinations: Set<String>) {
         _ = writer.enqueue(batch) { [self] error in
-            if error == nil { wake(destinations) }
+            guard error == nil else { return }
+            length.add(count, ordering: .relaxed)
+            wake(destinations)
         }
     }
 
@@ -49,15 +55,16 @@ final class NotificationQueue: Sendable {
     func enqueue(_ items: [(destination: String, body: [UInt8])], at now: Int64) {
         guard !items.isEmpty else { return }
         let batch = StorageBatch(rows: items.count, mustQueue: true) { db in try Self.insert(items, at: now, in: db) }
-        enqueue(batch, destinations: Set(items.map(\.destination)))
+        enqueue(batch, count: items.count, destinations: Set(items.map(\.destination)))
     }
 
-    /// The oldest `limit` notifications of `destination`.
-    func next(_ destination: String, limit: Int) throws -> [Entry] {
+    /// The oldest `limit` notifications of `destination` after the row `after` (a sender
+    /// reads on while the deletion of what it delivered is still being committed).
+    func next(_ destination: String, after: Int64 = 0, limit: Int) throws -> [Entry] {
         try database.pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, body, created_at FROM notifications WHERE destination = ? ORDER BY id LIMIT ?",
-                arguments: [destination, limit]
+                db, sql: "SELECT id, body, created_at FROM notifications WHERE destination = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [destination, after, limit]
             ).map { row in
                 let body: Data = row["body"]
                 return Entry(id: row["id"], body: [UInt8](body), createdAt: row["created_at"])
@@ -65,22 +72,26 @@ final class NotificationQueue: Sendable {
         }
     }
 
-    /// Deletes delivered (or abandoned) notifications; returns once committed.
-    func remove(_ ids: [Int64]) async throws {
+    /// Deletes delivered (or abandoned) notifications, without waiting for the commit: until
+    /// it lands, a restart sends them again (at least once), never not at all.
+    func remove(_ ids: [Int64]) {
         guard !ids.isEmpty else { return }
-        try await writer.submit(
+        _ = writer.enqueue(
             StorageBatch(rows: ids.count, mustQueue: true) { db in
                 let statement = try db.cachedStatement(sql: "DELETE FROM notifications WHERE id = ?")
                 for id in ids { try statement.execute(arguments: [id]) }
-            })
+            }
+        ) { [self] error in
+            if error == nil { length.subtract(ids.count, ordering: .relaxed) }
+        }
     }
 
     /// How many notifications wait, and the creation time of the oldest (milliseconds).
     func backlog() throws -> (count: Int, oldest: Int64?) {
-        try database.pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS count, min(created_at) AS oldest FROM notifications")
-            return (row?["count"] ?? 0, row?["oldest"])
+        let oldest = try database.pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT created_at FROM notifications ORDER BY id LIMIT 1")
         }
+        return (length.load(ordering: .relaxed), oldest)
     }
 
     /// Waits until rows for `destination` are committed (or were, since it last waited) or

@@ -39,10 +39,12 @@ struct NotificationSender: Sendable {
         let delivery = HTTPDelivery(
             client: client, retry: retry, timeout: destination.timeout, retryable: Self.retryable, logger: logger)
         let headers = [("Content-Type", "application/json")] + destination.headers
+        // The last row dealt with: reading goes on past it while its deletion commits.
+        var cursor: Int64 = 0
         while !Task.isCancelled {
             let batch: [NotificationQueue.Entry]
             do {
-                batch = try queue.next(destination.key, limit: destination.batchSize)
+                batch = try queue.next(destination.key, after: cursor, limit: destination.batchSize)
             } catch {
                 logger.error("cannot read the notification queue", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
@@ -53,9 +55,11 @@ struct NotificationSender: Sendable {
                 continue
             }
             let cutoff = now() - maxAge
-            let expired = batch.filter { $0.createdAt < cutoff }
+            // Rows are created in id order: the expired ones come first.
+            let expired = batch.prefix { $0.createdAt < cutoff }
             if !expired.isEmpty {
-                try? await queue.remove(expired.map(\.id))
+                queue.remove(expired.map(\.id))
+                cursor = expired.map(\.id).max() ?? cursor
                 metrics?.dropped(destination.name, count: expired.count)
                 logger.warning("dropped notifications past their maximum age", metadata: ["receiver": "\(destination.name)", "count": "\(expired.count)"])
                 continue
@@ -64,11 +68,13 @@ struct NotificationSender: Sendable {
             let outcome = await delivery.post(destination.url, headers: headers, body: body(of: batch))
             switch outcome {
             case .delivered:
-                try? await queue.remove(batch.map(\.id))
+                queue.remove(batch.map(\.id))
+                cursor = batch.last?.id ?? cursor
                 metrics?.sent(destination.name, count: batch.count, seconds: Self.seconds(since: started))
             case .refused(let status, let message):
                 // Sending the same body again cannot succeed: drop it, loudly.
-                try? await queue.remove(batch.map(\.id))
+                queue.remove(batch.map(\.id))
+                cursor = batch.last?.id ?? cursor
                 metrics?.failed(destination.name, count: batch.count)
                 logger.error("notification refused", metadata: ["receiver": "\(destination.name)", "status": "\(status)", "reason": "\(message)"])
             case .gaveUp(let reason):

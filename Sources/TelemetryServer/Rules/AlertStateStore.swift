@@ -49,7 +49,7 @@ struct AlertStateStore: Sendable {
             }
         }
         if let notifications, !outgoing.isEmpty {
-            notifications.enqueue(batch, destinations: Set(outgoing.map(\.destination)))
+            notifications.enqueue(batch, count: outgoing.count, destinations: Set(outgoing.map(\.destination)))
         } else {
             _ = writer.enqueue(batch)
         }

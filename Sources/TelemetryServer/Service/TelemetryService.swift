@@ -276,6 +276,7 @@ public final class TelemetryService: Service, Sendable {
             logger.error("final metric history checkpoint failed", metadata: ["error": "\(error.message)"])
         }
         historyStorage.close()
+        storageLock.release()
         for sender in remoteWriteSenders { await sender.shutdown() }
         await forwarder?.shutdown()
     }

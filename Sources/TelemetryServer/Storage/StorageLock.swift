@@ -28,6 +28,11 @@ final class StorageLock: Sendable {
         self.descriptor = descriptor
     }
 
+    /// Lets another server take the directory (after a graceful stop).
+    func release() {
+        flock(descriptor, LOCK_UN)
+    }
+
     deinit {
         close(descriptor)
     }
