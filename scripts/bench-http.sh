@@ -6,17 +6,9 @@
 set -euo pipefail
 
 duration="${1:-10}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d)"
+source "$(dirname "$0")/../Benchmarks/harness.sh"
 telemetry_port=19100
 pushgateway_port=19101
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 (cd "$root/Benchmarks" && swift build -c release --product ExpositionServer >/dev/null)
 "$root/Benchmarks/.build/release/ExpositionServer" "$telemetry_port" >"$work/telemetry.log" 2>&1 &

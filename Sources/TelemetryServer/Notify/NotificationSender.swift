@@ -59,7 +59,7 @@ struct NotificationSender: Sendable {
             let expired = batch.prefix { $0.createdAt < cutoff }
             if !expired.isEmpty {
                 queue.remove(expired.map(\.id))
-                cursor = expired.map(\.id).max() ?? cursor
+                cursor = expired.last?.id ?? cursor
                 metrics?.dropped(destination.name, count: expired.count)
                 logger.warning("dropped notifications past their maximum age", metadata: ["receiver": "\(destination.name)", "count": "\(expired.count)"])
                 continue

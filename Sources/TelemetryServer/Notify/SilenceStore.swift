@@ -21,8 +21,8 @@ final class SilenceStore: Sendable {
     }
 
     private let writer: StorageWriter?
-    private let silences: Mutex<[String: Silence]>
-    private let compiled: Mutex<[String: [CompiledMatcher]]>
+    /// The silences by id, each with its matchers compiled once.
+    private let silences: Mutex<[String: (silence: Silence, matchers: [CompiledMatcher])]>
 
     /// Loads the stored silences (none without a database).
     init(database: TelemetryDatabase?, writer: StorageWriter?) throws {
@@ -40,35 +40,37 @@ final class SilenceStore: Sendable {
                 }
             }
         }
-        silences = Mutex(loaded)
-        compiled = Mutex(loaded.mapValues { $0.matchers.compactMap { try? CompiledMatcher($0) } })
+        silences = Mutex(loaded.mapValues { ($0, Self.compile($0)) })
+    }
+
+    private static func compile(_ silence: Silence) -> [CompiledMatcher] {
+        silence.matchers.compactMap { try? CompiledMatcher($0) }
     }
 
     /// Every silence, newest first.
-    var all: [Silence] { silences.withLock { Array($0.values) }.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) } }
+    var all: [Silence] {
+        silences.withLock { $0.values.map(\.silence) }.sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+    }
 
     /// Whether an active silence matches `labels`.
     func isSilenced(_ labels: [String: String], at now: Int64) -> Bool {
-        let active = silences.withLock { $0.values.filter { $0.state(at: now) == "active" }.map(\.id) }
-        guard !active.isEmpty else { return false }
-        let matchers = compiled.withLock { compiled in active.compactMap { compiled[$0] } }
-        return matchers.contains { list in list.allSatisfy { $0.matches(labels[$0.name] ?? "") } }
+        let active = silences.withLock { $0.values.filter { $0.silence.state(at: now) == "active" }.map(\.matchers) }
+        return active.contains { list in list.allSatisfy { $0.matches(labels[$0.name] ?? "") } }
     }
 
     /// Stores a silence; returns once it is durable.
     func add(_ silence: Silence) async throws {
         try await persist(silence)
-        silences.withLock { $0[silence.id] = silence }
-        compiled.withLock { $0[silence.id] = silence.matchers.compactMap { try? CompiledMatcher($0) } }
+        silences.withLock { $0[silence.id] = (silence, Self.compile(silence)) }
     }
 
     /// Ends a silence now (Alertmanager expires rather than deletes); false if unknown.
     func expire(_ id: String, at now: Int64) async throws -> Bool {
-        guard var silence = silences.withLock({ $0[id] }) else { return false }
+        guard var (silence, matchers) = silences.withLock({ $0[id] }) else { return false }
         if silence.endsAt > now { silence.endsAt = Swift.max(now, silence.startsAt) }
         silence.updatedAt = now
         try await persist(silence)
-        silences.withLock { $0[id] = silence }
+        silences.withLock { $0[id] = (silence, matchers) }
         return true
     }
 

@@ -33,6 +33,8 @@ final class WebhookDispatcher: Sendable {
     }
 
     let receivers: [WebhookReceiver]
+    /// Each receiver's matchers, compiled once.
+    private let matchers: [[CompiledMatcher]]
     private let externalURL: String
     private let silences: SilenceStore?
     private let state: Mutex<State>
@@ -40,6 +42,7 @@ final class WebhookDispatcher: Sendable {
     init(receivers: [WebhookReceiver], externalURL: String, silences: SilenceStore? = nil,
          log: [String: [String: NotificationLogEntry]] = [:]) {
         self.receivers = receivers
+        matchers = receivers.map { receiver in receiver.matchers.compactMap { try? CompiledMatcher($0) } }
         self.externalURL = externalURL
         self.silences = silences
         state = Mutex(State(log: log))
@@ -51,10 +54,9 @@ final class WebhookDispatcher: Sendable {
     /// Routes alerts into their groups.
     func receive(_ alerts: [OutgoingAlert], at now: Int64) {
         guard !receivers.isEmpty, !alerts.isEmpty else { return }
-        let compiled = receivers.map { receiver in receiver.matchers.compactMap { try? CompiledMatcher($0) } }
         state.withLock { state in
             for (index, receiver) in receivers.enumerated() {
-                for alert in alerts where compiled[index].allSatisfy({ $0.matches(alert.labels[$0.name] ?? "") }) {
+                for alert in alerts where matchers[index].allSatisfy({ $0.matches(alert.labels[$0.name] ?? "") }) {
                     let labels = receiver.groupByAll ? alert.labels : alert.labels.filter { receiver.groupBy.contains($0.key) }
                     let key = Self.groupKey(receiver, labels)
                     var group = state.groups[receiver.name]?[key]

@@ -9,7 +9,7 @@ struct AlertStateStore: Sendable {
     let database: TelemetryDatabase
     let writer: StorageWriter
     /// Where notifications recorded together with the state are queued.
-    var notifications: NotificationQueue?
+    var notifications: NotificationQueue? = nil
 
     /// A saved alert's place: its group, and its rule by position and name (a rule moved or
     /// renamed starts afresh).

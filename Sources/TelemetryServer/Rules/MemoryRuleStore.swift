@@ -13,16 +13,17 @@ final class MemoryRuleStore: RuleOutput, Sendable {
         var byName: [String: [Int]] = [:]
         var live: [String: Set<Labels>] = [:]
 
-        mutating func append(_ labels: Labels, _ sample: Sample, step: Int64, capacity: Int = 0) {
-            if let position = index[labels] {
-                series[position].samples.append(sample)
-                return
-            }
-            var column = SampleColumn(step: step, capacity: capacity)
-            column.append(sample)
+        /// The position of the series `labels`, created (in creation order) if new.
+        mutating func position(of labels: Labels, step: Int64, capacity: Int = 0) -> Int {
+            if let position = index[labels] { return position }
             index[labels] = series.count
             byName[labels[Labels.metricName], default: []].append(series.count)
-            series.append((labels, column))
+            series.append((labels, SampleColumn(step: step, capacity: capacity)))
+            return series.count - 1
+        }
+
+        mutating func append(_ labels: Labels, _ sample: Sample, step: Int64) {
+            series[position(of: labels, step: step)].samples.append(sample)
         }
     }
 
@@ -38,8 +39,10 @@ final class MemoryRuleStore: RuleOutput, Sendable {
 
     /// Adds an input series' samples (in time order, `interval` apart but for gaps).
     func add(_ labels: Labels, _ samples: [Sample], interval: Int64) {
+        guard !samples.isEmpty else { return }
         state.withLock { state in
-            for sample in samples { state.append(labels, sample, step: interval, capacity: samples.count) }
+            let position = state.position(of: labels, step: interval, capacity: samples.count)
+            for sample in samples { state.series[position].samples.append(sample) }
         }
     }
 

@@ -28,8 +28,6 @@ final class RulesManager: Sendable {
         self.engine = engine
         self.history = history
         self.metrics = metrics
-        var store = store
-        store?.notifications = notifier?.queue
         self.store = store
         self.notifier = notifier
         self.logger = logger

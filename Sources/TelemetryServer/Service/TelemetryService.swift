@@ -165,7 +165,8 @@ public final class TelemetryService: Service, Sendable {
                 externalLabels: configuration.externalLabels, externalURL: configuration.resolvedExternalURL)
             rules = RulesManager(
                 groups: groups, engine: engine, history: history, metrics: try RuleMetrics(registry: registry),
-                store: AlertStateStore(database: database, writer: writer), notifier: notifier, logger: logger)
+                store: AlertStateStore(database: database, writer: writer, notifications: notifier.queue), notifier: notifier,
+                logger: logger)
         } catch let error as RuleFile.Invalid {
             throw StartupError(description: "cannot load rule files:\n\(error.description)")
         } catch {
