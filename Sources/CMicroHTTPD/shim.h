@@ -45,4 +45,8 @@ telemetry_mhd_response_copy(size_t size, const void *buffer)
     return MHD_create_response_from_buffer(size, (void *)buffer, MHD_RESPMEM_MUST_COPY);
 }
 
+/* The content reader's end markers are macros Swift does not import. */
+static const ssize_t telemetry_mhd_reader_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
+static const ssize_t telemetry_mhd_reader_end_with_error = MHD_CONTENT_READER_END_WITH_ERROR;
+
 #endif

@@ -14,12 +14,17 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Values of `{name}` segments in the matched route pattern.
     public var pathParameters: [String: String]
+    /// The path's segments, each percent-decoded on its own (an escaped `/` stays inside its
+    /// segment); empty segments are dropped.
+    public var pathSegments: [String]
 
     /// Creates a request (used by the server and by tests of handlers).
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [],
-        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], pathParameters: [String: String] = [:]
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], pathParameters: [String: String] = [:],
+        pathSegments: [String]? = nil
     ) {
+        self.pathSegments = pathSegments ?? (try? RequestTarget(path))?.segments ?? []
         self.method = method
         self.path = path
         self.query = query

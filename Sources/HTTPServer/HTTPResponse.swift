@@ -6,6 +6,10 @@ public struct HTTPResponse: Sendable {
         case bytes([UInt8])
         /// A file sent from disk as is.
         case file(path: String)
+        /// Bytes written later, for as long as the connection lasts (server-sent events). Sent
+        /// with chunked encoding and never compressed; the worker thread is not held while the
+        /// stream waits for data (the connection is suspended).
+        case stream(ResponseStream)
     }
 
     /// The status code.

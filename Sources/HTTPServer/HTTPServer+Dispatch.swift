@@ -91,7 +91,7 @@ extension HTTPServer {
             }
             let request = HTTPRequest(
                 method: context.method, path: target.rawPath, query: target.query, headers: context.headers,
-                body: body, pathParameters: parameters)
+                body: body, pathParameters: parameters, pathSegments: target.segments)
             context.body = []
             switch route.handler {
             case .immediate(let handler):
@@ -218,7 +218,8 @@ extension HTTPServer {
         if case .bytes = response.body { response.headers.add("Vary", "Accept-Encoding") }
         if isDraining { response.headers.set("Connection", "close") }
         // Only a file body that cannot be opened fails here.
-        guard let native = ResponseBuilder.make(response) else {
+        if case .stream(let stream) = response.body { track(stream) }
+        guard let native = ResponseBuilder.make(response, connection: context.connection) else {
             return queue(.text("not found: \(context.rawPath)", status: 404), for: context)
         }
         defer { MHD_destroy_response(native) }

@@ -38,6 +38,8 @@ public final class HTTPServer: Sendable {
     private let boundPort = Atomic<UInt16>(0)
     /// Connections suspended while a handler task runs; resumed before the daemon stops.
     let suspended = Mutex<SuspendedConnections>(SuspendedConnections())
+    /// Streaming responses still open; finished before the daemon stops.
+    private let openStreams = Mutex<[ObjectIdentifier: ResponseStream]>([:])
 
     /// Creates a server; call `start()` to listen.
     public init(
@@ -145,6 +147,11 @@ public final class HTTPServer: Sendable {
     /// running are answered 503, and the workers stop. Safe to call more than once.
     public func stop(gracePeriodSeconds: Double = 5) async {
         beginDraining()
+        // Streams last until closed: end them now so their requests can complete.
+        for stream in openStreams.withLock({ Array($0.values) }) {
+            stream.finish()
+            stream.wake()
+        }
         let deadline = MonotonicClock.nanoseconds() + UInt64(gracePeriodSeconds * 1e9)
         while inFlight.load(ordering: .relaxed) > 0, MonotonicClock.nanoseconds() < deadline {
             try? await Task.sleep(for: .milliseconds(10))
@@ -179,6 +186,16 @@ public final class HTTPServer: Sendable {
         MHD_stop_daemon(running)
         if listener >= 0 { close(listener) }
         logger.info("stopped", metadata: ["address": "\(boundAddress)"])
+    }
+
+    /// Number of streaming responses open now.
+    public var openStreamCount: Int { openStreams.withLock { $0.count } }
+
+    /// Remembers `stream` until it closes, so that `stop()` can end it.
+    func track(_ stream: ResponseStream) {
+        let key = ObjectIdentifier(stream)
+        openStreams.withLock { $0[key] = stream }
+        stream.onClose { [weak self] in self?.openStreams.withLock { _ = $0.removeValue(forKey: key) } }
     }
 
     /// Enforces header deadlines on its own thread, so that handlers keeping every thread of

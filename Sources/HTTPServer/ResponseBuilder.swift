@@ -7,7 +7,7 @@ import Glibc
 /// Turns an `HTTPResponse` into a libmicrohttpd response object.
 enum ResponseBuilder {
     /// nil when a file body cannot be opened (the caller answers 404).
-    static func make(_ response: HTTPResponse) -> OpaquePointer? {
+    static func make(_ response: HTTPResponse, connection: OpaquePointer) -> OpaquePointer? {
         let native: OpaquePointer?
         switch response.body {
         case .bytes(let bytes):
@@ -24,6 +24,13 @@ enum ResponseBuilder {
             }
             // libmicrohttpd closes the descriptor when the response is destroyed.
             native = MHD_create_response_from_fd(Int(status.st_size), descriptor)
+        case .stream(let stream):
+            stream.attach(to: connection)
+            // Retained for libmicrohttpd; released by the free callback.
+            let retained = Unmanaged.passRetained(stream).toOpaque()
+            native = MHD_create_response_from_callback(
+                telemetry_mhd_size_unknown, 4096, streamReaderCallback, retained, streamFreeCallback)
+            if native == nil { Unmanaged<ResponseStream>.fromOpaque(retained).release() }
         }
         guard let native else { return nil }
         for field in response.headers where !HTTPHeaders.sameName(field.name, "Content-Length") {

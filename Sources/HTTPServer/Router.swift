@@ -11,6 +11,9 @@ public struct Router: Sendable {
     }
 
     private(set) var routes: [Route] = []
+    /// Answers paths no route has (static files), for its method only; other methods on such
+    /// paths still get 404, not 405.
+    private(set) var fallback: Route?
 
     /// Creates an empty router.
     public init() {}
@@ -18,6 +21,11 @@ public struct Router: Sendable {
     /// Adds a route; earlier routes win when two patterns match.
     public mutating func add(_ route: Route) {
         routes.append(route)
+    }
+
+    /// Sets the route for paths that no other route has.
+    public mutating func setFallback(_ route: Route) {
+        fallback = route
     }
 
     /// Resolves `method` and a path as sent (percent-encoded).
@@ -35,7 +43,12 @@ public struct Router: Sendable {
             if route.method == wanted { return .matched(route, parameters: parameters) }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
-        if allowed.isEmpty { return .notFound }
+        if allowed.isEmpty {
+            if let fallback, fallback.method == wanted, let parameters = fallback.match(pathSegments) {
+                return .matched(fallback, parameters: parameters)
+            }
+            return .notFound
+        }
         if allowed.contains("GET") { allowed.append("HEAD") }
         return .methodNotAllowed(allowed: allowed)
     }
