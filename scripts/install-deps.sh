@@ -7,7 +7,7 @@ mode="${1:-run}"
 packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev libsnappy-dev)
 case "$mode" in
   run) ;;
-  test) packages+=(prometheus prometheus-alertmanager gzip) ;;   # prometheus brings promtool
+  test) packages+=(prometheus prometheus-alertmanager gzip chromium chromium-driver) ;;   # prometheus brings promtool
   bench) packages+=(prometheus prometheus-pushgateway wrk curl) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

@@ -215,7 +215,7 @@ extension HTTPServer {
             response.body = .bytes(compressed)
             response.headers.set("Content-Encoding", "gzip")
         }
-        if case .bytes = response.body { response.headers.add("Vary", "Accept-Encoding") }
+        if case .bytes = response.body, response.headers["Vary"] == nil { response.headers.add("Vary", "Accept-Encoding") }
         if isDraining { response.headers.set("Connection", "close") }
         // Only a file body that cannot be opened fails here.
         if case .stream(let stream) = response.body { track(stream) }

@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.external-url"), help: "URL users reach the server at (templates' $externalURL; default http://<hostname>:<port>).")
     var externalURL: String?
 
+    @Option(name: .customLong("web.dashboards.path"), help: "Serve the dashboard from this folder (default: the copy built into the binary).")
+    var dashboardsPath: String?
+
     @Option(name: .customLong("storage.path"), help: "Directory for stored data (default ./data).")
     var storagePath: String?
 
@@ -55,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
         try apply(externalURL, "--web.external-url", \.externalURL, to: &configuration,
                   parse: { (text: String) -> String?? in ServerConfiguration.externalURLProblem(text) == nil ? .some(text) : .none },
                   help: { ServerConfiguration.externalURLProblem($0) ?? "" })
+        try apply(dashboardsPath, "--web.dashboards.path", \.dashboardsPath, to: &configuration,
+                  parse: { (text: String) -> String?? in ServerConfiguration.dashboardsPathProblem(text) == nil ? .some(text) : .none },
+                  help: { ServerConfiguration.dashboardsPathProblem($0) ?? "" })
         try apply(storagePath, "--storage.path", \.storagePath, to: &configuration,
                   parse: { $0.isEmpty ? nil : $0 }, help: { _ in "must not be empty" })
         try apply(retentionTime, "--storage.retention.time", \.retentionTime, to: &configuration,

@@ -15,6 +15,8 @@ import PromQL
 ///   per_ip_connection_limit: 512
 ///   request_header_timeout: 10s   # a client must send its headers within this
 ///   max_inflight_body_size: 0     # memory for bodies in flight (after gzip); 0: 1/8 of RAM
+///   dashboards_path: ./dashboards # serve the dashboard from this folder; default: the copy built in
+///   max_event_clients: 1000       # browsers on the event stream at once; more get 503
 /// storage:
 ///   path: ./data
 ///   retention_time: 7d        # spans and logs older than this are deleted
@@ -59,6 +61,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `--web.external-url` (`web.external_url`): the URL users reach the server at, for
     /// `$externalURL` in templates and links in notifications. Nil: `http://<hostname>:<port>`.
     public var externalURL: String?
+    /// `--web.dashboards.path` (`web.dashboards_path`): the folder the dashboard is served
+    /// from. Nil: the copy built into the binary.
+    public var dashboardsPath: String?
+    /// `web.max_event_clients`: browsers on the event stream at once; more are answered 503.
+    public var maxEventClients = 1000
     /// Largest request body accepted (413 above it).
     public var maxRequestBodyBytes = 20 * 1024 * 1024
     /// Most simultaneous connections.
@@ -163,6 +170,18 @@ public struct ServerConfiguration: Sendable, Equatable {
         return nil
     }
 
+    /// Why `path` cannot serve the dashboard (it must be a folder holding `index.html`), or nil.
+    public static func dashboardsPathProblem(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "dashboards folder \"\(path)\" does not exist or is not a folder"
+        }
+        guard FileManager.default.fileExists(atPath: path + "/index.html") else {
+            return "dashboards folder \"\(path)\" has no index.html"
+        }
+        return nil
+    }
+
     /// Parses configuration text over the defaults; `file` is used in error messages.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ServerConfiguration {
         var configuration = ServerConfiguration()
@@ -188,6 +207,13 @@ public struct ServerConfiguration: Sendable, Equatable {
                 configuration.requestHeaderTimeout = timeout
             }
             if let size = try web.size("max_inflight_body_size") { configuration.maxInFlightBodySize = size }
+            if let path = try web.string("dashboards_path") {
+                if let problem = Self.dashboardsPathProblem(path) {
+                    throw web.error("dashboards_path", web.value("dashboards_path"), problem)
+                }
+                configuration.dashboardsPath = path
+            }
+            if let limit = try web.integer("max_event_clients", minimum: 1) { configuration.maxEventClients = limit }
             try web.rejectUnknownFields()
         }
         if var storage = try root.mapping("storage") {

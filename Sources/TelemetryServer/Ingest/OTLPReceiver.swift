@@ -18,6 +18,8 @@ struct OTLPReceiver: Sendable {
     let metrics: IngestMetrics
     /// Called with spans once they are stored (span metrics).
     var onSpans: @Sendable ([SpanRow]) -> Void = { _ in }
+    /// Called with log records once they are stored (the dashboard's live tail).
+    var onLogs: @Sendable ([LogRow]) -> Void = { _ in }
     /// Sends accepted exports upstream, when forwarding is configured.
     var forwarder: OTLPForwarder?
     /// Longest attribute value or log body stored; longer ones are cut and counted.
@@ -94,6 +96,7 @@ struct OTLPReceiver: Sendable {
             metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
             return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 try await writer.submit(logs: converted.rows)
+                onLogs(converted.rows)
                 return Rejections()
             })
         } respond: { (rejections: Rejections) -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse in

@@ -18,6 +18,8 @@ final class RulesManager: Sendable {
     private let store: AlertStateStore?
     private let notifier: AlertNotifier?
     private let logger: Logger
+    /// Told after every group evaluation (the dashboard's alert changes).
+    private let evaluated = Mutex<(@Sendable (RuleGroup) -> Void)?>(nil)
 
     /// Builds the manager; with a `store`, alerts saved before a restart are put back.
     init(
@@ -156,9 +158,15 @@ final class RulesManager: Sendable {
         }
     }
 
+    /// Sets what is told after every group evaluation.
+    func onEvaluated(_ handler: @escaping @Sendable (RuleGroup) -> Void) {
+        evaluated.withLock { $0 = handler }
+    }
+
     /// One evaluation of `group` at `time`, counted in the metrics.
     func evaluate(_ group: RuleGroup, at time: Int64) {
         let failures = group.evaluate(at: time, engine: engine, history: history)
+        defer { evaluated.withLock { $0 }?(group) }
         let outgoing = notifier.map { group.alertsToSend(at: time, resendDelay: $0.resendDelay) } ?? []
         let rows = notifier?.alertmanagerRows(outgoing) ?? []
         if let store {

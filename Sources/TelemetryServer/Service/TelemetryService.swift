@@ -38,6 +38,7 @@ public final class TelemetryService: Service, Sendable {
     private let rules: RulesManager
     private let notifier: AlertNotifier
     private let reloadMetrics: ReloadMetrics
+    private let dashboard: Dashboard
     /// Reads the configuration again for a reload (the file and flags); nil reuses the one
     /// the server started with.
     private let configurationLoader: (@Sendable () throws -> ServerConfiguration)?
@@ -139,9 +140,14 @@ public final class TelemetryService: Service, Sendable {
             registry: registry, history: history, interval: .milliseconds(configuration.historyInterval.milliseconds),
             beforeSample: beforeScrape)
         registry.register(collector: metricStore)
+        let summaries = SignalSummaries()
         OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
-            onSpans: { spans in spanMetrics?.record(spans) }, forwarder: forwarder,
+            onSpans: { spans in
+                spanMetrics?.record(spans)
+                summaries.record(spans: spans)
+            },
+            onLogs: { logs in summaries.record(logs: logs) }, forwarder: forwarder,
             maxValueBytes: Int(clamping: configuration.maxValueSize.bytes)
         ).add(to: &router)
         QueryAPI(database: database, limiter: limiter).add(to: &router)
@@ -197,6 +203,17 @@ public final class TelemetryService: Service, Sendable {
             engine: engine,
             metrics: historyMetrics
         ).add(to: &router)
+        do {
+            let assets: AssetSource = configuration.dashboardsPath.map { .directory($0) } ?? .embedded(EmbeddedDashboard.files)
+            dashboard = try Dashboard(
+                assets: assets, database: database, writer: writer, history: history, registry: registry, engine: engine,
+                maxClients: configuration.maxEventClients, summaries: summaries, beforeSample: beforeScrape, logger: logger)
+        } catch {
+            throw StartupError(description: "cannot load the dashboard's views: \(error)")
+        }
+        let alertChanges = dashboard.alerts
+        rules.onEvaluated { alertChanges.groupEvaluated($0) }
+        dashboard.add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
             logger: logger, observer: { httpMetrics.record($0) })
@@ -249,6 +266,7 @@ public final class TelemetryService: Service, Sendable {
             if let forwarder { tasks.append(Task.detached { await forwarder.run() }) }
             tasks.append(Task.detached { [historySampler] in await historySampler.run() })
             tasks.append(Task.detached { [notifier] in await notifier.run() })
+            tasks.append(Task.detached { [dashboard] in await dashboard.run() })
             for sender in remoteWriteSenders {
                 history.addListener { sender.enqueue($0) }
                 tasks.append(Task.detached { await sender.run() })
@@ -269,6 +287,7 @@ public final class TelemetryService: Service, Sendable {
         readiness.set(false)
         for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }
         rules.stop()
+        dashboard.stop()
         await server.stop()
         writer.stop()
         do {

@@ -164,6 +164,18 @@ enum StorageSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v5: dashboard views") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE views (
+                        id TEXT PRIMARY KEY,
+                        definition TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        updated_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `.build/test-artifacts/`, where the browser tests leave their screenshots.
+func testArtifactsDirectory() -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/test-artifacts").path
+}
+
+private func browserAvailable() -> Bool {
+    ExternalTool.isCI || (peerAvailable("chromium") && peerAvailable("chromedriver") && PythonPeer.canImport("selenium"))
+}
+
+@Suite("The dashboard in headless Chromium", .enabled(if: browserAvailable()))
+struct DashboardBrowserTests {
+    static let rules = """
+        groups:
+          - name: dashboard
+            interval: 1s
+            rules:
+              - alert: DashboardTestAlert
+                expr: dashboard_test_value > 5
+                labels:
+                  severity: page
+                annotations:
+                  summary: '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">"><svg onload="window.__xss=3">'
+        """
+
+    @Test func everyPageLoadsLiveAndRendersHostileDataAsText() async throws {
+        _ = try requirePeer("chromium")
+        _ = try requirePeer("chromedriver")
+        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("telemetryd-dashboard-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
+        let ruleFile = storage + "/dashboard.rules.yml"
+        try Self.rules.write(toFile: ruleFile, atomically: true, encoding: .utf8)
+        let (process, port) = try await launchTelemetryd(
+            storage: storage + "/data", config: "global:\n  evaluation_interval: 1s\nrule_files: [\"\(ruleFile)\"]\n",
+            arguments: ["--history.interval", "1s"])
+        defer { process.terminate() }
+        let service = "checkout-\(UInt16.random(in: 1000...9999))"
+        let output = try await blocking {
+            try PythonPeer.run("dashboard_browser.py", ["http://127.0.0.1:\(port)", testArtifactsDirectory(), service])
+        }
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output)) as? [String: Any])
+        // No console error on any page (the script fails on the first; the list stays empty).
+        #expect((report["consoleErrors"] as? [Any])?.isEmpty == true)
+        // The overview listed the service the SDK sent spans for, and showed telemetryd's health.
+        #expect((report["overviewServiceSeconds"] as? Double).map { $0 < 15 } == true)
+        #expect((report["healthStorage"] as? String)?.hasSuffix("iB") == true || (report["healthStorage"] as? String)?.hasSuffix(" B") == true)
+        // The explorer's chart holds the gauge's value.
+        #expect(report["exploreSeries"] as? Int == 1)
+        #expect(report["exploreLastValue"] as? Double == 1)
+        #expect(report["legendShowsHostileText"] as? Bool == true)
+        #expect((report["completions"] as? [String])?.contains("dashboard_test_value") == true)
+        // The syntax error is shown at the position the API reports, with a caret under it.
+        let syntax = try #require(report["syntaxError"] as? [String: Any])
+        let expected = try #require(syntax["expected"] as? String)
+        #expect(expected.contains("parse error"))
+        #expect(expected.hasSuffix(try #require(syntax["shown"] as? String)))
+        let column = try #require((syntax["column"] as? String).flatMap(Int.init))
+        #expect(expected.contains("1:\(column):"))
+        let caret = try #require(syntax["caret"] as? String)
+        #expect(caret.split(separator: "\n").last.map { $0.count } == column)
+        // The alert fired and appeared without a reload; its annotation is text.
+        #expect(report["alertsWithoutReload"] as? Bool == true)
+        #expect((report["alertAppearedSeconds"] as? Double).map { $0 < 20 } == true)
+        #expect(report["annotationAsText"] as? Bool == true)
+        // A view moved to the new value within 2 s without a reload; its hostile title is text.
+        let viewSeconds = try #require(report["viewUpdateSeconds"] as? Double)
+        #expect(viewSeconds < 2, "the view took \(viewSeconds) s to show the new value")
+        #expect(report["viewsWithoutReload"] as? Bool == true)
+        #expect(report["viewTitleAsText"] as? Bool == true)
+        let views = try #require(report["defaultViews"] as? [String])
+        #expect(Set(["http-requests", "ingest-spans", "resident-memory", "write-queue", "test-value"]).isSubset(of: Set(views)))
+        let screenshots = try #require(report["screenshots"] as? [String])
+        #expect(screenshots.count == 5)
+        for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path) missing") }
+        print("dashboard figures: first render \(report["firstRenderMs"] ?? "?") ms, 100×1000 chart \(report["bigChartMs"] ?? "?") ms, view update \(viewSeconds) s")
+    }
+}

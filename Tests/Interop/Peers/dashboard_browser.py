@@ -1,0 +1,235 @@
+"""Drives telemetryd's dashboard in headless Chromium (Debian's chromium and chromium-driver)
+through Selenium, with data sent by the official OpenTelemetry Python SDK and OTLP/JSON, and
+prints what it saw as JSON. Any failed check exits non-zero with its reason.
+
+  dashboard_browser.py BASE_URL ARTIFACT_DIR SERVICE
+
+Checks: each page loads with no console error; the overview lists SERVICE after the SDK sends
+its spans; the explorer draws the gauge's value (read from the chart's data); a syntax error is
+shown at its position; completion offers metric names; an alert that starts firing appears on
+the alerts page without a reload; a view moves to a new value within 2 s without a reload;
+hostile label values, annotations and view titles render as text and run nothing.
+"""
+import json
+import os
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+base, artifacts, service = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+os.makedirs(artifacts, exist_ok=True)
+HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">"><svg onload="window.__xss=3">'
+report = {"screenshots": [], "consoleErrors": []}
+
+
+def fail(message):
+    print(json.dumps(report), file=sys.stdout)
+    sys.exit(message)
+
+
+def post_json(path, body, method="POST"):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def get_json(path):
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def send_gauge(value):
+    """dashboard_test_value over OTLP/JSON, with a hostile label value."""
+    now = str(time.time_ns())
+    post_json("/v1/metrics", {"resourceMetrics": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
+        "scopeMetrics": [{"metrics": [{"name": "dashboard_test_value", "gauge": {"dataPoints": [{
+            "asDouble": value, "timeUnixNano": now,
+            "attributes": [{"key": "note", "value": {"stringValue": HOSTILE}}]}]}}]}]}]})
+
+
+def send_spans():
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=base + "/v1/traces")))
+    tracer = provider.get_tracer("dashboard-test")
+    for index in range(5):
+        with tracer.start_as_current_span("GET /checkout") as span:
+            span.set_attribute("http.route", "/checkout")
+            with tracer.start_as_current_span("SELECT orders") as child:
+                if index == 0:
+                    child.set_status(Status(StatusCode.ERROR, "timeout"))
+    provider.shutdown()
+
+
+def wait_for(description, check, timeout=15.0, interval=0.05):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception as error:  # the element may not exist yet
+            last = error
+        time.sleep(interval)
+    fail(f"timed out waiting for {description} (last: {last!r})")
+
+
+def console_errors(driver, page):
+    entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    for entry in entries:
+        report["consoleErrors"].append({"page": page, "message": entry["message"]})
+    if entries:
+        fail(f"console errors on {page}: {entries}")
+
+
+def screenshot(driver, name):
+    path = os.path.join(artifacts, f"dashboard-{name}.png")
+    driver.save_screenshot(path)
+    report["screenshots"].append(path)
+
+
+def no_script_ran(driver, page):
+    state = driver.execute_script(
+        "return {xss: window.__xss === undefined ? null : window.__xss,"
+        " images: document.querySelectorAll('img[src=x], img[onerror]').length,"
+        " svgs: document.querySelectorAll('svg[onload]').length,"
+        " scripts: [...document.scripts].map(s => s.getAttribute('src'))};")
+    if state["xss"] is not None or state["images"] or state["svgs"]:
+        fail(f"hostile data ran or made elements on {page}: {state}")
+    if sorted(state["scripts"]) != ["js/app.js", "vendor/uplot/uPlot.iife.js"]:
+        fail(f"unexpected scripts on {page}: {state['scripts']}")
+    return state
+
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
+    options.add_argument(argument)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+try:
+    send_gauge(1)
+    send_spans()
+
+    # Overview: the service from the SDK's spans, and telemetryd's health, live.
+    started = time.time()
+    driver.get(base + "/#/overview")
+    wait_for("the overview's service row",
+             lambda: driver.find_elements(By.CSS_SELECTOR, f'#overview-services tr[data-service="{service}"]'))
+    report["overviewServiceSeconds"] = round(time.time() - started, 3)
+    report["firstRenderMs"] = driver.execute_script(
+        "const n = performance.getEntriesByType('navigation')[0]; return Math.round(n.domContentLoadedEventEnd);")
+    wait_for("health figures", lambda: driver.find_elements(By.CSS_SELECTOR, '#overview-health dd[data-name="Spans/s"]'))
+    report["healthStorage"] = driver.find_element(By.CSS_SELECTOR, '#overview-health dd[data-name="Storage"]').text
+    screenshot(driver, "overview")
+    console_errors(driver, "overview")
+
+    # Explorer: the chart's data holds the gauge's value; the table lists the hostile label as text.
+    driver.get(base + "/#/explore?expr=dashboard_test_value&range=5m")
+    data = wait_for("the explorer's chart data", lambda: driver.execute_script(
+        "const c = document.querySelector('#explore-chart'); return c && c.uplot && c.uplot.data.length > 1"
+        " ? c.uplot.data.map(column => Array.from(column)) : null;"))
+    values = [value for value in data[1] if value is not None]
+    report["exploreSeries"] = len(data) - 1
+    report["exploreLastValue"] = values[-1] if values else None
+    legend = driver.find_element(By.CSS_SELECTOR, "#explore-chart .u-legend").text
+    report["legendShowsHostileText"] = "<script>" in legend
+    screenshot(driver, "explore")
+    no_script_ran(driver, "explore")
+    console_errors(driver, "explore")
+
+    editor = driver.find_element(By.ID, "promql-input")
+    editor.clear()
+    editor.send_keys("dashboard_te")
+    completions = wait_for("completions", lambda: [item.get_attribute("data-value") for item in
+                                                   driver.find_elements(By.CSS_SELECTOR, "#promql-completions li")])
+    report["completions"] = completions[:5]
+
+    broken = "rate(dashboard_test_value[5m]) +"
+    expected = None
+    try:
+        post_json("/api/v1/format_query?" + urllib.parse.urlencode({"query": broken}), {})
+    except urllib.error.HTTPError as error:
+        expected = json.loads(error.read())["error"]
+    driver.get(base + "/#/explore?" + urllib.parse.urlencode({"expr": broken}))
+    box = wait_for("the syntax error", lambda: driver.find_element(By.ID, "promql-error").is_displayed()
+                   and driver.find_element(By.ID, "promql-error"))
+    report["syntaxError"] = {"shown": box.find_element(By.CLASS_NAME, "error-message").text, "expected": expected,
+                             "line": box.get_attribute("data-line"), "column": box.get_attribute("data-column"),
+                             "caret": box.find_element(By.CLASS_NAME, "error-position").text}
+    screenshot(driver, "explore-error")
+    console_errors(driver, "explore error")
+
+    # Alerts: open while the value is 1; the alert fires after the value goes to 7, without a reload.
+    driver.get(base + "/#/alerts")
+    wait_for("the alerts page", lambda: driver.find_elements(By.CSS_SELECTOR, '#alerts-inactive [data-alertname="DashboardTestAlert"]'))
+    driver.execute_script("window.__sameDocument = true;")
+    sent = time.time()
+    send_gauge(7)
+    wait_for("the firing alert", lambda: driver.find_elements(By.CSS_SELECTOR, '#alerts-firing [data-alertname="DashboardTestAlert"]'),
+             timeout=20)
+    report["alertAppearedSeconds"] = round(time.time() - sent, 3)
+    report["alertsWithoutReload"] = driver.execute_script("return window.__sameDocument === true;")
+    report["annotationAsText"] = HOSTILE in driver.find_element(By.ID, "alerts-firing").text
+    screenshot(driver, "alerts")
+    no_script_ran(driver, "alerts")
+    console_errors(driver, "alerts")
+
+    # Views: a stat view refreshed every 250 ms moves to the new value within 2 s, without a reload.
+    post_json("/api/v1/views", {"id": "test-value", "title": "Value " + HOSTILE, "expr": "dashboard_test_value",
+                                "chart": "stat", "refresh": "250ms"})
+    post_json("/api/v1/views", {"id": "test-line", "title": "Line", "expr": "dashboard_test_value", "chart": "line",
+                                "range": "5m", "refresh": "1s"})
+    driver.get(base + "/#/views")
+    wait_for("the view at 7", lambda: driver.find_element(By.CSS_SELECTOR, '[data-view="test-value"]').get_attribute("data-value") == "7")
+    driver.execute_script("window.__sameDocument = true;")
+    sent = time.time()
+    send_gauge(2)
+    wait_for("the view at 2", lambda: driver.find_element(By.CSS_SELECTOR, '[data-view="test-value"]').get_attribute("data-value") == "2",
+             timeout=5, interval=0.02)
+    report["viewUpdateSeconds"] = round(time.time() - sent, 3)
+    report["viewsWithoutReload"] = driver.execute_script("return window.__sameDocument === true;")
+    report["viewTitleAsText"] = HOSTILE in driver.find_element(By.CSS_SELECTOR, '[data-view="test-value"] h3').text
+    report["defaultViews"] = [element.get_attribute("data-view") for element in driver.find_elements(By.CSS_SELECTOR, ".view-card")]
+    time.sleep(1.5)
+    screenshot(driver, "views")
+    no_script_ran(driver, "views")
+    console_errors(driver, "views")
+
+    # A 100-series × 1,000-point chart, drawn in the page with the app's own chart module.
+    report["bigChartMs"] = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./js/chart.js').then(({ TimeChart }) => {
+          const box = document.createElement('div');
+          box.style.width = '1200px';
+          document.body.append(box);
+          const now = Date.now() / 1000;
+          const series = Array.from({ length: 100 }, (_, s) => ({ metric: { __name__: 'm', s: String(s) },
+            values: Array.from({ length: 1000 }, (_, i) => [now - 1000 + i, String(Math.sin(i / 50 + s))]) }));
+          const chart = new TimeChart(box, { height: 300 });
+          const started = performance.now();
+          chart.setMatrix(series);
+          const elapsed = performance.now() - started;
+          chart.destroy();
+          box.remove();
+          done(Math.round(elapsed * 10) / 10);
+        });""")
+    console_errors(driver, "big chart")
+finally:
+    driver.quit()
+
+print(json.dumps(report))
