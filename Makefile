@@ -7,16 +7,21 @@
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test bench fuzz build deps-run deps-test deps-bench clean
+.PHONY: run test bench fuzz build embed deps-run deps-test deps-bench clean
 
-run: deps-run
+# The dashboard's files are built into telemetryd: refresh that copy before every build.
+embed:
+	python3 scripts/embed-dashboards.py
+
+run: deps-run embed
 	$(SWIFT) build -c release --product telemetryd
 	.build/release/telemetryd serve $(ARGS)
 
-build:
+build: embed
 	$(SWIFT) build
 
-test: deps-test
+test: deps-test embed
+	scripts/vendor-uplot.sh --check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PromQL", targets: ["PromQL"]),
         .executable(name: "telemetryd", targets: ["telemetryd"]),
         .executable(name: "telemetry-demo", targets: ["telemetry-demo"]),
+        .executable(name: "dashboard-demo", targets: ["dashboard-demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -101,6 +102,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "telemetry-demo", dependencies: ["Telemetry"], path: "Examples/telemetry-demo"),
+        .executableTarget(
+            name: "dashboard-demo", dependencies: ["Telemetry", "TelemetryServer"], path: "Examples/dashboard-demo"),
         .target(
             name: "TestSupport",
             dependencies: ["CZlib", "SnappyCodec", "HTTPServer", .product(name: "Logging", package: "swift-log")],

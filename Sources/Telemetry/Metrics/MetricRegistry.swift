@@ -6,6 +6,10 @@ import Synchronization
 /// existing family (its first help text stays). Anything else that reuses a name, or a sample
 /// name such as `x_total` or `x_bucket`, throws `MetricError.conflictingRegistration`.
 public final class MetricRegistry: Sendable {
+    /// The process-wide registry: what an application registers its metrics in when it has
+    /// no reason to keep several apart (an embedded `DashboardServer` and `/metrics` read it).
+    public static let shared = MetricRegistry()
+
     private struct State {
         var families: [String: MetricFamily] = [:]
         var sampleNames: [String: String] = [:]

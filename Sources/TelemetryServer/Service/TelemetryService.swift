@@ -38,7 +38,7 @@ public final class TelemetryService: Service, Sendable {
     private let rules: RulesManager
     private let notifier: AlertNotifier
     private let reloadMetrics: ReloadMetrics
-    private let dashboard: Dashboard
+    let dashboard: Dashboard
     /// Reads the configuration again for a reload (the file and flags); nil reuses the one
     /// the server started with.
     private let configurationLoader: (@Sendable () throws -> ServerConfiguration)?
@@ -46,14 +46,17 @@ public final class TelemetryService: Service, Sendable {
 
     /// Opens storage (creating `--storage.path` and migrating the schema) and builds the routes;
     /// nothing listens until `start()` or `run()`.
+    ///
+    /// `registry` is where the server's own metrics are registered and what `/metrics` and the
+    /// history read: a fresh one for `telemetryd`, the application's for an embedded server.
     public init(
-        configuration: ServerConfiguration, logger: Logger = Logger(label: "telemetryd"),
+        configuration: ServerConfiguration, registry: MetricRegistry = MetricRegistry(),
+        logger: Logger = Logger(label: "telemetryd"),
         configurationLoader: (@Sendable () throws -> ServerConfiguration)? = nil
     ) throws(StartupError) {
         self.configuration = configuration
         self.configurationLoader = configurationLoader
         self.logger = logger
-        let registry = MetricRegistry()
         self.registry = registry
         do {
             try StorageDirectory.prepare(configuration.storagePath)
