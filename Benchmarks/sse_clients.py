@@ -1,0 +1,71 @@
+"""Event-stream load for sse-bench.sh: opens N clients on /api/v1/events?topics=views, reads
+for a while, and prints the delivery delay of every view point (receive time minus the time
+the server evaluated it) as percentiles, with how many events each client got.
+
+  sse_clients.py PORT CLIENTS SECONDS
+"""
+import asyncio
+import json
+import sys
+import time
+
+port, clients, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+delays = []
+counts = []
+failures = []
+
+
+async def client(index, start, stop):
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError as error:
+        failures.append(f"connect: {error}")
+        return
+    writer.write(b"GET /api/v1/events?topics=views HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    await writer.drain()
+    status = await reader.readline()
+    if b" 200 " not in status:
+        failures.append(status.decode().strip())
+        writer.close()
+        return
+    received = 0
+    await asyncio.sleep(max(0, start - time.time()))
+    try:
+        while time.time() < stop:
+            line = await asyncio.wait_for(reader.readline(), timeout=max(0.01, stop - time.time()))
+            if not line:
+                failures.append("closed by server")
+                break
+            if line.startswith(b"data: {\"type\":\"point\""):
+                now = time.time()
+                event = json.loads(line[6:])
+                if now >= start:
+                    delays.append(now - event["time"])
+                    received += 1
+    except asyncio.TimeoutError:
+        pass
+    counts.append(received)
+    writer.close()
+
+
+async def main():
+    begin = time.time()
+    # Connect everyone first, then measure over the same window for all.
+    start = begin + 3 + clients / 500
+    stop = start + seconds
+    await asyncio.gather(*(client(index, start, stop) for index in range(clients)))
+
+
+asyncio.run(main())
+delays.sort()
+
+
+def percentile(fraction):
+    return round(delays[min(len(delays) - 1, int(fraction * len(delays)))] * 1000, 1) if delays else None
+
+
+print(json.dumps({
+    "clients": len(counts), "failures": len(failures), "firstFailure": failures[0] if failures else None,
+    "events": len(delays), "eventsPerClientPerSecond": round(len(delays) / max(1, len(counts)) / seconds, 2),
+    "p50Ms": percentile(0.5), "p90Ms": percentile(0.9), "p99Ms": percentile(0.99), "maxMs": percentile(1.0),
+}))
