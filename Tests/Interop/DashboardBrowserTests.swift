@@ -53,6 +53,9 @@ struct DashboardBrowserTests {
         #expect(report["exploreLastValue"] as? Double == 1)
         #expect(report["legendShowsHostileText"] as? Bool == true)
         #expect((report["completions"] as? [String])?.contains("dashboard_test_value") == true)
+        // Three series (two span names, the error apart), each with its exemplar; exemplars
+        // recorded in the same millisecond share a point.
+        #expect((report["exemplarPoints"] as? Int).map { (1...3).contains($0) } == true)
         // The syntax error is shown at the position the API reports, with a caret under it.
         let syntax = try #require(report["syntaxError"] as? [String: Any])
         let expected = try #require(syntax["expected"] as? String)

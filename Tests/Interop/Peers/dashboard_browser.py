@@ -152,6 +152,15 @@ try:
     no_script_ran(driver, "explore")
     console_errors(driver, "explore")
 
+    # Span metrics carry exemplars: drawn as a series of points that link to their trace.
+    driver.get(base + "/#/explore?" + urllib.parse.urlencode({"expr": f'traces_span_metrics_calls_total{{service_name="{service}"}}', "range": "5m"}))
+    exemplars = wait_for("exemplar points", lambda: driver.execute_script(
+        "const c = document.querySelector('#explore-chart'); if (!c || !c.uplot) return null;"
+        " const labels = c.uplot.series.map(s => s.label); const at = labels.indexOf('exemplars');"
+        " return at > 0 ? c.uplot.data[at].filter(v => v !== null).length : null;"))
+    report["exemplarPoints"] = exemplars
+    console_errors(driver, "explore exemplars")
+
     editor = driver.find_element(By.ID, "promql-input")
     editor.clear()
     editor.send_keys("dashboard_te")
