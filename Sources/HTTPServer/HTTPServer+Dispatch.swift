@@ -223,6 +223,9 @@ extension HTTPServer {
             return queue(.text("not found: \(context.rawPath)", status: 404), for: context)
         }
         defer { MHD_destroy_response(native) }
+        if response.status == 404, case .matched(let route, _) = context.resolution, route.reportsMissesAsNotFound {
+            context.routePattern = "not_found"
+        }
         if response.status >= 500 { logFailure(response, context) }
         report(context, status: response.status)
         return MHD_queue_response(context.connection, UInt32(response.status), native)

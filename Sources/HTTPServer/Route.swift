@@ -28,6 +28,9 @@ public struct Route: Sendable {
     /// Decoders for content codings beyond gzip and identity, by lowercase name.
     public let contentDecoders: [String: ContentDecoder]
     let segments: [String]
+    /// Set on the router's fallback: its 404s are reported as `not_found`, as unknown paths
+    /// are, so missing files do not get a handler label of their own.
+    var reportsMissesAsNotFound = false
 
     /// Creates a route.
     public init(

@@ -25,6 +25,8 @@ public struct Router: Sendable {
 
     /// Sets the route for paths that no other route has.
     public mutating func setFallback(_ route: Route) {
+        var route = route
+        route.reportsMissesAsNotFound = true
         fallback = route
     }
 

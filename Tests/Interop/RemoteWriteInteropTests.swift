@@ -27,10 +27,7 @@ struct RemoteWriteInteropTests {
             """
         let (telemetryd, port) = try await launchTelemetryd(
             storage: storage, config: config, arguments: ["--history.interval", "1s"])
-        defer {
-            telemetryd.terminate()
-            telemetryd.waitUntilExit()
-        }
+        defer { telemetryd.terminate() }
         let scraper = try PrometheusProcess(
             binary: binary, scraping: "127.0.0.1:\(port)",
             extraConfig: """

@@ -54,10 +54,7 @@ struct RulesInteropTests {
             """.write(toFile: rules, atomically: true, encoding: .utf8)
         let (telemetryd, port) = try await launchTelemetryd(
             storage: directory + "/data", arguments: ["--history.interval", "200ms", "--rules.file", rules])
-        defer {
-            telemetryd.terminate()
-            telemetryd.waitUntilExit()
-        }
+        defer { telemetryd.terminate() }
         let prometheus = try PrometheusProcess(
             binary: try requirePeer("prometheus"), scraping: "127.0.0.1:\(port)",
             extraConfig: "rule_files: ['\(rules)']")

@@ -50,13 +50,10 @@ struct AlertRestartTests {
         // Let one more evaluation save the state, then kill without warning.
         try await Task.sleep(for: .milliseconds(1500))
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        try await blocking { first.waitUntilExit() }
 
         let (second, again) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
-        defer {
-            second.terminate()
-            second.waitUntilExit()
-        }
+        defer { second.terminate() }
         let right = try await blocking { [self] in try summary(again) }
         #expect(right == before, "at once after the restart")
         try await Task.sleep(for: .milliseconds(2500))
@@ -100,13 +97,10 @@ struct AlertRestartTests {
         #expect(before["state"] == "firing")
         try await Task.sleep(for: .milliseconds(1200))
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        try await blocking { first.waitUntilExit() }
 
         let (second, again) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
-        defer {
-            second.terminate()
-            second.waitUntilExit()
-        }
+        defer { second.terminate() }
         try await Task.sleep(for: .milliseconds(1500))
         let after = try await blocking { try held(again) }
         #expect(after?["state"] == "firing", "still held after the restart")

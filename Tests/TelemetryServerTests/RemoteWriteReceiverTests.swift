@@ -138,13 +138,10 @@ struct RemoteWriteReceiverTests {
         let answer = try await post(port, body(series))
         #expect(answer.status == 204)
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        try await blocking { first.waitUntilExit() }
 
         let (second, again) = try await launchTelemetryd(storage: storage)
-        defer {
-            second.terminate()
-            second.waitUntilExit()
-        }
+        defer { second.terminate() }
         let total = try await query(again, "sum(count_over_time(rw_durable[1m]))", at: Double(now) / 1000)
         #expect((total.first?["value"] as? [Any])?.last as? String == "1000")
         let last = try await query(again, "rw_durable{n=\"49\"}", at: Double(now) / 1000)

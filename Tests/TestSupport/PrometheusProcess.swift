@@ -63,12 +63,19 @@ public final class PrometheusProcess: @unchecked Sendable {
         return nil
     }
 
+    /// Stops Prometheus and removes its directory once it has exited. Returns at once: the
+    /// wait runs on its own thread, never on the Swift pool, which the servers under test need.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        let (process, directory) = (process, directory)
+        guard process.isRunning else {
+            try? FileManager.default.removeItem(at: directory)
+            return
         }
-        try? FileManager.default.removeItem(at: directory)
+        process.terminate()
+        Thread {
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: directory)
+        }.start()
     }
 
     deinit { stop() }
