@@ -82,7 +82,7 @@ struct EventStreamTests {
             return client
         }
         let heartbeat = Task { await broadcaster.runHeartbeat(every: .milliseconds(100)) }
-        let beat = try await blocking { [client] in try client.next(timeout: 5) }
+        let beat = try await blocking { [client] in try client.next(timeout: 30) }
         heartbeat.cancel()
         #expect(beat.comments == ["heartbeat"])
         #expect(beat.id == nil)

@@ -190,7 +190,7 @@ struct HTTPServerTests {
         #expect(zipped.header("Vary") == "Accept-Encoding")
         #expect(zipped.body.count < plain.body.count / 10)
         let gzip = try #require(ExternalTool.find("gzip"))
-        let inflated = try ExternalTool.run(gzip, ["-dc"], input: zipped.body)
+        let inflated = try await ExternalTool.run(gzip, ["-dc"], input: zipped.body)
         #expect(inflated.status == 0)
         #expect(inflated.stdout == plain.body)
         #expect(refused.header("Content-Encoding") == nil)

@@ -10,8 +10,8 @@ private func peerAvailable() -> Bool {
 
 @Suite("OTLP protobuf against the official opentelemetry-proto", .enabled(if: peerAvailable()))
 struct OTLPProtoInteropTests {
-    @Test func decodesEverySpanFieldThePythonPackageWrites() throws {
-        let bytes = try PythonPeer.run("otlp_peer.py", ["make-traces"])
+    @Test func decodesEverySpanFieldThePythonPackageWrites() async throws {
+        let bytes = try await PythonPeer.run("otlp_peer.py", ["make-traces"])
         let request = try Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest(serializedBytes: bytes)
         let resourceSpans = try #require(request.resourceSpans.first)
         #expect(resourceSpans.resource.attributes.first?.value.stringValue == "checkout")
@@ -45,7 +45,7 @@ struct OTLPProtoInteropTests {
         #expect(span.status.message == "upstream timeout")
     }
 
-    @Test func pythonReadsWhatSwiftWrites() throws {
+    @Test func pythonReadsWhatSwiftWrites() async throws {
         var span = Opentelemetry_Proto_Trace_V1_Span()
         span.traceID = Data(Hex.decode("0af7651916cd43dd8448eb211c80319c") ?? [])
         span.spanID = Data(Hex.decode("b7ad6b7169203331") ?? [])
@@ -63,7 +63,7 @@ struct OTLPProtoInteropTests {
         resourceSpans.scopeSpans = [scopeSpans]
         var request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest()
         request.resourceSpans = [resourceSpans]
-        let output = try PythonPeer.run("otlp_peer.py", ["read-traces"], input: Array(try request.serializedData()))
+        let output = try await PythonPeer.run("otlp_peer.py", ["read-traces"], input: Array(try request.serializedData()))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output)) as? [String: Any])
         let decoded = try #require(
             ((json["resource_spans"] as? [[String: Any]])?.first?["scope_spans"] as? [[String: Any]])?.first?["spans"]

@@ -9,7 +9,7 @@ struct PromtoolTests {
         let service = try startServiceWithSampleMetrics()
         let port = service.boundAddress.port
         let body = try await blocking { try RawHTTPClient(port: port).send("GET", "/metrics").body }
-        let result = try ExternalTool.run(promtool, ["check", "metrics"], input: body)
+        let result = try await ExternalTool.run(promtool, ["check", "metrics"], input: body)
         #expect(result.status == 0, "promtool: \(result.stderr)\n\(String(decoding: result.stdout, as: UTF8.self))")
         #expect(result.stderr.isEmpty, "promtool lint: \(result.stderr)")
         await service.stop()
@@ -32,7 +32,7 @@ struct PromtoolTests {
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.contains("# TYPE rpc_latency_seconds summary"))
         #expect(text.contains("http_server_duration_seconds_bucket{"))
-        let result = try ExternalTool.run(promtool, ["check", "metrics"], input: body)
+        let result = try await ExternalTool.run(promtool, ["check", "metrics"], input: body)
         #expect(result.status == 0, "promtool: \(result.stderr)\n\(text)")
         #expect(result.stderr.isEmpty, "promtool lint: \(result.stderr)")
         await service.stop()
@@ -53,10 +53,10 @@ struct PromtoolTests {
          ]}]}]}
         """
 
-    @Test func promtoolRejectsBrokenTextSoTheCheckCanFail() throws {
+    @Test func promtoolRejectsBrokenTextSoTheCheckCanFail() async throws {
         let promtool = try requirePeer("promtool")
         let broken = Array("# TYPE x counter\nx{a=\"unterminated} 1\n".utf8)
-        let result = try ExternalTool.run(promtool, ["check", "metrics"], input: broken)
+        let result = try await ExternalTool.run(promtool, ["check", "metrics"], input: broken)
         #expect(result.status != 0)
     }
 }

@@ -5,35 +5,35 @@ import Testing
 
 @Suite("telemetryd command line")
 struct CommandLineTests {
-    @Test func badFlagsAndConfigExitWith2AndNameTheProblem() throws {
+    @Test func badFlagsAndConfigExitWith2AndNameTheProblem() async throws {
         let binary = try telemetrydBinary()
-        let badAddress = try ExternalTool.run(binary, ["serve", "--web.listen-address", "nowhere"])
+        let badAddress = try await ExternalTool.run(binary, ["serve", "--web.listen-address", "nowhere"])
         #expect(badAddress.status == 2)
         #expect(badAddress.stderr.contains("--web.listen-address: invalid listen address \"nowhere\""))
-        let badSize = try ExternalTool.run(binary, ["serve", "--storage.retention.size", "lots"])
+        let badSize = try await ExternalTool.run(binary, ["serve", "--storage.retention.size", "lots"])
         #expect(badSize.status == 2)
         #expect(badSize.stderr.contains("--storage.retention.size: invalid size \"lots\""))
-        let badEndpoint = try ExternalTool.run(binary, ["serve", "--forward.endpoint", "ftp://x"])
+        let badEndpoint = try await ExternalTool.run(binary, ["serve", "--forward.endpoint", "ftp://x"])
         #expect(badEndpoint.status == 2)
         #expect(badEndpoint.stderr.contains("--forward.endpoint: invalid endpoint \"ftp://x\""))
-        let unknownFlag = try ExternalTool.run(binary, ["serve", "--storage.pth", "x"])
+        let unknownFlag = try await ExternalTool.run(binary, ["serve", "--storage.pth", "x"])
         #expect(unknownFlag.status == 2)
         #expect(unknownFlag.stderr.contains("--storage.pth"))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yml").path
         try "log:\n  level: info\nweb:\n  connection_timeout: soon\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let check = try ExternalTool.run(binary, ["check", "config", file])
+        let check = try await ExternalTool.run(binary, ["check", "config", file])
         #expect(check.status == 2)
         #expect(check.stderr.contains("\(file):4:23: web.connection_timeout: invalid duration \"soon\""))
-        let serve = try ExternalTool.run(binary, ["serve", "--config.file", file])
+        let serve = try await ExternalTool.run(binary, ["serve", "--config.file", file])
         #expect(serve.status == 2)
         #expect(serve.stderr.contains("\(file):4:23"))
     }
 
-    @Test func checkConfigAcceptsAValidFile() throws {
+    @Test func checkConfigAcceptsAValidFile() async throws {
         let binary = try telemetrydBinary()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("good-\(UUID().uuidString).yml").path
         try "web:\n  listen_address: 127.0.0.1:0\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let check = try ExternalTool.run(binary, ["check", "config", file])
+        let check = try await ExternalTool.run(binary, ["check", "config", file])
         #expect(check.status == 0)
         #expect(String(decoding: check.stdout, as: UTF8.self).hasPrefix("SUCCESS"))
     }

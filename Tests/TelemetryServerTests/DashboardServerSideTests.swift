@@ -116,7 +116,7 @@ struct DashboardServerSideTests {
             try client.readHead()
             let second = try EventStreamClient(port: port, path: "/api/v1/events")
             try second.readHead()
-            return (try client.nextEvent(timeout: 5), second.status)
+            return (try client.nextEvent(timeout: 30), second.status)
         }
         #expect(health.event == "health")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(health.data.utf8)) as? [String: Any])
@@ -132,7 +132,7 @@ struct DashboardServerSideTests {
     @Test func theBuiltInCopyMatchesTheDashboardsFolderAndIsServed() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folder = root.appendingPathComponent("dashboards").path
-        let result = try ExternalTool.run("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/embed-dashboards.py").path, "--check"])
+        let result = try await ExternalTool.run("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/embed-dashboards.py").path, "--check"])
         #expect(result.status == 0, "\(result.stderr)")
         let service = try startService()
         let port = service.boundAddress.port

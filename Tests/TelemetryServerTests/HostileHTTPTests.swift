@@ -119,13 +119,13 @@ struct HostileHTTPTests {
     }
 
     /// Defect 14: an unusable storage path is explained in plain words.
-    @Test func anUnusableStoragePathIsExplainedPlainly() throws {
+    @Test func anUnusableStoragePathIsExplainedPlainly() async throws {
         let binary = try telemetrydBinary()
-        let underFile = try ExternalTool.run(binary, ["serve", "--storage.path", "/etc/passwd/x"], timeoutSeconds: 30)
+        let underFile = try await ExternalTool.run(binary, ["serve", "--storage.path", "/etc/passwd/x"], timeoutSeconds: 30)
         #expect(underFile.status == 1)
         #expect(underFile.stderr.contains("cannot create storage directory /etc/passwd/x: /etc/passwd is a file, not a directory"))
         #expect(!underFile.stderr.contains("NSCocoaErrorDomain"))
-        let isFile = try ExternalTool.run(binary, ["serve", "--storage.path", "/etc/passwd"], timeoutSeconds: 30)
+        let isFile = try await ExternalTool.run(binary, ["serve", "--storage.path", "/etc/passwd"], timeoutSeconds: 30)
         #expect(isFile.status == 1)
         #expect(isFile.stderr.contains("storage path /etc/passwd is a file, not a directory"))
     }

@@ -85,7 +85,7 @@ struct TelemetryServiceTests {
         #expect(Int(head.header("Content-Length") ?? "") ?? 0 > 100)
         #expect(zipped.header("Content-Encoding") == "gzip")
         let gzip = try #require(ExternalTool.find("gzip"))
-        let inflated = try ExternalTool.run(gzip, ["-dc"], input: zipped.body)
+        let inflated = try await ExternalTool.run(gzip, ["-dc"], input: zipped.body)
         #expect(String(decoding: inflated.stdout, as: UTF8.self).contains("# TYPE process_open_fds gauge"))
         await service.stop()
     }

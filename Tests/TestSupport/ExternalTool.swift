@@ -83,3 +83,19 @@ private final class ErrorCollector: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension ExternalTool {
+    /// `run` for async tests: the wait happens on its own thread, never on the Swift pool,
+    /// whose two threads the in-process servers of other tests need. In an async context
+    /// Swift picks this overload, so a test cannot hold a pool thread by accident.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
+        workingDirectory: String? = nil, timeoutSeconds: Double = 120
+    ) async throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+        try await blocking {
+            try run(
+                executable, arguments, input: input, environment: environment, workingDirectory: workingDirectory,
+                timeoutSeconds: timeoutSeconds)
+        }
+    }
+}

@@ -26,6 +26,11 @@ public enum PythonPeer {
         return result.stdout
     }
 
+    /// `run` for async tests, waited for on its own thread (see `ExternalTool.run`).
+    public static func run(_ script: String, _ arguments: [String], input: [UInt8] = []) async throws -> [UInt8] {
+        try await blocking { try run(script, arguments, input: input) }
+    }
+
     public struct PeerError: Error, CustomStringConvertible {
         public let description: String
     }
