@@ -8,8 +8,12 @@ import * as overview from "./pages/overview.js";
 import * as explore from "./pages/explore.js";
 import * as alerts from "./pages/alerts.js";
 import * as views from "./pages/views.js";
+import * as traces from "./pages/traces.js";
+import * as trace from "./pages/trace.js";
+import * as logs from "./pages/logs.js";
+import * as services from "./pages/services.js";
 
-const PAGES = { overview, explore, alerts, views };
+const PAGES = { overview, explore, alerts, views, traces, trace, logs, services };
 let unmount = null;
 
 function show() {
@@ -20,7 +24,7 @@ function show() {
     unmount = null;
   }
   for (const link of document.querySelectorAll("#nav a")) {
-    link.classList.toggle("active", link.dataset.page === page);
+    link.classList.toggle("active", link.dataset.page === page || (page === "trace" && link.dataset.page === "traces"));
   }
   const module = PAGES[page];
   if (!module) {

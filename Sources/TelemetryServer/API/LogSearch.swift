@@ -4,7 +4,8 @@ import HTTPServer
 
 /// `GET /api/logs`: log records by `traceId`, `service`, minimum `severity` (a number 1–24 or
 /// TRACE, DEBUG, INFO, WARN, ERROR, FATAL), `text` (a substring of the body, case-insensitive
-/// for ASCII), `start`/`end` (Unix seconds or RFC 3339) and `limit` (default 100, at most
+/// for ASCII), `start`/`end` (Unix seconds or RFC 3339), `spanId`, `before` (a record's
+/// `cursor`: only older records, for paging backwards) and `limit` (default 100, at most
 /// 10000), newest first unless `direction=forward`.
 struct LogSearch {
     var conditions: [String] = []
@@ -18,6 +19,15 @@ struct LogSearch {
         let parameters = QueryParameters(request: request)
         limit = try parameters.integer("limit", default: 100, range: 1...10_000)
         if let traceID = try parameters.traceID("traceId") { add("trace_id = ?", traceID) }
+        if let spanID = try parameters.spanID("spanId") { add("span_id = ?", spanID) }
+        if let cursor = request.queryValue("before") {
+            let parts = cursor.split(separator: ":")
+            guard parts.count == 2, let time = Int64(parts[0]), let id = Int64(parts[1]) else {
+                throw HTTPError(status: 400, message: "before: want a log record's cursor (time:id), got \"\(cursor.prefix(100))\"")
+            }
+            conditions.append("(time_unix_nano < ? OR (time_unix_nano = ? AND id < ?))")
+            arguments += [time.databaseValue, time.databaseValue, id.databaseValue]
+        }
         if let service = try parameters.string("service") { add("service_name = CAST(? AS TEXT)", RowJSON.textArgument(service)) }
         if let severity = request.queryValue("severity") {
             guard let number = Int(severity).flatMap({ (1...24).contains($0) ? $0 : nil })

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HTTPServer
 import OTLP
+import Telemetry
 
 /// JSON query endpoints over stored spans and logs.
 ///
@@ -26,6 +27,7 @@ struct QueryAPI: Sendable {
         router.add(Route("GET", "/api/traces", handler: .suspending { try await api.searchTraces($0) }))
         router.add(Route("GET", "/api/traces/{traceId}", handler: .suspending { try await api.trace($0) }))
         router.add(Route("GET", "/api/logs", handler: .suspending { try await api.logs($0) }))
+        router.add(Route("GET", "/api/dependencies", handler: .suspending { try await api.dependencies($0) }))
     }
 
     private func json(_ text: String) -> HTTPResponse {
@@ -93,5 +95,34 @@ struct QueryAPI: Sendable {
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(RowJSON.log)
         }
         return json("{\"logs\":[" + rows.joined(separator: ",") + "]}")
+    }
+
+    /// `GET /api/dependencies?start=&end=`: the calls between services, from spans whose parent
+    /// is in another service and which started in the range (default the last hour), as
+    /// Jaeger's `{parent, child, callCount}` with `errorCount`.
+    func dependencies(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let (start, end) = try QueryParameters(request: request).timeRange()
+        let until = end ?? Int64(WallClock.nanoseconds())
+        let from = start ?? (until - 3_600_000_000_000)
+        let edges = try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(p.service_name AS BLOB) AS parent, CAST(c.service_name AS BLOB) AS child,
+                        COUNT(*) AS calls, SUM(c.status_code = 2) AS errors
+                    FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+                    WHERE c.start_unix_nano BETWEEN ? AND ? AND c.parent_span_id IS NOT NULL
+                        AND p.service_name <> c.service_name
+                    GROUP BY p.service_name, c.service_name ORDER BY calls DESC LIMIT 1000
+                    """,
+                arguments: [from, until]
+            ).map { row in
+                RowJSON.object([
+                    ("parent", RowJSON.text(row, "parent")), ("child", RowJSON.text(row, "child")),
+                    ("callCount", "\(row["calls"] as Int)"), ("errorCount", "\(row["errors"] as Int)"),
+                ])
+            }
+        }
+        return json("{\"dependencies\":[" + edges.joined(separator: ",") + "]}")
     }
 }

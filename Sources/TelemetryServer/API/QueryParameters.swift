@@ -27,6 +27,13 @@ struct QueryParameters {
         return Data(bytes)
     }
 
+    /// An 8-byte span id in hex.
+    func spanID(_ name: String) throws(HTTPError) -> Data? {
+        guard let text = request.queryValue(name) else { return nil }
+        guard text.count == 16, let bytes = Hex.decode(text) else { throw invalid(name, "16 hex characters", text) }
+        return Data(bytes)
+    }
+
     /// A non-empty string.
     func string(_ name: String) throws(HTTPError) -> String? {
         guard let text = request.queryValue(name) else { return nil }

@@ -100,6 +100,7 @@ enum RowJSON {
             ("attributes", row["attributes"]), ("traceId", hex(row, "trace_id")), ("spanId", hex(row, "span_id")),
             ("flags", "\(row["flags"] as Int64)"), ("eventName", text(row, "event_name")),
             ("resource", row["resource_attributes"]), ("scope", text(row, "scope_name")),
+            ("cursor", "\"\(row["time_unix_nano"] as Int64):\(row["id"] as Int64)\""),
         ])
     }
 

@@ -72,7 +72,8 @@ export function mount(container) {
         const rate = rates.get(name);
         const ratio = rate ? (errors.get(name) || 0) / rate : null;
         return h("tr", { "data-service": name },
-          h("td", {}, h("a", { href: route("explore", { expr: `sum by (span_name) (rate(${CALLS}{service_name="${name.replace(/["\\]/g, "\\$&")}"}[1m]))`, range: "1h" }) }, name)),
+          h("td", {}, h("a", { href: route("traces", { service: name }), class: "service-traces" }, name), " ",
+            h("a", { class: "muted small-link", href: route("explore", { expr: `sum by (span_name) (rate(${CALLS}{service_name="${name.replace(/["\\]/g, "\\$&")}"}[1m]))`, range: "1h" }) }, "metrics")),
           h("td", { class: "number" }, formatValue(rate ?? null, "")),
           h("td", { class: "number" + (ratio > 0 ? " bad" : "") }, ratio === null ? "–" : formatValue(ratio, "ratio")),
           h("td", { class: "number" }, formatValue(p50.get(name) ?? null, "s")),

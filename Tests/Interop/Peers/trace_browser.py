@@ -1,0 +1,302 @@
+"""Drives the dashboard's trace, logs and service-map pages in headless Chromium through
+Selenium, with data from the official OpenTelemetry Python SDK (two services, nested spans,
+a link, an error, correlated logs) and a generated 50,000-span trace, and prints what it saw as
+JSON. A failed check exits non-zero with its reason.
+
+  trace_browser.py BASE_URL ARTIFACT_DIR SUFFIX
+"""
+import json
+import logging
+import os
+import sys
+import time
+import urllib.request
+
+from opentelemetry import trace as trace_api
+from opentelemetry._logs import set_logger_provider
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.propagate import extract, inject
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+base, artifacts, suffix = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+os.makedirs(artifacts, exist_ok=True)
+HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">"><svg onload="window.__xss=3">'
+LONG = "x" * 100_000
+frontend, backend = f"frontend-{suffix}", f"backend-{suffix}"
+report = {"screenshots": [], "consoleErrors": []}
+
+
+def fail(message):
+    try:
+        driver.save_screenshot(os.path.join(artifacts, "dashboard-failure.png"))
+        report["failurePage"] = driver.execute_script("return location.href + ' ' + document.querySelector('main').innerText.slice(0, 300);")
+    except Exception:
+        pass
+    print(json.dumps(report))
+    sys.exit(message)
+
+
+def post(path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status
+
+
+def providers(service):
+    resource = Resource.create({"service.name": service})
+    tracer_provider = TracerProvider(resource=resource)
+    tracer_provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=base + "/v1/traces")))
+    logger_provider = LoggerProvider(resource=resource)
+    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=base + "/v1/logs")))
+    logger = logging.getLogger(service)
+    logger.addHandler(LoggingHandler(logger_provider=logger_provider))
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return tracer_provider, logger_provider, tracer_provider.get_tracer("trace-browser"), logger
+
+
+def send_sdk_traces():
+    """A checkout across two services: frontend → backend over propagated context."""
+    front_traces, front_logs, front, front_log = providers(frontend)
+    back_traces, back_logs, back, back_log = providers(backend)
+    with front.start_as_current_span("nightly batch") as batch:
+        batch_context = batch.get_span_context()
+    with front.start_as_current_span("GET /checkout", kind=SpanKind.SERVER, attributes={"http.route": "/checkout", "items": 3, "vip": True, "ratio": 0.5}) as root:
+        front_log.info("checkout started")
+        with front.start_as_current_span("call backend", kind=SpanKind.CLIENT, links=[Link(batch_context, {"reason": "same order"})]) as client:
+            carrier = {}
+            inject(carrier)
+            with back.start_as_current_span("POST /charge", context=extract(carrier), kind=SpanKind.SERVER, attributes={"note": HOSTILE}) as server:
+                back_log.info("charging card")
+                with back.start_as_current_span("db query " + HOSTILE, attributes={"db.statement": "SELECT 1", "long": LONG}) as query:
+                    query.set_status(Status(StatusCode.ERROR, "deadlock"))
+                    back_log.error("query failed: %s", HOSTILE)
+                    back_log.warning("long body %s", LONG)
+                    query_context = query.get_span_context()
+                server_context = server.get_span_context()
+        root_context = root.get_span_context()
+    for provider in (front_traces, back_traces, front_logs, back_logs):
+        provider.shutdown()
+    return {
+        "traceId": format(root_context.trace_id, "032x"), "rootSpanId": format(root_context.span_id, "016x"),
+        "serverSpanId": format(server_context.span_id, "016x"), "querySpanId": format(query_context.span_id, "016x"),
+        "batchTraceId": format(batch_context.trace_id, "032x"), "clientSpanId": format(client.get_span_context().span_id, "016x"),
+    }
+
+
+def send_big_trace(count, trace_id):
+    """A trace of `count` spans over three services, each span the child of span (i-1)//4,
+    sent as OTLP protobuf built with the official opentelemetry-proto classes."""
+    start = time.time_ns() - count * 1_000_000
+    trace_bytes = bytes.fromhex(trace_id)
+    for service in range(3):
+        request = ExportTraceServiceRequest()
+        resource_spans = request.resource_spans.add()
+        attribute = resource_spans.resource.attributes.add()
+        attribute.key, attribute.value.string_value = "service.name", f"big-{service}-{suffix}"
+        scope_spans = resource_spans.scope_spans.add()
+        for index in range(service, count, 3):
+            span = scope_spans.spans.add()
+            span.trace_id, span.span_id, span.name, span.kind = trace_bytes, (index + 1).to_bytes(8, "big"), f"step {index % 40}", 1
+            span.start_time_unix_nano = start + index * 1000
+            span.end_time_unix_nano = start + index * 1000 + 500_000
+            item = span.attributes.add()
+            item.key, item.value.int_value = "i", index
+            if index:
+                span.parent_span_id = (((index - 1) // 4) + 1).to_bytes(8, "big")
+        body = request.SerializeToString()
+        http = urllib.request.Request(base + "/v1/traces", data=body, method="POST", headers={"Content-Type": "application/x-protobuf"})
+        with urllib.request.urlopen(http, timeout=300) as response:
+            assert response.status == 200
+    # The last row of the waterfall: follow the last child down from the root.
+    children = {}
+    for index in range(1, count):
+        children.setdefault((index - 1) // 4, []).append(index)
+    last = 0
+    while last in children:
+        last = children[last][-1]
+    return format(last + 1, "016x")
+
+
+def send_log(body, trace_id=""):
+    record = {"timeUnixNano": str(time.time_ns()), "severityNumber": 9, "severityText": "INFO", "body": {"stringValue": body}}
+    if trace_id:
+        record["traceId"] = trace_id
+    post("/v1/logs", {"resourceLogs": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": backend}}]},
+                                         "scopeLogs": [{"logRecords": [record]}]}]})
+
+
+def wait_for(description, check, timeout=20.0, interval=0.05):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception as error:
+            last = error
+        time.sleep(interval)
+    fail(f"timed out waiting for {description} (last: {last!r})")
+
+
+def console_errors(page):
+    entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    report["consoleErrors"] += [{"page": page, "message": entry["message"]} for entry in entries]
+    if entries:
+        fail(f"console errors on {page}: {entries}")
+
+
+def safe(page):
+    state = driver.execute_script(
+        "return {xss: window.__xss === undefined ? null : window.__xss,"
+        " made: document.querySelectorAll('img[src=x], img[onerror], svg[onload], script:not([src])').length,"
+        " overflow: document.documentElement.scrollWidth - window.innerWidth};")
+    if state["xss"] is not None or state["made"]:
+        fail(f"hostile data ran or made elements on {page}: {state}")
+    if state["overflow"] > 5:
+        fail(f"{page} is wider than the window by {state['overflow']} px")
+
+
+def screenshot(name):
+    path = os.path.join(artifacts, f"dashboard-{name}.png")
+    driver.save_screenshot(path)
+    report["screenshots"].append(path)
+
+
+def fresh(url):
+    """Opens `url` as a new page (a pasted link), not a hash change in the current one."""
+    driver.get("about:blank")
+    driver.get(url)
+
+
+ids = send_sdk_traces()
+report["ids"] = ids
+big_trace = format(int(time.time() * 1000), "032x")[-32:].replace(" ", "0")
+big_last = send_big_trace(50_000, big_trace)
+mid_trace = "f" + big_trace[1:]
+send_big_trace(5_000, mid_trace)
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
+    options.add_argument(argument)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+try:
+    # Search finds the trace, live and in the scatter plot.
+    fresh(f"{base}/#/traces?service={frontend}&range=1h")
+    wait_for("the trace in the results", lambda: driver.find_elements(By.CSS_SELECTOR, f'[data-trace-id="{ids["traceId"]}"]'))
+    report["searchPlotPoints"] = driver.execute_script("const p = document.querySelector('#traces-plot'); return p.uplot ? p.uplot.data[0].length : 0;")
+    screenshot("traces")
+    console_errors("traces")
+
+    # The waterfall: every span, nested and in order; details, logs, critical path.
+    driver.find_element(By.CSS_SELECTOR, f'[data-trace-id="{ids["traceId"]}"]').click()
+    rows = wait_for("four waterfall rows", lambda: (lambda r: r if len(r) == 4 else None)(driver.find_elements(By.CSS_SELECTOR, ".wf-row")))
+    report["waterfall"] = [{"id": row.get_attribute("data-span-id"),
+                            "indent": driver.execute_script("return parseInt(arguments[0].querySelector('.wf-label').style.paddingLeft);", row),
+                            "name": row.find_element(By.CLASS_NAME, "wf-name").text} for row in rows]
+    report["criticalBars"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-bar.critical"))
+    report["errorMarks"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-error"))
+    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["serverSpanId"]}"]').click()
+    wait_for("span details", lambda: driver.find_element(By.ID, "span-name").text == "POST /charge")
+    report["serverNoteAttribute"] = driver.find_element(By.CSS_SELECTOR, '#span-attributes tr[data-key="note"] .value').text
+    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["rootSpanId"]}"]').click()
+    wait_for("root details", lambda: driver.find_element(By.ID, "span-name").text == "GET /checkout")
+    report["rootAttributes"] = {row.get_attribute("data-key"): row.find_element(By.CLASS_NAME, "type").text
+                                for row in driver.find_elements(By.CSS_SELECTOR, "#span-attributes tr")}
+    report["traceLogs"] = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "#trace-logs .log-entry")]
+    report["logMarks"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-log"))
+    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["querySpanId"]}"]').click()
+    wait_for("query details", lambda: driver.find_element(By.ID, "span-name").text.startswith("db query"))
+    report["hostileNameAsText"] = driver.find_element(By.ID, "span-name").text == "db query " + HOSTILE
+    safe("trace")
+    screenshot("trace")
+    console_errors("trace")
+
+    # Search within the trace.
+    box = driver.find_element(By.ID, "trace-search")
+    box.send_keys("charge" + Keys.ENTER)
+    wait_for("a search hit", lambda: driver.find_element(By.ID, "trace-search-status").text == "1 of 1")
+    report["searchSelected"] = driver.find_element(By.CSS_SELECTOR, ".wf-row.selected").get_attribute("data-span-id")
+
+    # The link opens the linked trace.
+    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["clientSpanId"]}"]').click()
+    wait_for("the link", lambda: driver.find_elements(By.CSS_SELECTOR, "#span-links a.link-trace"))
+    driver.find_element(By.CSS_SELECTOR, "#span-links a.link-trace").click()
+    wait_for("the linked trace", lambda: ids["batchTraceId"] in driver.find_element(By.CSS_SELECTOR, ".trace-header").text
+             and driver.find_elements(By.CSS_SELECTOR, ".wf-row"))
+    report["linkOpened"] = True
+
+    # Logs: the trace's logs; a record opens the trace with its span selected.
+    fresh(f"{base}/#/logs?traceId={ids['traceId']}&range=1h")
+    wait_for("the trace's logs", lambda: len(driver.find_elements(By.CSS_SELECTOR, ".log-row")) >= 4)
+    report["logsForTrace"] = len(driver.find_elements(By.CSS_SELECTOR, ".log-row"))
+    safe("logs")
+    screenshot("logs")
+    console_errors("logs")
+    row = next(element for element in driver.find_elements(By.CSS_SELECTOR, ".log-row") if "query failed" in element.text)
+    row.find_element(By.CLASS_NAME, "log-trace").click()
+    wait_for("the span selected from the log", lambda: driver.find_elements(By.CSS_SELECTOR, f'.wf-row.selected[data-span-id="{ids["querySpanId"]}"]'))
+    report["logOpenedSpan"] = driver.find_element(By.ID, "span-name").text.startswith("db query")
+
+    # Deep links reopen the same state.
+    fresh(f"{base}/#/trace/{ids['traceId']}?span={ids['serverSpanId']}")
+    wait_for("the deep-linked span", lambda: driver.find_element(By.ID, "span-name").text == "POST /charge")
+    report["deepLinkSpan"] = driver.find_element(By.CSS_SELECTOR, ".wf-row.selected").get_attribute("data-span-id")
+    fresh(f"{base}/#/traces?service={backend}&range=1h")
+    wait_for("the deep-linked search", lambda: driver.find_elements(By.CSS_SELECTOR, f'[data-trace-id="{ids["traceId"]}"]'))
+    report["deepLinkSearchService"] = driver.find_element(By.ID, "traces-service").get_attribute("value")
+
+    # Live tail: a record sent after the page opened shows within 2 s.
+    fresh(f"{base}/#/logs?service={backend}&range=1h")
+    wait_for("the logs page", lambda: driver.find_elements(By.CSS_SELECTOR, ".log-row"))
+    time.sleep(0.5)
+    marker = f"live record {time.time_ns()}"
+    sent = time.time()
+    send_log(marker)
+    wait_for("the live record", lambda: any(marker in element.text for element in driver.find_elements(By.CSS_SELECTOR, ".log-row .log-body")),
+             timeout=5, interval=0.02)
+    report["liveTailSeconds"] = round(time.time() - sent, 3)
+    console_errors("logs live")
+
+    # Service map: frontend calls backend.
+    fresh(f"{base}/#/services?range=1h")
+    wait_for("the edge", lambda: driver.find_elements(By.CSS_SELECTOR, f'#services-edges tr[data-edge="{frontend}->{backend}"]'))
+    edge = driver.find_element(By.CSS_SELECTOR, f'#services-edges tr[data-edge="{frontend}->{backend}"]')
+    report["edgeCells"] = [cell.text for cell in edge.find_elements(By.TAG_NAME, "td")]
+    report["mapNodes"] = len(driver.find_elements(By.CSS_SELECTOR, f'#service-map [data-service="{frontend}"], #service-map [data-service="{backend}"]'))
+    screenshot("services")
+    console_errors("services")
+
+    # The 50,000-span trace: first render, DOM rows, the end reachable.
+    for name, trace_id, spans in (("5k", mid_trace, 5_000), ("50k", big_trace, 50_000)):
+        fresh(f"{base}/#/trace/{trace_id}")
+        timing = wait_for(f"the {name} trace complete", lambda: driver.execute_script(
+            "return window.__traceTiming && window.__traceTiming.complete ? window.__traceTiming : null;"), timeout=60)
+        # From opening the route (API request included) to the first rows drawn, and to every span in.
+        report[f"trace{name}"] = {"firstRenderMs": round(timing["firstRender"]), "completeMs": round(timing["complete"]),
+                                  "spans": timing["spans"], "domRows": len(driver.find_elements(By.CSS_SELECTOR, ".wf-row"))}
+    driver.execute_script("const s = document.getElementById('waterfall-scroll'); s.scrollTop = s.scrollHeight;")
+    last = wait_for("the last span in view", lambda: (lambda rows: rows[-1].get_attribute("data-span-id") if rows else None)(
+        driver.find_elements(By.CSS_SELECTOR, ".wf-row")))
+    report["bigLastRow"], report["bigLastExpected"] = last, big_last
+    report["bigRowsAfterScroll"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-row"))
+    screenshot("trace-50k")
+    console_errors("trace 50k")
+finally:
+    driver.quit()
+print(json.dumps(report))
