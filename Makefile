@@ -34,6 +34,9 @@ bench: deps-bench
 	Benchmarks/ingest-bench.sh
 	Benchmarks/history-bench.sh
 	Benchmarks/rules-bench.sh
+	Benchmarks/notify-bench.sh
+	Benchmarks/sse-bench.sh
+	Benchmarks/trace-bench.sh
 
 fuzz: deps-run
 	scripts/fuzz.sh

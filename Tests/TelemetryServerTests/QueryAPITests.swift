@@ -142,4 +142,86 @@ struct QueryAPITests {
         #expect(results["direction=sideways"]?.status == 400)
         await service.stop()
     }
+
+    @Test func logsPageBackwardsBySpanAndCursor() async throws {
+        let service = try startService()
+        let port = service.boundAddress.port
+        let trace = randomTraceID()
+        // Five records of one trace, two of them from span 00000000000000b2, two at the same time.
+        let records = [(0, "b1"), (1, "b2"), (1, "b2"), (2, "b1"), (3, "b3")].enumerated().map { index, item in
+            """
+            {"timeUnixNano":"\(1_700_000_000_000_000_000 + item.0 * 1_000_000_000)","severityNumber":9,
+             "traceId":"\(trace)","spanId":"00000000000000\(item.1)","body":{"stringValue":"record \(index)"}}
+            """
+        }
+        let body = """
+            {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pager"}}]},
+             "scopeLogs":[{"logRecords":[\(records.joined(separator: ","))]}]}]}
+            """
+        let (bySpan, firstPage, badSpan, badCursor) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            _ = try client.send("POST", "/v1/logs", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+            return (
+                try client.send("GET", "/api/logs?traceId=\(trace)&spanId=00000000000000b2"),
+                try client.send("GET", "/api/logs?traceId=\(trace)&limit=2"), try client.send("GET", "/api/logs?spanId=xyz"),
+                try client.send("GET", "/api/logs?before=soon")
+            )
+        }
+        func bodies(_ response: RawHTTPResponse) throws -> [String] {
+            (try json(response)["logs"] as? [[String: Any]] ?? []).compactMap { $0["body"] as? String }
+        }
+        #expect(try bodies(bySpan).sorted() == ["record 1", "record 2"])
+        #expect(try bodies(firstPage) == ["record 4", "record 3"])
+        // Paging with the last record's cursor walks back through equal times without a gap or a repeat.
+        var seen = try bodies(firstPage)
+        var cursor = (try json(firstPage)["logs"] as? [[String: Any]])?.last?["cursor"] as? String
+        while let next = cursor {
+            let page = try await blocking { try RawHTTPClient(port: port).send("GET", "/api/logs?traceId=\(trace)&limit=2&before=\(next)") }
+            let items = try json(page)["logs"] as? [[String: Any]] ?? []
+            seen += items.compactMap { $0["body"] as? String }
+            cursor = items.count == 2 ? items.last?["cursor"] as? String : nil
+        }
+        #expect(seen == ["record 4", "record 3", "record 2", "record 1", "record 0"])
+        #expect(badSpan.status == 400)
+        #expect(badSpan.text.hasPrefix("spanId:"))
+        #expect(badCursor.status == 400)
+        #expect(badCursor.text.hasPrefix("before:"))
+        await service.stop()
+    }
+
+    @Test func dependenciesCountCallsAndErrorsBetweenServices() async throws {
+        let service = try startService()
+        let port = service.boundAddress.port
+        let trace = randomTraceID()
+        let now = UInt64(Date().timeIntervalSince1970) * 1_000_000_000
+        func span(_ id: String, _ parent: String, _ status: Int) -> String {
+            """
+            {"traceId":"\(trace)","spanId":"\(id)","parentSpanId":"\(parent)","name":"op","kind":2,
+             "startTimeUnixNano":"\(now)","endTimeUnixNano":"\(now + 1000)","status":{"code":\(status)}}
+            """
+        }
+        func resource(_ name: String, _ spans: [String]) -> String {
+            """
+            {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\(name)"}}]},
+             "scopeSpans":[{"spans":[\(spans.joined(separator: ","))]}]}
+            """
+        }
+        // web → api twice (one error), api → db once, and a call inside api that is no edge.
+        let body = "{\"resourceSpans\":[" + [
+            resource("web", [span("0000000000000001", "", 0)]),
+            resource("api", [span("0000000000000002", "0000000000000001", 0), span("0000000000000003", "0000000000000001", 2),
+                             span("0000000000000004", "0000000000000002", 0)]),
+            resource("db", [span("0000000000000005", "0000000000000004", 0)]),
+        ].joined(separator: ",") + "]}"
+        let (recent, old) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            _ = try client.send("POST", "/v1/traces", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+            return (try client.send("GET", "/api/dependencies"), try client.send("GET", "/api/dependencies?start=1000&end=2000"))
+        }
+        let edges = try json(recent)["dependencies"] as? [[String: Any]] ?? []
+        let found = Set(edges.map { "\($0["parent"] ?? "")>\($0["child"] ?? "") \($0["callCount"] ?? "") \($0["errorCount"] ?? "")" })
+        #expect(found == ["web>api 2 1", "api>db 1 0"])
+        #expect((try json(old)["dependencies"] as? [Any])?.isEmpty == true)
+        await service.stop()
+    }
 }

@@ -15,7 +15,8 @@ final class SignalSummaries: Sendable {
     }
 
     static let maxTraces = 50
-    static let maxLogs = 100
+    /// Enough for a live tail of 1,000 records a second (the summary goes out every second).
+    static let maxLogs = 1000
     private let pending = Mutex(Pending())
 
     /// Spans just stored.
