@@ -20,7 +20,7 @@ private final class ReceiverProcess: @unchecked Sendable {
         process.arguments = ["\(PythonPeer.directory)/otlp_receiver.py", String(expectedSpans), "60"]
         process.standardOutput = output
         process.standardError = FileHandle.standardError
-        try process.run()
+        try ProcessLaunch.run(process)
         var line: [UInt8] = []
         while true {
             let byte = output.fileHandleForReading.readData(ofLength: 1)

@@ -49,7 +49,7 @@ public enum ExternalTool {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try ProcessLaunch.run(process)
         let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [process] in
             if process.isRunning { kill(pid, SIGKILL) }

@@ -41,7 +41,7 @@ public final class PrometheusProcess: @unchecked Sendable {
         ] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     /// GETs a path of Prometheus's HTTP API and decodes the JSON `data` field.

@@ -39,7 +39,7 @@ public func launchTelemetryd(storage: String, config: String? = nil, arguments: 
     }
     let stderr = Pipe()
     process.standardError = stderr
-    try process.run()
+    try ProcessLaunch.run(process)
     let port = try await blocking { () throws -> UInt16 in
         var seen = ""
         while let chunk = try stderr.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {

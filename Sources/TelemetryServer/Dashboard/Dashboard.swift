@@ -34,6 +34,7 @@ final class Dashboard: Sendable {
             views: views, history: history, registry: registry, engine: engine, events: events, beforeSample: beforeSample)
         health = HealthPublisher(registry: registry, events: events, summaries: summaries, beforeSample: beforeSample)
         alerts = AlertChangePublisher(events: events)
+        summaries.listen { [events] in events.clientCount > 0 }
         registry.register(collector: EventStreamMetrics(events: events))
     }
 

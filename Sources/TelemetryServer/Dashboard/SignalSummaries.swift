@@ -18,9 +18,20 @@ final class SignalSummaries: Sendable {
     /// Enough for a live tail of 1,000 records a second (the summary goes out every second).
     static let maxLogs = 1000
     private let pending = Mutex(Pending())
+    /// Whether anyone listens (a browser on the event stream): nothing is summed up otherwise,
+    /// so ingest pays for summaries only while the dashboard is open.
+    private let listening = Mutex<@Sendable () -> Bool>({ false })
+
+    /// Sets what tells whether anyone listens.
+    func listen(while isListening: @escaping @Sendable () -> Bool) {
+        listening.withLock { $0 = isListening }
+    }
+
+    private var isListening: Bool { listening.withLock { $0 }() }
 
     /// Spans just stored.
     func record(spans: [SpanRow]) {
+        guard isListening else { return }
         pending.withLock { pending in
             pending.spans += spans.count
             for span in spans {
@@ -41,6 +52,7 @@ final class SignalSummaries: Sendable {
 
     /// Log records just stored.
     func record(logs: [LogRow]) {
+        guard isListening else { return }
         pending.withLock { pending in
             pending.records += logs.count
             for log in logs.suffix(Self.maxLogs) {

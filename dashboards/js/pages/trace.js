@@ -11,8 +11,8 @@ import { formatSeconds, formatTime } from "../format.js";
 import { attachLogs, buildTrace, reveal, search } from "../trace-model.js";
 import { Waterfall } from "../waterfall.js";
 
-const FIRST_PAGE = 2000;
-const NEXT_PAGE = 20000;
+const FIRST_PAGE = 500;
+const NEXT_PAGE = 10000;
 const KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 const SEVERITY = (number) => (number >= 21 ? "fatal" : number >= 17 ? "error" : number >= 13 ? "warn" : number >= 9 ? "info" : number >= 5 ? "debug" : "trace");
 
