@@ -121,7 +121,7 @@ extension HTTPServer {
         }
         context.isRunningHandler = true
         MHD_suspend_connection(context.connection)
-        Task {
+        Task(executorPreference: HandlerExecutor.shared) {
             let response: HTTPResponse
             do {
                 response = try await handler(request)

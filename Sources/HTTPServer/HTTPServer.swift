@@ -10,7 +10,9 @@ import Glibc
 /// An HTTP/1.1 server on libmicrohttpd's epoll thread pool.
 ///
 /// Routes answer either on the worker thread (`Route.Handler.immediate`) or on a Swift task while
-/// the connection is suspended (`.suspending`), so waiting never stalls a worker. Bodies are
+/// the connection is suspended (`.suspending`), so waiting never stalls a worker. Those tasks
+/// run on threads of the server's own (`HandlerExecutor`), so a process whose Swift pool is
+/// busy with other work still gets its requests answered. Bodies are
 /// capped (413), gzip bodies inflated with a cap, responses gzip-compressed when the client
 /// allows it; unknown paths get 404 and known paths with another method 405 with `Allow`.
 public final class HTTPServer: Sendable {
@@ -148,10 +150,8 @@ public final class HTTPServer: Sendable {
     public func stop(gracePeriodSeconds: Double = 5) async {
         beginDraining()
         // Streams last until closed: end them now so their requests can complete.
-        for stream in openStreams.withLock({ Array($0.values) }) {
-            stream.finish()
-            stream.wake()
-        }
+        // Finishing resumes a stream's suspended connection.
+        for stream in openStreams.withLock({ Array($0.values) }) { stream.finish() }
         let deadline = MonotonicClock.nanoseconds() + UInt64(gracePeriodSeconds * 1e9)
         while inFlight.load(ordering: .relaxed) > 0, MonotonicClock.nanoseconds() < deadline {
             try? await Task.sleep(for: .milliseconds(10))

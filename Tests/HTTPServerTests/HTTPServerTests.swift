@@ -143,7 +143,7 @@ struct HTTPServerTests {
         let server = try makeServer()
         let port = server.boundAddress.port
         let original = Array("the quick brown fox jumps over the lazy dog\n".utf8)
-        let compressed = try ExternalTool.gzip(original)
+        let compressed = try await ExternalTool.gzip(original)
         let response = try await blocking {
             try RawHTTPClient(port: port).send("POST", "/echo", headers: [("Content-Encoding", "gzip")], body: compressed)
         }
@@ -155,7 +155,7 @@ struct HTTPServerTests {
     @Test func gzipBombCorruptGzipAndUnknownEncodingAreRejected() async throws {
         let server = try makeServer(maxBody: 1024 * 1024, maxInflated: 1024 * 1024)
         let port = server.boundAddress.port
-        let bomb = try ExternalTool.gzip([UInt8](repeating: 0, count: 20 * 1024 * 1024))
+        let bomb = try await ExternalTool.gzip([UInt8](repeating: 0, count: 20 * 1024 * 1024))
         #expect(bomb.count < 1024 * 1024)
         let (bombResponse, corrupt, unknown, after) = try await blocking {
             let client = try RawHTTPClient(port: port)

@@ -44,12 +44,12 @@ private func nowNanos() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1e9) }
 @Suite("Hostile input: ingest")
 struct HostileIngestTests {
     /// Defect 1: attribute handling was quadratic (21.9 s for 100,000 attributes). Now the
-    /// cost grows linearly: 4 times the attributes take about 4 times as long (16 times if
-    /// quadratic), and 100,000 stay within seconds even in a debug build on a loaded machine
-    /// (most of that is the debug build of SwiftProtobuf's decoder).
+    /// cost grows linearly: 10 times the attributes take about 10 times as long (100 times if
+    /// quadratic; the bound of 40 leaves room for a noisy machine). No absolute bound: on a shared machine running the whole suite the time of
+    /// one request says more about the neighbours than about the code.
     @Test func attributeHandlingIsLinear() async throws {
         let (process, port) = try await launchTelemetryd(storage: temporaryStorage())
-        func body(_ count: Int, _ spanID: String, _ traceID: String) throws -> [UInt8] {
+        @Sendable func body(_ count: Int, _ spanID: String, _ traceID: String) throws -> [UInt8] {
             var wide = span(traceID, spanID, name: "wide", start: nowNanos(), end: nowNanos() + 1000)
             wide.attributes = (0..<count).map { attribute("k\($0)", "v\($0)") }
             // A repeated key keeps its last value, however long the list.
@@ -57,9 +57,14 @@ struct HostileIngestTests {
             return Array(try request(service: "wide", spans: [wide]).serializedData())
         }
         let traceID = randomTraceID()
-        let small = try body(25_000, "0102030405060701", randomTraceID())
-        let large = try body(100_000, "0102030405060708", traceID)
-        let largeAgain = try body(100_000, "0102030405060709", randomTraceID())
+        // Building the bodies is seconds of work in a debug build: not on the Swift pool.
+        let (small, large, largeAgain) = try await blocking {
+            (
+                try body(10_000, "0102030405060701", randomTraceID()),
+                try body(100_000, "0102030405060708", traceID),
+                try body(100_000, "0102030405060709", randomTraceID())
+            )
+        }
         #expect(large.count > 1_000_000)
         let (posted, smallSeconds, largeSeconds, trace) = try await blocking {
             let client = try RawHTTPClient(port: port, timeoutSeconds: 60)
@@ -76,8 +81,7 @@ struct HostileIngestTests {
             return (posted, smallSeconds, fastestLarge, try client.send("GET", "/api/traces/\(traceID)"))
         }
         #expect(posted.status == 200)
-        #expect(largeSeconds < smallSeconds * 8 + 0.25, "25,000: \(smallSeconds) s, 100,000: \(largeSeconds) s")
-        #expect(largeSeconds < 5, "100,000 attributes took \(largeSeconds) s")
+        #expect(largeSeconds < smallSeconds * 40 + 0.5, "10,000: \(smallSeconds) s, 100,000: \(largeSeconds) s")
         let attributes = try #require((try json(trace)["spans"] as? [[String: Any]])?.first?["attributes"] as? [String: Any])
         #expect(attributes.count == 100_000)
         #expect(attributes["k7"] as? String == "last")
@@ -95,7 +99,7 @@ struct HostileIngestTests {
         var long = span(traceID, "0102030405060708", name: "long", start: nowNanos(), end: nowNanos() + 1000)
         // 3-byte characters, so a cut at 1024 bytes falls inside one and must step back.
         long.attributes = [attribute("blob", String(repeating: "€", count: 2_000_000)), attribute("short", "ok")]
-        let body = try ExternalTool.gzip(Array(try request(service: "long", spans: [long]).serializedData()))
+        let body = try await ExternalTool.gzip(Array(try request(service: "long", spans: [long]).serializedData()))
         #expect(body.count < 100_000, "the gzip body is small; the value inflates to 6 MB")
         let (posted, trace, metrics) = try await blocking {
             let client = try RawHTTPClient(port: port)
@@ -122,7 +126,7 @@ struct HostileIngestTests {
         // 4 MB of zeros inflates past the 1 MiB budget although its gzip form is tiny.
         var bomb = span(randomTraceID(), "0102030405060708", name: "bomb", start: nowNanos(), end: nowNanos() + 1)
         bomb.attributes = [attribute("zeros", String(repeating: "0", count: 4 << 20))]
-        let gzipped = try ExternalTool.gzip(Array(try request(service: "bomb", spans: [bomb]).serializedData()))
+        let gzipped = try await ExternalTool.gzip(Array(try request(service: "bomb", spans: [bomb]).serializedData()))
         let raw = [UInt8](repeating: 0, count: 2 << 20)
         let traceID = randomTraceID()
         let small = Array(try traceRequest(traceID: traceID).serializedData())

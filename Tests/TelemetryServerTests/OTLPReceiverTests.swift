@@ -93,7 +93,7 @@ struct OTLPReceiverTests {
         let traceID = randomTraceID()
         let jsonBody = try OTLPJSON.encode(traceRequest(traceID: traceID, service: "json-service"))
         let gzipID = randomTraceID()
-        let gzipBody = try ExternalTool.gzip(Array(try traceRequest(traceID: gzipID).serializedData()))
+        let gzipBody = try await ExternalTool.gzip(Array(try traceRequest(traceID: gzipID).serializedData()))
         let (jsonPosted, gzipPosted, jsonTrace, gzipTrace) = try await blocking {
             let client = try RawHTTPClient(port: port)
             return (
@@ -145,7 +145,7 @@ struct OTLPReceiverTests {
         let service = try startService()
         let port = service.boundAddress.port
         let valid = Array(try traceRequest(traceID: randomTraceID()).serializedData())
-        let bomb = try ExternalTool.gzip([UInt8](repeating: 0, count: 200 * 1024 * 1024))
+        let bomb = try await ExternalTool.gzip([UInt8](repeating: 0, count: 200 * 1024 * 1024))
         let responses = try await blocking { () -> [String: RawHTTPResponse] in
             var results: [String: RawHTTPResponse] = [:]
             let protobuf = [("Content-Type", "application/x-protobuf")]

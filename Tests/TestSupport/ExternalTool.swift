@@ -23,6 +23,12 @@ public enum ExternalTool {
         return result.stdout
     }
 
+    /// `gzip` for async tests: compressing megabytes through a child process takes seconds in
+    /// a debug build, which must not hold one of the Swift pool's threads.
+    public static func gzip(_ bytes: [UInt8]) async throws -> [UInt8] {
+        try await blocking { try gzip(bytes) }
+    }
+
     /// A peer tool that is missing or failed.
     public struct ToolError: Error, CustomStringConvertible {
         public let description: String

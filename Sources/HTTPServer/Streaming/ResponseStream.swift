@@ -159,12 +159,6 @@ public final class ResponseStream: Sendable {
         }
         for handler in closed { handler() }
     }
-
-    /// Resumes the connection if it waits, so it can end (the server is stopping).
-    func wake() {
-        let resume = state.withLock { $0.takeSuspended() }
-        if let resume { MHD_resume_connection(resume.pointer) }
-    }
 }
 
 extension ResponseStream.State {

@@ -1,0 +1,61 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Threads of their own for the tasks that run suspending route handlers.
+///
+/// A handler task prefers this executor (`Task(executorPreference:)`), so it and the default
+/// actors it calls run here rather than on Swift's global pool. The global pool has one thread
+/// per core; an application that embeds the server, or a test process running hundreds of
+/// tests, can keep every one of them busy for seconds, and a `/metrics` scrape or an OTLP
+/// export would wait behind that work. With its own threads the server answers while the
+/// process around it is busy, as a server on an event loop of its own does.
+///
+/// One executor serves every `HTTPServer` in the process and lives as long as the process:
+/// a handler may still be running when its server stops, and its task must be able to finish.
+final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
+    /// The executor every server's handler tasks prefer.
+    static let shared = HandlerExecutor(
+        threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), name: "http-handler")
+
+    // @unchecked: `jobs` is only touched while `condition` is locked.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var next = 0
+
+    /// Starts `threads` threads that run jobs in the order they were enqueued.
+    init(threads: Int, name: String) {
+        for index in 0..<threads {
+            let thread = Thread { [self] in runJobs() }
+            thread.name = "\(name)-\(index)"
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        condition.lock()
+        jobs.append(unowned)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runJobs() {
+        let executor = asUnownedTaskExecutor()
+        while true {
+            condition.lock()
+            while next == jobs.count { condition.wait() }
+            let job = jobs[next]
+            next += 1
+            // Drop what has been taken once it is half the queue: amortised O(1) per job.
+            if next > 64, next * 2 > jobs.count {
+                jobs.removeFirst(next)
+                next = 0
+            }
+            condition.unlock()
+            job.runSynchronously(on: executor)
+        }
+    }
+}
