@@ -39,14 +39,14 @@ def render():
     lines += [
         "    ]",
         "",
-        "    /// The files decoded.",
-        "    static var files: [String: [UInt8]] {",
+        "    /// The files decoded, once, the first time they are asked for.",
+        "    static let files: [String: [UInt8]] = {",
         "        var result: [String: [UInt8]] = [:]",
         "        for entry in encoded {",
         "            if let data = Data(base64Encoded: entry.base64) { result[entry.path] = Array(data) }",
         "        }",
         "        return result",
-        "    }",
+        "    }()",
         "}",
         "",
     ]

@@ -27,11 +27,15 @@ struct TraceBrowserTests {
         let indents = rows.compactMap { $0["indent"] as? Int }
         #expect(indents.count == 4 && zip(indents, indents.dropFirst()).allSatisfy { $1 > $0 }, "\(indents)")
         #expect(report["criticalBars"] as? Int == 4)
+        #expect((report["summary"] as? String)?.contains("· 1 error") == true, "\(report["summary"] ?? "")")
+        #expect(report["clippedLabels"] as? Int == 0)
         #expect(report["errorMarks"] as? Int == 1)
         // Attributes typed; hostile values shown as text.
         #expect(report["rootAttributes"] as? [String: String] == ["http.route": "string", "items": "int", "vip": "bool", "ratio": "double"])
         #expect((report["serverNoteAttribute"] as? String)?.hasPrefix("<script>window.__xss=1</script>") == true)
         #expect(report["hostileNameAsText"] as? Bool == true)
+        #expect(report["longValueShown"] as? Int == 2001)  // 2,000 characters and "…"
+        #expect(report["longValueExpanded"] as? Int == 100_000)
         // The trace's logs in the panel and on the bars.
         let logs = try #require(report["traceLogs"] as? [String])
         #expect(logs.count == 4)

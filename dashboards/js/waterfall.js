@@ -5,7 +5,7 @@
 import { h, replace } from "./dom.js";
 import { colour } from "./chart.js";
 import { formatSeconds } from "./format.js";
-import { treeOrder, visibleRows } from "./trace-model.js";
+import { offset, treeOrder, visibleRows } from "./trace-model.js";
 
 const ROW = 24;
 const OVERSCAN = 10;
@@ -120,8 +120,16 @@ export class Waterfall {
       marks.push(mark);
     }
     const label = h("span", { class: "wf-duration" }, formatSeconds((node.end - node.start) / 1000));
-    label.style.left = `calc(${(node.end / total) * 100}% + 4px)`;
-    if (node.end / total > 0.85) { label.style.left = "auto"; label.style.right = `calc(${(1 - node.start / total) * 100}% + 4px)`; }
+    // After the bar; before it when the bar ends near the right edge; inside its end when the
+    // bar is nearly as wide as the timeline, so the label is never cut off.
+    if (node.end / total <= 0.85) {
+      label.style.left = `calc(${(node.end / total) * 100}% + 4px)`;
+    } else if (node.start / total >= 0.15) {
+      label.style.right = `calc(${(1 - node.start / total) * 100}% + 4px)`;
+    } else {
+      label.classList.add("inside");
+      label.style.right = `calc(${(1 - node.end / total) * 100}% + 4px)`;
+    }
     const toggle = node.children.length
       ? h("button", { type: "button", class: "wf-toggle", "data-toggle": node.id, "aria-label": node.collapsed ? "Expand" : "Collapse" }, node.collapsed ? "▸" : "▾")
       : h("span", { class: "wf-toggle-space" });
@@ -139,11 +147,9 @@ export class Waterfall {
       name, h("div", { class: "wf-timeline" }, bar, marks, label));
   }
 
+  /** Milliseconds from the trace's start to the time `nanos`. */
   offsetOf(nanos) {
-    const text = String(nanos || "0");
-    const ms = text.length > 6 ? Number(text.slice(0, -6)) : 0;
-    const ns = text.length > 6 ? Number(text.slice(-6)) : Number(text);
-    return ms - this.trace.origin[0] + (ns - this.trace.origin[1]) / 1e6;
+    return offset(nanos, this.trace.origin);
   }
 
   click(event) {

@@ -85,7 +85,7 @@ struct QueryAPI: Sendable {
         let page = try TracePage(request)
         let result = try await read { db in try page.fetch(db) }
         guard result.spanCount > 0 else { throw HTTPError(status: 404, message: "trace \(page.traceIDText) not found") }
-        return json(result.json)
+        return HTTPResponse(contentType: "application/json", body: result.json)
     }
 
     func logs(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -10,7 +10,7 @@ import OTLP
 /// nanoseconds are past that. Names are read as bytes (selected `CAST(… AS BLOB)`) because
 /// GRDB reads text columns as C strings and would cut a name at an embedded NUL.
 enum RowJSON {
-    /// The span columns, with names read as bytes.
+    /// The span columns, with names read as bytes; `SpanJSON` reads them by position.
     static let spanColumns = """
         id, trace_id, span_id, parent_span_id, CAST(trace_state AS BLOB) AS trace_state, flags,
         CAST(service_name AS BLOB) AS service_name, CAST(name AS BLOB) AS name, kind, start_unix_nano,
@@ -70,25 +70,6 @@ enum RowJSON {
 
     static func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
-    }
-
-    static func span(_ row: Row) -> String {
-        object([
-            ("traceId", hex(row, "trace_id")), ("spanId", hex(row, "span_id")),
-            ("parentSpanId", hex(row, "parent_span_id")), ("traceState", text(row, "trace_state")),
-            ("flags", "\(row["flags"] as Int64)"), ("service", text(row, "service_name")),
-            ("name", text(row, "name")), ("kind", "\(row["kind"] as Int)"),
-            ("startTimeUnixNano", nanos(row, "start_unix_nano")),
-            ("endTimeUnixNano", nanos(row, "end_unix_nano")),
-            ("durationNano", nanos(row, "duration_nano")),
-            ("status", "{\"code\":\(row["status_code"] as Int),\"message\":\(text(row, "status_message"))}"),
-            ("attributes", row["attributes"]), ("droppedAttributesCount", "\(row["dropped_attributes_count"] as Int64)"),
-            ("events", row["events"]), ("droppedEventsCount", "\(row["dropped_events_count"] as Int64)"),
-            ("links", row["links"]), ("droppedLinksCount", "\(row["dropped_links_count"] as Int64)"),
-            ("resource", row["resource_attributes"]),
-            ("scope", "{\"name\":\(text(row, "scope_name")),\"version\":\(text(row, "scope_version")),"
-                + "\"attributes\":\(row["scope_attributes"] as String)}"),
-        ])
     }
 
     static func log(_ row: Row) -> String {

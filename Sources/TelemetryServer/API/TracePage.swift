@@ -20,7 +20,8 @@ struct TracePage {
 
     struct Result: Sendable {
         var spanCount: Int
-        var json: String
+        /// The page as JSON.
+        var json: [UInt8]
     }
 
     init(_ request: HTTPRequest) throws(HTTPError) {
@@ -53,23 +54,25 @@ struct TracePage {
         }
         sql += " ORDER BY start_unix_nano, span_id LIMIT ?"
         arguments += [limit + 1]
-        var spans: [String] = []
-        var bytes = 0
+        var json = Array("{\"traceId\":\"\(traceIDText)\",\"spanCount\":\(total),\"spans\":[".utf8)
+        let header = json.count
+        var count = 0
         var last: (start: Int64, spanID: Data)?
         var more = false
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            if spans.count == limit || (bytes > Self.maxPageBytes && !spans.isEmpty) {
+            if count == limit || (json.count - header > Self.maxPageBytes && count > 0) {
                 more = true
                 break
             }
-            let span = RowJSON.span(row)
-            bytes += span.utf8.count
-            spans.append(span)
-            last = (row["start_unix_nano"], row["span_id"])
+            if count > 0 { json.append(UInt8(ascii: ",")) }
+            try SpanJSON.append(row, to: &json)
+            count += 1
+            last = SpanJSON.position(row)
         }
-        var json = "{\"traceId\":\"\(traceIDText)\",\"spanCount\":\(total),\"spans\":[" + spans.joined(separator: ",") + "]"
-        if more, let last { json += ",\"nextCursor\":\"\(last.start):\(Hex.encode(last.spanID))\"" }
-        return Result(spanCount: total, json: json + "}")
+        json.append(UInt8(ascii: "]"))
+        if more, let last { json += Array(",\"nextCursor\":\"\(last.start):\(Hex.encode(last.spanID))\"".utf8) }
+        json.append(UInt8(ascii: "}"))
+        return Result(spanCount: total, json: json)
     }
 }

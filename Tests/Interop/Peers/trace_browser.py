@@ -210,6 +210,14 @@ try:
                             "indent": driver.execute_script("return parseInt(arguments[0].querySelector('.wf-label').style.paddingLeft);", row),
                             "name": row.find_element(By.CLASS_NAME, "wf-name").text} for row in rows]
     report["criticalBars"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-bar.critical"))
+    report["summary"] = driver.find_element(By.ID, "trace-summary").text
+    # Duration labels stay within their timeline, wherever the bar ends.
+    report["clippedLabels"] = driver.execute_script("""
+        return [...document.querySelectorAll('.wf-row')].filter((row) => {
+          const line = row.querySelector('.wf-timeline').getBoundingClientRect();
+          const label = row.querySelector('.wf-duration').getBoundingClientRect();
+          return label.left < line.left - 0.5 || label.right > line.right + 0.5;
+        }).length;""")
     report["errorMarks"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-error"))
     driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["serverSpanId"]}"]').click()
     wait_for("span details", lambda: driver.find_element(By.ID, "span-name").text == "POST /charge")
@@ -223,6 +231,12 @@ try:
     driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["querySpanId"]}"]').click()
     wait_for("query details", lambda: driver.find_element(By.ID, "span-name").text.startswith("db query"))
     report["hostileNameAsText"] = driver.find_element(By.ID, "span-name").text == "db query " + HOSTILE
+    # A 100,000-character value shows its start and a button for the rest.
+    value = lambda: driver.execute_script(
+        "return document.querySelector('#span-attributes tr[data-key=\"long\"] .value').textContent.length;")
+    report["longValueShown"] = value()
+    driver.find_element(By.CSS_SELECTOR, '#span-attributes tr[data-key="long"] .show-all').click()
+    report["longValueExpanded"] = value()
     safe("trace")
     screenshot("trace")
     console_errors("trace")

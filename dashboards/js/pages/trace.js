@@ -16,13 +16,22 @@ const NEXT_PAGE = 10000;
 const KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 const SEVERITY = (number) => (number >= 21 ? "fatal" : number >= 17 ? "error" : number >= 13 ? "warn" : number >= 9 ? "info" : number >= 5 ? "debug" : "trace");
 
+/** Longer values show their start and a button for the rest: a 100 KB value would fill the panel. */
+const SHOWN_CHARACTERS = 2000;
+
 /** An attribute value with its type shown. */
 function typedValue(value) {
   const type = Array.isArray(value) ? "array" : value === null ? "null" : typeof value === "object" ? "map"
     : typeof value === "number" ? (Number.isInteger(value) ? "int" : "double") : typeof value === "boolean" ? "bool" : "string";
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  return [h("span", { class: "type" }, type), " ", h("span", { class: "value" }, text)];
+  const shown = h("span", { class: "value" }, text.length > SHOWN_CHARACTERS ? text.slice(0, SHOWN_CHARACTERS) + "…" : text);
+  if (text.length <= SHOWN_CHARACTERS) return [h("span", { class: "type" }, type), " ", shown];
+  const more = h("button", { type: "button", class: "show-all" }, `show all ${text.length.toLocaleString("en-US")} characters`);
+  more.addEventListener("click", () => { shown.textContent = text; more.remove(); });
+  return [h("span", { class: "type" }, type), " ", shown, " ", more];
 }
+
+const plural = (count, noun) => `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
 
 function attributeTable(attributes, id) {
   const entries = Object.entries(attributes || {});
@@ -126,7 +135,7 @@ export function mount(container, params, parts) {
     matches = search(trace, searchInput.value);
     matchIndex = -1;
     waterfall.highlight(matches);
-    searchStatus.textContent = matches.length ? `${matches.length} spans` : "no span matches";
+    searchStatus.textContent = matches.length ? plural(matches.length, "span") : "no span matches";
     if (matches.length) step(1);
   });
 
@@ -134,8 +143,8 @@ export function mount(container, params, parts) {
     const root = trace.roots[0]?.span;
     const errors = trace.nodes.filter((node) => node.span.status?.code === 2).length;
     replace(summary, root ? `${root.service}: ${root.name}` : "", ` · ${formatSeconds(trace.duration / 1000)} · `,
-      h("span", { id: "trace-span-count" }, `${trace.nodes.length}${total > trace.nodes.length ? ` of ${total}` : ""} spans`),
-      ` · ${trace.services.length} services · `, h("span", { class: errors ? "bad" : "" }, `${errors} errors`),
+      h("span", { id: "trace-span-count" }, `${trace.nodes.length}${total > trace.nodes.length ? ` of ${total}` : ""} span${(total || trace.nodes.length) === 1 ? "" : "s"}`),
+      ` · ${plural(trace.services.length, "service")} · `, h("span", { class: errors ? "bad" : "" }, plural(errors, "error")),
       root ? ` · started ${formatTime(Number(root.startTimeUnixNano.slice(0, -6)) / 1000)}` : "");
   }
 
