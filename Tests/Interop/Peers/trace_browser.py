@@ -152,6 +152,17 @@ def wait_for(description, check, timeout=20.0, interval=0.05):
     fail(f"timed out waiting for {description} (last: {last!r})")
 
 
+def click(selector):
+    """Clicks the element `selector` matches, finding it again if the page re-rendered it."""
+    wait_for(f"a click on {selector}", lambda: driver.find_element(By.CSS_SELECTOR, selector).click() or True)
+
+
+def read(script):
+    """The value of `script` run in the page: one read, so a re-render cannot come between
+    finding elements and reading them."""
+    return driver.execute_script(script)
+
+
 def console_errors(page):
     entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     report["consoleErrors"] += [{"page": page, "message": entry["message"]} for entry in entries]
@@ -204,13 +215,12 @@ try:
     console_errors("traces")
 
     # The waterfall: every span, nested and in order; details, logs, critical path.
-    driver.find_element(By.CSS_SELECTOR, f'[data-trace-id="{ids["traceId"]}"]').click()
-    rows = wait_for("four waterfall rows", lambda: (lambda r: r if len(r) == 4 else None)(driver.find_elements(By.CSS_SELECTOR, ".wf-row")))
-    report["waterfall"] = [{"id": row.get_attribute("data-span-id"),
-                            "indent": driver.execute_script("return parseInt(arguments[0].querySelector('.wf-label').style.paddingLeft);", row),
-                            "name": row.find_element(By.CLASS_NAME, "wf-name").text} for row in rows]
+    click(f'[data-trace-id="{ids["traceId"]}"]')
+    waterfall = """return [...document.querySelectorAll('.wf-row')].map((row) => ({id: row.dataset.spanId,
+        indent: parseInt(row.querySelector('.wf-label').style.paddingLeft), name: row.querySelector('.wf-name').textContent}));"""
+    report["waterfall"] = wait_for("four waterfall rows", lambda: (lambda r: r if len(r) == 4 else None)(read(waterfall)))
     report["criticalBars"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-bar.critical"))
-    report["summary"] = driver.find_element(By.ID, "trace-summary").text
+    report["summary"] = read("return document.getElementById('trace-summary').innerText;")
     # Duration labels stay within their timeline, wherever the bar ends.
     report["clippedLabels"] = driver.execute_script("""
         return [...document.querySelectorAll('.wf-row')].filter((row) => {
@@ -219,38 +229,38 @@ try:
           return label.left < line.left - 0.5 || label.right > line.right + 0.5;
         }).length;""")
     report["errorMarks"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-error"))
-    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["serverSpanId"]}"]').click()
+    click(f'.wf-row[data-span-id="{ids["serverSpanId"]}"]')
     wait_for("span details", lambda: driver.find_element(By.ID, "span-name").text == "POST /charge")
-    report["serverNoteAttribute"] = driver.find_element(By.CSS_SELECTOR, '#span-attributes tr[data-key="note"] .value').text
-    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["rootSpanId"]}"]').click()
+    report["serverNoteAttribute"] = read("return document.querySelector('#span-attributes tr[data-key=\"note\"] .value').innerText;")
+    click(f'.wf-row[data-span-id="{ids["rootSpanId"]}"]')
     wait_for("root details", lambda: driver.find_element(By.ID, "span-name").text == "GET /checkout")
-    report["rootAttributes"] = {row.get_attribute("data-key"): row.find_element(By.CLASS_NAME, "type").text
-                                for row in driver.find_elements(By.CSS_SELECTOR, "#span-attributes tr")}
-    report["traceLogs"] = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "#trace-logs .log-entry")]
+    report["rootAttributes"] = read("""return Object.fromEntries([...document.querySelectorAll('#span-attributes tr')]
+        .map((row) => [row.dataset.key, row.querySelector('.type').textContent]));""")
+    report["traceLogs"] = read("return [...document.querySelectorAll('#trace-logs .log-entry')].map((entry) => entry.innerText);")
     report["logMarks"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-log"))
-    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["querySpanId"]}"]').click()
-    wait_for("query details", lambda: driver.find_element(By.ID, "span-name").text.startswith("db query"))
-    report["hostileNameAsText"] = driver.find_element(By.ID, "span-name").text == "db query " + HOSTILE
+    click(f'.wf-row[data-span-id="{ids["querySpanId"]}"]')
+    wait_for("query details", lambda: read("return document.getElementById('span-name').innerText;").startswith("db query"))
+    report["hostileNameAsText"] = read("return document.getElementById('span-name').innerText;") == "db query " + HOSTILE
+    safe("trace")
+    screenshot("trace")
+    console_errors("trace")
     # A 100,000-character value shows its start and a button for the rest.
     value = lambda: driver.execute_script(
         "return document.querySelector('#span-attributes tr[data-key=\"long\"] .value').textContent.length;")
     report["longValueShown"] = value()
-    driver.find_element(By.CSS_SELECTOR, '#span-attributes tr[data-key="long"] .show-all').click()
+    click('#span-attributes tr[data-key="long"] .show-all')
     report["longValueExpanded"] = value()
-    safe("trace")
-    screenshot("trace")
-    console_errors("trace")
 
     # Search within the trace.
     box = driver.find_element(By.ID, "trace-search")
     box.send_keys("charge" + Keys.ENTER)
     wait_for("a search hit", lambda: driver.find_element(By.ID, "trace-search-status").text == "1 of 1")
-    report["searchSelected"] = driver.find_element(By.CSS_SELECTOR, ".wf-row.selected").get_attribute("data-span-id")
+    report["searchSelected"] = read("return document.querySelector('.wf-row.selected').dataset.spanId;")
 
     # The link opens the linked trace.
-    driver.find_element(By.CSS_SELECTOR, f'.wf-row[data-span-id="{ids["clientSpanId"]}"]').click()
+    click(f'.wf-row[data-span-id="{ids["clientSpanId"]}"]')
     wait_for("the link", lambda: driver.find_elements(By.CSS_SELECTOR, "#span-links a.link-trace"))
-    driver.find_element(By.CSS_SELECTOR, "#span-links a.link-trace").click()
+    click("#span-links a.link-trace")
     wait_for("the linked trace", lambda: ids["batchTraceId"] in driver.find_element(By.CSS_SELECTOR, ".trace-header").text
              and driver.find_elements(By.CSS_SELECTOR, ".wf-row"))
     report["linkOpened"] = True
@@ -262,15 +272,15 @@ try:
     safe("logs")
     screenshot("logs")
     console_errors("logs")
-    row = next(element for element in driver.find_elements(By.CSS_SELECTOR, ".log-row") if "query failed" in element.text)
-    row.find_element(By.CLASS_NAME, "log-trace").click()
+    wait_for("a click on the failed query's log", lambda: next(element for element in driver.find_elements(By.CSS_SELECTOR, ".log-row")
+                                                               if "query failed" in element.text).find_element(By.CLASS_NAME, "log-trace").click() or True)
     wait_for("the span selected from the log", lambda: driver.find_elements(By.CSS_SELECTOR, f'.wf-row.selected[data-span-id="{ids["querySpanId"]}"]'))
-    report["logOpenedSpan"] = driver.find_element(By.ID, "span-name").text.startswith("db query")
+    report["logOpenedSpan"] = read("return document.getElementById('span-name').innerText;").startswith("db query")
 
     # Deep links reopen the same state.
     fresh(f"{base}/#/trace/{ids['traceId']}?span={ids['serverSpanId']}")
     wait_for("the deep-linked span", lambda: driver.find_element(By.ID, "span-name").text == "POST /charge")
-    report["deepLinkSpan"] = driver.find_element(By.CSS_SELECTOR, ".wf-row.selected").get_attribute("data-span-id")
+    report["deepLinkSpan"] = read("return document.querySelector('.wf-row.selected').dataset.spanId;")
     fresh(f"{base}/#/traces?service={backend}&range=1h")
     wait_for("the deep-linked search", lambda: driver.find_elements(By.CSS_SELECTOR, f'[data-trace-id="{ids["traceId"]}"]'))
     report["deepLinkSearchService"] = driver.find_element(By.ID, "traces-service").get_attribute("value")
