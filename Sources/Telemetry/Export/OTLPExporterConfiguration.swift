@@ -56,6 +56,11 @@ public struct OTLPExporterConfiguration: Sendable, Hashable {
         try fromEnvironment(signal: "metrics", environment)
     }
 
+    /// The logs configuration the environment gives (see `fromEnvironment(signal:_:)`).
+    public static func logs(_ environment: [String: String] = Environment.variables) throws(ConfigurationError) -> Self {
+        try fromEnvironment(signal: "logs", environment)
+    }
+
     /// Reads the OTLP exporter variables for `signal` (`traces`, `metrics` or `logs`).
     ///
     /// `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` is used as given; otherwise `/v1/<signal>` is

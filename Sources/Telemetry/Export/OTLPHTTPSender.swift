@@ -35,6 +35,29 @@ struct OTLPHTTPSender: Sendable {
         }
     }
 
+    /// Sends one export request and reads the receiver's answer: a partial success (some
+    /// `noun`s rejected) is logged as a warning and counts as delivered; a failure is logged
+    /// as an error.
+    func export<Response: SwiftProtobuf.Message>(
+        _ request: some SwiftProtobuf.Message, count: Int, noun: String, response: Response.Type,
+        rejected: (Response) -> (count: Int64, message: String)?
+    ) async -> ExportResult {
+        switch await send(request) {
+        case .delivered(let answer):
+            if let decoded = try? OTLPBody.decode(Response.self, from: answer, as: configuration.wireProtocol),
+                let (count, message) = rejected(decoded), count > 0 || !message.isEmpty
+            {
+                logger.warning(
+                    "OTLP receiver rejected part of an export",
+                    metadata: ["rejected_\(noun)s": "\(count)", "message": "\(message)"])
+            }
+            return .success
+        case .failed(let reason):
+            logger.error("OTLP \(noun) export failed", metadata: ["\(noun)s": "\(count)", "reason": "\(reason)"])
+            return .failure(reason)
+        }
+    }
+
     private func post(_ body: [UInt8]) async -> Outcome {
         var headers = [("Content-Type", contentType), ("User-Agent", "telemetry-swift/\(TelemetryVersion.current)")]
         var payload = body

@@ -32,25 +32,10 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
 
     public func export(_ spans: [SpanData]) async -> ExportResult {
         guard !spans.isEmpty else { return .success }
-        switch await sender.send(OTLPTraceEncoding.request(spans)) {
-        case .delivered(let answer):
-            if let response = try? OTLPBody.decode(
-                Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse.self, from: answer,
-                as: sender.configuration.wireProtocol),
-                response.hasPartialSuccess,
-                response.partialSuccess.rejectedSpans > 0 || !response.partialSuccess.errorMessage.isEmpty
-            {
-                sender.logger.warning(
-                    "OTLP receiver rejected part of an export",
-                    metadata: [
-                        "rejected_spans": "\(response.partialSuccess.rejectedSpans)",
-                        "message": "\(response.partialSuccess.errorMessage)",
-                    ])
-            }
-            return .success
-        case .failed(let reason):
-            sender.logger.error("OTLP span export failed", metadata: ["spans": "\(spans.count)", "reason": "\(reason)"])
-            return .failure(reason)
+        return await sender.export(
+            OTLPTraceEncoding.request(spans), count: spans.count, noun: "span", response: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse.self
+        ) { response in
+            response.hasPartialSuccess ? (response.partialSuccess.rejectedSpans, response.partialSuccess.errorMessage) : nil
         }
     }
 }

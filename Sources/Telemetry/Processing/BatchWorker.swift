@@ -1,0 +1,174 @@
+import Synchronization
+
+/// The engine of the batch processors (spans and log records): a bounded queue filled
+/// without blocking and a background task that exports it in batches.
+///
+/// `enqueue` never blocks: it takes a lock, copies the item into a fixed ring and returns. When
+/// the queue is full the item is dropped and counted. A batch goes out when
+/// `maxExportBatchSize` items are waiting or `scheduledDelay` has passed; each export is
+/// cancelled after `exportTimeout`. `forceFlush()` and `shutdown()` export everything queued
+/// before returning.
+final class BatchWorker<Item: Sendable>: Sendable {
+    /// Exports one batch.
+    typealias Export = @Sendable ([Item]) async -> ExportResult
+
+    private struct State {
+        var queue: BoundedQueue<Item>
+        var stopping = false
+        /// The export task has ended: nothing will resume a flush any more.
+        var finished = false
+        var signalled = false
+        var waiter: CheckedContinuation<Void, Never>?
+        var flushWaiters: [CheckedContinuation<Void, Never>] = []
+        var dropped = 0
+    }
+
+    let configuration: BatchProcessorConfiguration
+    private let exportBatch: Export
+    private let state: Mutex<State>
+    private let exported = Atomic<Int>(0)
+    private let failed = Atomic<Int>(0)
+    private let worker = Mutex<Task<Void, Never>?>(nil)
+
+    /// Starts the export task; call `shutdown()` to stop it.
+    init(configuration: BatchProcessorConfiguration, export: @escaping Export) {
+        exportBatch = export
+        self.configuration = configuration
+        state = Mutex(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
+        let task = Task { [self] in await run() }
+        worker.withLock { $0 = task }
+    }
+
+    /// Counts of exported, dropped, failed and queued items.
+    var statistics: BatchStatistics {
+        let (dropped, queued) = state.withLock { ($0.dropped, $0.queue.count) }
+        return BatchStatistics(
+            exported: exported.load(ordering: .relaxed), dropped: dropped, failed: failed.load(ordering: .relaxed),
+            queued: queued)
+    }
+
+    /// Queues `item`, or drops and counts it when the queue is full or stopping.
+    func enqueue(_ item: Item) {
+        let batchSize = configuration.maxExportBatchSize
+        let wake: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard !state.stopping, state.queue.push(item) else {
+                state.dropped += 1
+                return nil
+            }
+            guard state.queue.count >= batchSize, !state.signalled else { return nil }
+            state.signalled = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        wake?.resume()
+    }
+
+    /// Exports everything queued; returns when done.
+    func forceFlush() async {
+        await withCheckedContinuation { waiter in
+            let wake: CheckedContinuation<Void, Never>?? = state.withLock { state in
+                guard !state.finished else { return .none }
+                state.flushWaiters.append(waiter)
+                state.signalled = true
+                defer { state.waiter = nil }
+                return .some(state.waiter)
+            }
+            switch wake {
+            case .none: waiter.resume()
+            case .some(let sleeping): sleeping?.resume()
+            }
+        }
+    }
+
+    /// Exports what is queued, then stops; later items are dropped.
+    func shutdown() async {
+        let wake = state.withLock { state in
+            state.stopping = true
+            state.signalled = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        wake?.resume()
+        let task = worker.withLock { $0 }
+        await task?.value
+    }
+
+    /// The export loop: wait for a full batch, a flush, shutdown or the delay, then export
+    /// everything queued in batches.
+    private func run() async {
+        while true {
+            await waitForWork()
+            let (flushWaiters, stopping) = state.withLock { state in
+                defer { state.flushWaiters = [] }
+                state.signalled = false
+                return (state.flushWaiters, state.stopping)
+            }
+            while true {
+                let batch = state.withLock { $0.queue.pop(upTo: configuration.maxExportBatchSize) }
+                if batch.isEmpty { break }
+                await export(batch)
+            }
+            for waiter in flushWaiters { waiter.resume() }
+            if stopping { break }
+        }
+        let late = state.withLock { state in
+            state.finished = true
+            defer { state.flushWaiters = [] }
+            return state.flushWaiters
+        }
+        for waiter in late { waiter.resume() }
+    }
+
+    private func waitForWork() async {
+        let delay = configuration.scheduledDelay
+        let ready = state.withLock { state in
+            state.signalled || state.stopping || state.queue.count >= configuration.maxExportBatchSize
+        }
+        if ready { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: delay) }
+            group.addTask { await self.waitForSignal() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func waitForSignal() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiter in
+                let resumeNow = state.withLock { state in
+                    if state.signalled || Task.isCancelled { return true }
+                    state.waiter = waiter
+                    return false
+                }
+                if resumeNow { waiter.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+    }
+
+    private func export(_ batch: [Item]) async {
+        let exportBatch = self.exportBatch
+        let timeout = configuration.exportTimeout
+        let result = await withTaskGroup(of: ExportResult?.self) { group in
+            group.addTask { await exportBatch(batch) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failure("export timed out after \(timeout)")
+        }
+        if result == .success {
+            exported.add(batch.count, ordering: .relaxed)
+        } else {
+            failed.add(batch.count, ordering: .relaxed)
+        }
+    }
+}
