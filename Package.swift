@@ -101,7 +101,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "telemetry-demo", dependencies: ["Telemetry"], path: "Examples/telemetry-demo"),
+        .executableTarget(
+            name: "telemetry-demo",
+            dependencies: ["Telemetry", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/telemetry-demo"),
         .executableTarget(
             name: "dashboard-demo", dependencies: ["Telemetry", "TelemetryServer"], path: "Examples/dashboard-demo"),
         .target(

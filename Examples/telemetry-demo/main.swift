@@ -1,4 +1,5 @@
-// telemetry-demo: emits a small trace tree and a few metrics over OTLP/HTTP, flushes and exits.
+// telemetry-demo: emits a small trace tree, logs correlated with its spans and a few metrics over
+// OTLP/HTTP, flushes and exits.
 //
 //   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/json \
 //     swift run telemetry-demo
@@ -8,6 +9,7 @@
 // OTEL_SERVICE_NAME (default telemetry-demo). It exits 1 when anything could not be exported.
 
 import Foundation
+import Logging
 import Telemetry
 
 enum PaymentError: Error, CustomStringConvertible {
@@ -26,6 +28,7 @@ func fail(_ message: String) -> Never {
 
 let resource = Resource.fromEnvironment(defaults: ["service.name": "telemetry-demo", "service.version": "1.0.0"])
 let spanExporter: OTLPHTTPSpanExporter
+let logExporter: OTLPHTTPLogExporter
 let metricExporter: PeriodicMetricExporter
 let registry = MetricRegistry()
 let orders: Counter
@@ -33,6 +36,7 @@ let checkoutSeconds: Histogram
 let inflight: UpDownCounter
 do {
     spanExporter = try OTLPHTTPSpanExporter()
+    logExporter = try OTLPHTTPLogExporter()
     metricExporter = try PeriodicMetricExporter(registry: registry, resource: resource, interval: .seconds(3600))
     orders = try registry.counter(name: "demo_orders_total", help: "Orders placed.", labelNames: ["outcome"])
     checkoutSeconds = try registry.histogram(
@@ -44,6 +48,10 @@ do {
 let processor = BatchSpanProcessor(exporter: spanExporter)
 let provider = TracerProvider(resource: resource, sampler: AlwaysOnSampler(), processors: [processor])
 let tracer = provider.tracer("telemetry-demo", version: "1.0.0")
+let logProcessor = BatchLogRecordProcessor(exporter: logExporter)
+let logger = Logger(label: "telemetry-demo.checkout") { label in
+    TelemetryLogHandler(label: label, processor: logProcessor, resource: resource)
+}
 
 // A message published earlier, which the checkout links to.
 let published = tracer.startSpan("publish cart-updated", parent: nil, kind: .producer, attributes: ["cart.id": "C-42"])
@@ -57,6 +65,7 @@ let traceID: String = await tracer.withSpan(
 ) { root in
     await tracer.withSpan("reserve stock", attributes: ["items": 3]) { span in
         span.addEvent("stock reserved", attributes: ["warehouse": "eu-1"])
+        logger.info("stock reserved", metadata: ["items": .stringConvertible(3), "warehouse": "eu-1"])
         try? await Task.sleep(for: .milliseconds(2))
     }
     do {
@@ -65,6 +74,7 @@ let traceID: String = await tracer.withSpan(
             throw PaymentError.declined("insufficient funds")
         }
     } catch {
+        logger.warning("payment declined", metadata: ["reason": "\(error)", "status": .stringConvertible(402)])
         root.setAttribute("http.response.status_code", 402)
         try? orders.labels("declined").increment()
     }
@@ -75,9 +85,15 @@ let elapsed = (ContinuousClock.now - started).components
 checkoutSeconds.observe(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
 
 await provider.shutdown()
+await logProcessor.shutdown()
 let exportedMetrics = await metricExporter.export()
 let statistics = processor.statistics
-print("trace \(traceID): \(statistics.exported) spans exported, metrics \(exportedMetrics == .success ? "exported" : "failed")")
-guard statistics.exported == 4, statistics.failed == 0, statistics.dropped == 0, exportedMetrics == .success else {
-    fail("export incomplete: \(statistics), metrics: \(exportedMetrics)")
+let logStatistics = logProcessor.statistics
+print(
+    "trace \(traceID): \(statistics.exported) spans and \(logStatistics.exported) logs exported, "
+        + "metrics \(exportedMetrics == .success ? "exported" : "failed")")
+guard statistics.exported == 4, statistics.failed == 0, statistics.dropped == 0, logStatistics.exported == 2,
+    exportedMetrics == .success
+else {
+    fail("export incomplete: spans \(statistics), logs \(logStatistics), metrics: \(exportedMetrics)")
 }

@@ -19,9 +19,12 @@ struct DemoExampleTests {
         #expect(result.status == 0, "\(result.stderr)")
         let output = String(decoding: result.stdout, as: UTF8.self)
         let traceID = try #require(output.split(separator: " ").dropFirst().first.map { String($0.dropLast()) })
-        let (trace, metrics) = try await blocking {
+        let (trace, metrics, logs) = try await blocking {
             let client = try RawHTTPClient(port: port)
-            return (try client.send("GET", "/api/traces/\(traceID)"), try client.send("GET", "/metrics").text)
+            return (
+                try client.send("GET", "/api/traces/\(traceID)"), try client.send("GET", "/metrics").text,
+                try client.send("GET", "/api/logs?traceId=\(traceID)&direction=forward")
+            )
         }
         #expect(trace.status == 200)
         let spans = try #require(
@@ -36,6 +39,15 @@ struct DemoExampleTests {
         #expect((byName["reserve stock"]?["events"] as? [[String: Any]])?.first?["name"] as? String == "stock reserved")
         #expect((root["links"] as? [[String: Any]])?.count == 1)
         #expect((root["attributes"] as? [String: Any])?["http.response.status_code"] as? Int == 402)
+        // The demo's logs, each with the span it was written in.
+        let records = try #require(
+            (try JSONSerialization.jsonObject(with: Data(logs.body)) as? [String: Any])?["logs"] as? [[String: Any]])
+        let byBody = Dictionary(records.map { ($0["body"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(Set(byBody.keys) == ["stock reserved", "payment declined"])
+        #expect(byBody["stock reserved"]?["spanId"] as? String == byName["reserve stock"]?["spanId"] as? String)
+        #expect(byBody["payment declined"]?["spanId"] as? String == root["spanId"] as? String)
+        #expect(byBody["payment declined"]?["severityNumber"] as? Int == 13)
+        #expect((byBody["stock reserved"]?["attributes"] as? [String: Any])?["items"] as? Int == 3)
         let job = "job=\"demo-\(wireProtocol)\""
         #expect(metricSamples(metrics)["demo_orders_total{\(job),otel_scope_name=\"telemetry-swift\",outcome=\"declined\"}"] == 1)
         #expect(metrics.contains("demo_checkout_duration_seconds_count{\(job)"))

@@ -173,10 +173,20 @@ export function mount(container, params, parts) {
       window.__traceTiming.firstPage = spans.length;
       if (params.span && trace.byId.has(params.span)) selectNode(trace.byId.get(params.span));
       const logsRequest = get("api/logs", { traceId, limit: 10000, direction: "forward" }).catch(() => ({ logs: [] }));
-      while (page.nextCursor && !stopped) {
-        page = await get(`api/traces/${encodeURIComponent(traceId)}`, { limit: NEXT_PAGE, after: page.nextCursor });
-        spans = spans.concat(page.spans);
-        update(page.spanCount);
+      // The next page is asked for before this one is merged, so the server and the browser
+      // work at the same time; the view is rebuilt at most once a second while pages arrive
+      // (rebuilding it per page would cost the whole tree each time), and once at the end.
+      const nextPage = (cursor) => get(`api/traces/${encodeURIComponent(traceId)}`, { limit: NEXT_PAGE, after: cursor });
+      let next = page.nextCursor ? nextPage(page.nextCursor) : null;
+      let shown = performance.now();
+      while (next && !stopped) {
+        page = await next;
+        next = page.nextCursor ? nextPage(page.nextCursor) : null;
+        for (const span of page.spans) spans.push(span);
+        if (next && performance.now() - shown > 1000) {
+          update(page.spanCount);
+          shown = performance.now();
+        }
       }
       logs = (await logsRequest).logs || [];
       if (stopped) return;
