@@ -266,7 +266,7 @@ struct HTTPServerTests {
         await server.stop(gracePeriodSeconds: 0.2)
         let answered = try await response
         #expect(answered.status == 503)
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 15, "not the handler's 30 s")
     }
 
     @Test func stopClosesTheListener() async throws {

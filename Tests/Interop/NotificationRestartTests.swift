@@ -33,7 +33,7 @@ struct NotificationRestartTests {
         let storage = directory.appendingPathComponent("data").path
         let (first, firstPort) = try await launchTelemetryd(storage: storage, config: config, arguments: ["--rules.file", rules])
         let queued = try await blocking { () throws -> Double in
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(40)
             var length = 0.0
             while Date() < deadline {
                 let page = try RawHTTPClient(port: firstPort).send("GET", "/metrics").text

@@ -19,7 +19,7 @@ struct RuleReloadInteropTests {
     /// The first group's name and last evaluation, once it has been evaluated.
     private static func evaluated(_ port: UInt16, after: String? = nil) async throws -> (name: String, last: String)? {
         try await blocking { () throws -> (name: String, last: String)? in
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 if let group = try rulesPage(port).first, let name = group["name"] as? String,
                     let last = group["lastEvaluation"] as? String, !last.hasPrefix("0001"), last != after
@@ -72,7 +72,7 @@ struct RuleReloadInteropTests {
         let accepted = try await blocking { try RawHTTPClient(port: port).send("POST", "/-/reload") }
         #expect(accepted.status == 200)
         let takenOver = try await blocking { () throws -> [String] in
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             var names: [String] = []
             while Date() < deadline {
                 let groups = try Self.rulesPage(port)

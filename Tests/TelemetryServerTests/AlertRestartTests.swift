@@ -37,7 +37,7 @@ struct AlertRestartTests {
         let arguments = ["--history.interval", "200ms", "--rules.file", rules]
         let (first, port) = try await launchTelemetryd(storage: storage + "/data", arguments: arguments)
         let before = try await blocking { [self] () throws -> [String: String] in
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(40)
             while Date() < deadline {
                 let now = try summary(port)
                 if now["Fires"]?.hasPrefix("firing") == true, now["Waits"]?.hasPrefix("pending") == true { return now }
@@ -86,7 +86,7 @@ struct AlertRestartTests {
             }
         }
         let heldNow = try await blocking { () throws -> [String: String]? in
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(40)
             while Date() < deadline {
                 if let alert = try held(port), alert["keepFiringSince"] != nil { return alert }
                 Thread.sleep(forTimeInterval: 0.2)

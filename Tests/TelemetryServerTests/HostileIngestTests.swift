@@ -96,10 +96,13 @@ struct HostileIngestTests {
         let service = try startService { $0.maxValueSize = ByteSize(bytes: 1024) }
         let port = service.boundAddress.port
         let traceID = randomTraceID()
-        var long = span(traceID, "0102030405060708", name: "long", start: nowNanos(), end: nowNanos() + 1000)
-        // 3-byte characters, so a cut at 1024 bytes falls inside one and must step back.
-        long.attributes = [attribute("blob", String(repeating: "€", count: 2_000_000)), attribute("short", "ok")]
-        let body = try await ExternalTool.gzip(Array(try request(service: "long", spans: [long]).serializedData()))
+        // Megabytes of string building are seconds in a debug build: not on the Swift pool.
+        let body = try await blocking {
+            var long = span(traceID, "0102030405060708", name: "long", start: nowNanos(), end: nowNanos() + 1000)
+            // 3-byte characters, so a cut at 1024 bytes falls inside one and must step back.
+            long.attributes = [attribute("blob", String(repeating: "€", count: 2_000_000)), attribute("short", "ok")]
+            return try ExternalTool.gzip(Array(try request(service: "long", spans: [long]).serializedData()))
+        }
         #expect(body.count < 100_000, "the gzip body is small; the value inflates to 6 MB")
         let (posted, trace, metrics) = try await blocking {
             let client = try RawHTTPClient(port: port)
@@ -124,9 +127,11 @@ struct HostileIngestTests {
         let service = try startService { $0.maxInFlightBodySize = ByteSize(bytes: 1 << 20) }
         let port = service.boundAddress.port
         // 4 MB of zeros inflates past the 1 MiB budget although its gzip form is tiny.
-        var bomb = span(randomTraceID(), "0102030405060708", name: "bomb", start: nowNanos(), end: nowNanos() + 1)
-        bomb.attributes = [attribute("zeros", String(repeating: "0", count: 4 << 20))]
-        let gzipped = try await ExternalTool.gzip(Array(try request(service: "bomb", spans: [bomb]).serializedData()))
+        let gzipped = try await blocking {
+            var bomb = span(randomTraceID(), "0102030405060708", name: "bomb", start: nowNanos(), end: nowNanos() + 1)
+            bomb.attributes = [attribute("zeros", String(repeating: "0", count: 4 << 20))]
+            return try ExternalTool.gzip(Array(try request(service: "bomb", spans: [bomb]).serializedData()))
+        }
         let raw = [UInt8](repeating: 0, count: 2 << 20)
         let traceID = randomTraceID()
         let small = Array(try traceRequest(traceID: traceID).serializedData())

@@ -19,17 +19,23 @@ struct MetricHistoryTests {
         let before = Date().timeIntervalSince1970
         let (instant, sum, range, series, labels, values) = try await blocking {
             let client = try RawHTTPClient(port: port)
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             var instant = try client.send("GET", "/api/v1/query?query=history_probe%7Broom%3D%22kitchen%22%7D")
             while Date() < deadline, ((try data(instant) as? [String: Any])?["result"] as? [Any])?.isEmpty ?? true {
                 Thread.sleep(forTimeInterval: 0.1)
                 instant = try client.send("GET", "/api/v1/query?query=history_probe%7Broom%3D%22kitchen%22%7D")
             }
-            Thread.sleep(forTimeInterval: 0.5)
-            let now = Date().timeIntervalSince1970
+            // Wait for a few more samples (the sampler may be held up on a loaded machine).
+            var range: RawHTTPResponse
+            repeat {
+                Thread.sleep(forTimeInterval: 0.1)
+                let now = Date().timeIntervalSince1970
+                range = try client.send("GET", "/api/v1/query_range?query=history_probe&start=\(before)&end=\(now)&step=0.1")
+                let values = ((try data(range) as? [String: Any])?["result"] as? [[String: Any]])?.first?["values"] as? [Any]
+                if (values?.count ?? 0) >= 3 { break }
+            } while Date() < deadline
             return (
-                instant, try client.send("GET", "/api/v1/query?query=sum(history_probe)"),
-                try client.send("GET", "/api/v1/query_range?query=history_probe&start=\(before)&end=\(now)&step=0.1"),
+                instant, try client.send("GET", "/api/v1/query?query=sum(history_probe)"), range,
                 try client.send("GET", "/api/v1/series?match%5B%5D=history_probe"),
                 try client.send("GET", "/api/v1/labels?match%5B%5D=history_probe"),
                 try client.send("GET", "/api/v1/label/room/values")
@@ -49,7 +55,7 @@ struct MetricHistoryTests {
         // after five minutes of lookback.
         #expect(service.registry.unregister(name: "history_probe"))
         let gone = try await blocking { () throws -> Bool in
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 let response = try RawHTTPClient(port: port).send("GET", "/api/v1/query?query=history_probe")
                 if ((try data(response) as? [String: Any])?["result"] as? [Any])?.isEmpty == true { return true }
@@ -68,7 +74,7 @@ struct MetricHistoryTests {
             let client = try RawHTTPClient(port: port)
             _ = try client.send("GET", "/-/healthy")
             let query = "/api/v1/query?query=telemetryd_http_request_duration_seconds_count%7Bhandler%3D%22%2F-%2Fhealthy%22%7D"
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             var response = try client.send("GET", query)
             while Date() < deadline, ((try data(response) as? [String: Any])?["result"] as? [Any])?.isEmpty ?? true {
                 Thread.sleep(forTimeInterval: 0.1)

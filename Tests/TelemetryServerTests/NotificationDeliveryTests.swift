@@ -80,10 +80,10 @@ struct NotificationDeliveryTests {
         notifier.queue.enqueue([("webhook:slow", Array("{}".utf8)), ("webhook:fast", Array("{}".utf8))], at: Self.now)
         // The slow receiver never answers in time (each request hangs 3 s against a 500 ms
         // timeout, retried): the fast one is served all the same.
-        let delivered = try await blocking { recorder.wait(upTo: 15) { $0.contains { $0.path == "/fast" } } }
+        let delivered = try await blocking { recorder.wait(upTo: 40) { $0.contains { $0.path == "/fast" } } }
         #expect(delivered.contains { $0.path == "/fast" }, "the fast receiver did not wait for the slow one")
         let retried = try await blocking { () -> Int in
-            let deadline = Date().addingTimeInterval(15)
+            let deadline = Date().addingTimeInterval(40)
             while Date() < deadline, recorder.attempts.filter({ $0.path == "/slow" }).count < 2 { Thread.sleep(forTimeInterval: 0.05) }
             return recorder.attempts.filter { $0.path == "/slow" }.count
         }

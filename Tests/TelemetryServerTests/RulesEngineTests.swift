@@ -40,7 +40,7 @@ struct RulesEngineTests {
         let port = service.boundAddress.port
         let (alertsPage, rulesPage, recorded, series) = try await blocking {
             () throws -> (RawHTTPResponse, RawHTTPResponse, RawHTTPResponse, RawHTTPResponse) in
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(40)
             var page = try RawHTTPClient(port: port).send("GET", "/api/v1/alerts")
             while Date() < deadline, !String(decoding: page.body, as: UTF8.self).contains("\"state\":\"firing\"") {
                 Thread.sleep(forTimeInterval: 0.2)
@@ -98,7 +98,7 @@ struct RulesEngineTests {
             return (page["alerts"] as? [[String: Any]])?.first?["activeAt"] as? String
         }
         let since = try await blocking { () throws -> String? in
-            let deadline = Date().addingTimeInterval(15)
+            let deadline = Date().addingTimeInterval(40)
             while Date() < deadline {
                 if let since = try activeAt() { return since }
                 Thread.sleep(forTimeInterval: 0.1)
@@ -138,7 +138,7 @@ struct RulesEngineTests {
         try "groups:\n  - name: one\n    rules: []\n  - name: two\n    rules: []\n".write(toFile: file, atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
         let names = try await blocking { () throws -> [String] in
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(30)
             var names: [String] = []
             while Date() < deadline {
                 let page = try RawHTTPClient(port: port).send("GET", "/api/v1/rules")

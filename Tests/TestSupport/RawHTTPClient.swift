@@ -40,7 +40,7 @@ public final class RawHTTPClient {
     /// Connects to 127.0.0.1:`port`, with a receive timeout so a hung server fails the test.
     /// `source` binds the client to another loopback address (`127.0.0.2`), so a test can
     /// act as a second client machine.
-    public init(port: UInt16, source: String? = nil, timeoutSeconds: Int = 15) throws {
+    public init(port: UInt16, source: String? = nil, timeoutSeconds: Int = 60) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ClientError.connect("socket failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
