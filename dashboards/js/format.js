@@ -75,3 +75,8 @@ export function parseDuration(text) {
 export function stepFor(seconds, points = 250) {
   return Math.max(1, Math.round(seconds / points));
 }
+
+/** "1 span", "2 spans", "50,000 spans". */
+export function plural(count, noun) {
+  return `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,4 +1,3 @@
-import Instrumentation
 import Logging
 
 extension Logger.MetadataProvider {
@@ -10,9 +9,7 @@ extension Logger.MetadataProvider {
     /// LoggingSystem.bootstrap(StreamLogHandler.standardOutput, metadataProvider: .telemetryTrace)
     /// ```
     public static let telemetryTrace = Logger.MetadataProvider {
-        guard let context = Span.current?.context ?? ServiceContext.current?[TelemetrySpanContextKey.self],
-            context.isValid
-        else { return [:] }
+        guard let context = SpanContext.active else { return [:] }
         return ["trace_id": .string(context.traceID.hex), "span_id": .string(context.spanID.hex)]
     }
 }

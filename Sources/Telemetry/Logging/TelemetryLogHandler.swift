@@ -1,4 +1,3 @@
-import Instrumentation
 import Logging
 
 /// A swift-log handler that turns log calls into OTLP log records, correlated with the
@@ -61,10 +60,9 @@ public struct TelemetryLogHandler: LogHandler {
         attributes["code.filepath"] = .string(file)
         attributes["code.lineno"] = .int(Int64(line))
         attributes["code.function"] = .string(function)
-        let context = Span.current?.context ?? ServiceContext.current?[TelemetrySpanContextKey.self]
         processor.onEmit(LogRecordData(
             timestamp: now, observedTimestamp: now, severity: LogSeverity(level), severityText: level.rawValue.uppercased(),
-            body: .string(message.description), attributes: attributes, spanContext: context?.isValid == true ? context : nil,
+            body: .string(message.description), attributes: attributes, spanContext: SpanContext.active,
             resource: resource, scope: scope))
     }
 }

@@ -22,9 +22,10 @@ enum SpanJSON {
 
     /// Appends the span in `row` to `out`.
     static func append(_ row: Row, to out: inout [UInt8]) throws {
-        var writer = Writer(row: row, out: out)
-        out = []
-        defer { out = writer.out }
+        // The writer holds the buffer for the call: swapped in and out, never copied.
+        var writer = Writer(row: row, out: [])
+        swap(&writer.out, &out)
+        defer { swap(&writer.out, &out) }
         try writer.field("{\"traceId\":", hex: .traceID)
         try writer.field(",\"spanId\":", hex: .spanID)
         try writer.field(",\"parentSpanId\":", hex: .parentSpanID)

@@ -5,7 +5,7 @@ import { get } from "../api.js";
 import { setParams } from "../router.js";
 import { h, replace, route } from "../dom.js";
 import { colour } from "../chart.js";
-import { formatValue, parseDuration } from "../format.js";
+import { formatValue, parseDuration, plural } from "../format.js";
 
 const RANGES = ["15m", "1h", "6h", "1d", "7d"];
 const SVG = "http://www.w3.org/2000/svg";
@@ -82,7 +82,7 @@ export function mount(container, params) {
       const errors = edge.errorCount / edge.callCount;
       const path = svg("path", { d: `M ${x1} ${y1} C ${x1 + 40} ${y1}, ${x2 - 40} ${y2}, ${x2} ${y2}`, class: "edge" + (errors > 0 ? " error" : ""), "marker-end": "url(#arrow)" });
       const label = svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, class: "edge-label", "text-anchor": "middle" },
-        `${edge.callCount} calls${errors > 0 ? ` · ${formatValue(errors, "ratio")} errors` : ""}`);
+        `${plural(edge.callCount, "call")}${errors > 0 ? ` · ${formatValue(errors, "ratio")} errors` : ""}`);
       root.append(path, label);
     }
     names.forEach((service, index) => {

@@ -7,7 +7,7 @@
 import { get } from "../api.js";
 import { setParams } from "../router.js";
 import { h, replace, route } from "../dom.js";
-import { formatSeconds, formatTime } from "../format.js";
+import { formatSeconds, formatTime, plural } from "../format.js";
 import { attachLogs, buildTrace, reveal, search } from "../trace-model.js";
 import { Waterfall } from "../waterfall.js";
 
@@ -30,8 +30,6 @@ function typedValue(value) {
   more.addEventListener("click", () => { shown.textContent = text; more.remove(); });
   return [h("span", { class: "type" }, type), " ", shown, " ", more];
 }
-
-const plural = (count, noun) => `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
 
 function attributeTable(attributes, id) {
   const entries = Object.entries(attributes || {});
@@ -143,7 +141,8 @@ export function mount(container, params, parts) {
     const root = trace.roots[0]?.span;
     const errors = trace.nodes.filter((node) => node.span.status?.code === 2).length;
     replace(summary, root ? `${root.service}: ${root.name}` : "", ` · ${formatSeconds(trace.duration / 1000)} · `,
-      h("span", { id: "trace-span-count" }, `${trace.nodes.length}${total > trace.nodes.length ? ` of ${total}` : ""} span${(total || trace.nodes.length) === 1 ? "" : "s"}`),
+      h("span", { id: "trace-span-count" }, total > trace.nodes.length
+        ? `${trace.nodes.length.toLocaleString("en-US")} of ${plural(total, "span")}` : plural(trace.nodes.length, "span")),
       ` · ${plural(trace.services.length, "service")} · `, h("span", { class: errors ? "bad" : "" }, plural(errors, "error")),
       root ? ` · started ${formatTime(Number(root.startTimeUnixNano.slice(0, -6)) / 1000)}` : "");
   }

@@ -5,7 +5,7 @@ import { get } from "../api.js";
 import { on } from "../events.js";
 import { setParams } from "../router.js";
 import { h, replace, route } from "../dom.js";
-import { formatSeconds, formatTime, parseDuration } from "../format.js";
+import { formatSeconds, formatTime, parseDuration, plural } from "../format.js";
 
 const RANGES = ["15m", "1h", "6h", "1d", "2d", "7d"];
 
@@ -76,8 +76,8 @@ export function mount(container, params) {
       bar.style.width = `${Math.max(1, (duration / longest) * 100)}%`;
       return h("a", { class: "trace-result", href: route("trace/" + trace.traceId), "data-trace-id": trace.traceId },
         h("span", { class: "trace-title" }, h("strong", {}, trace.rootService || "?"), ": ", trace.rootOperation || "(missing root span)"),
-        h("span", { class: "muted" }, `${trace.spanCount} spans`),
-        trace.errorCount ? h("span", { class: "bad" }, `${trace.errorCount} errors`) : h("span", { class: "muted" }, "no errors"),
+        h("span", { class: "muted" }, plural(trace.spanCount, "span")),
+        trace.errorCount ? h("span", { class: "bad" }, plural(trace.errorCount, "error")) : h("span", { class: "muted" }, "no errors"),
         h("span", { class: "duration" }, bar, h("span", {}, formatSeconds(duration / 1000))),
         h("span", { class: "muted" }, formatTime(millis(trace.startTimeUnixNano) / 1000)));
     }) : h("p", { class: "empty" }, "No traces match."));
