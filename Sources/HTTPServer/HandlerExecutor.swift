@@ -15,9 +15,10 @@ import Glibc
 ///
 /// One executor serves every `HTTPServer` in the process and lives as long as the process:
 /// a handler may still be running when its server stops, and its task must be able to finish.
-final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
+/// Other listeners in the same process (the OTLP/gRPC receiver) run their handlers here too.
+public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     /// The executor every server's handler tasks prefer.
-    static let shared = HandlerExecutor(
+    public static let shared = HandlerExecutor(
         threads: max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), name: "http-handler")
 
     // @unchecked: `jobs` is only touched while `condition` is locked.
@@ -34,7 +35,7 @@ final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         condition.lock()
         jobs.append(unowned)

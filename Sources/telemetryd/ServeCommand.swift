@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.listen-address"), help: "Address to listen on (default 127.0.0.1:4318).")
     var listenAddress: String?
 
+    @Option(name: .customLong("otlp.grpc.listen-address"), help: "Address the OTLP/gRPC receiver listens on (default 127.0.0.1:4317); \"\" turns it off.")
+    var grpcListenAddress: String?
+
     @Option(name: .customLong("web.external-url"), help: "URL users reach the server at (templates' $externalURL; default http://<hostname>:<port>).")
     var externalURL: String?
 
@@ -55,6 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
             ?? ServerConfiguration()
         try apply(listenAddress, "--web.listen-address", \.listenAddress, to: &configuration,
                   parse: ListenAddress.init, help: ServerConfiguration.addressHelp)
+        try apply(grpcListenAddress, "--otlp.grpc.listen-address", \.grpcListenAddress, to: &configuration,
+                  parse: ServerConfiguration.grpcAddress, help: ServerConfiguration.grpcAddressHelp)
         try apply(externalURL, "--web.external-url", \.externalURL, to: &configuration,
                   parse: { (text: String) -> String?? in ServerConfiguration.externalURLProblem(text) == nil ? .some(text) : .none },
                   help: { ServerConfiguration.externalURLProblem($0) ?? "" })

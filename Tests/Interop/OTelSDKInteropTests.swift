@@ -5,23 +5,29 @@ import TestSupport
 import Testing
 
 private func sdkAvailable() -> Bool {
-    ExternalTool.isCI || PythonPeer.canImport("opentelemetry.exporter.otlp.proto.http")
+    ExternalTool.isCI
+        || (PythonPeer.canImport("opentelemetry.exporter.otlp.proto.http")
+            && PythonPeer.canImport("opentelemetry.exporter.otlp.proto.grpc"))
 }
 
 @Suite("The official OpenTelemetry Python SDK sends to telemetryd", .enabled(if: sdkAvailable()))
 struct OTelSDKInteropTests {
-    @Test(arguments: ["plain", "gzip", "json"])
+    /// Over OTLP/HTTP (protobuf, gzip, JSON) and OTLP/gRPC (plain and gzip).
+    @Test(arguments: ["plain", "gzip", "json", "grpc", "grpc-gzip"])
     func tracesMetricsAndLogsArriveWithTheirStructure(compression: String) async throws {
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.grpcListenAddress = ListenAddress(host: "127.0.0.1", port: 0)
         configuration.storagePath = FileManager.default.temporaryDirectory
             .appendingPathComponent("telemetryd-sdk-\(UUID().uuidString)").path
         let service = try TelemetryService(configuration: configuration)
-        try service.start()
+        try await service.start()
         let port = service.boundAddress.port
+        let grpcPort = try #require(service.grpcBoundAddress).port
         let serviceName = "sdk-\(compression)"
+        let endpoint = "http://127.0.0.1:\(compression.hasPrefix("grpc") ? grpcPort : port)"
         let output = try await blocking {
-            try PythonPeer.run("otel_sdk_sender.py", ["http://127.0.0.1:\(port)", serviceName, compression])
+            try PythonPeer.run("otel_sdk_sender.py", [endpoint, serviceName, compression])
         }
         let ids = try #require(try JSONSerialization.jsonObject(with: Data(output)) as? [String: String])
         let traceID = try #require(ids["trace_id"])
@@ -47,6 +53,15 @@ struct OTelSDKInteropTests {
         #expect(values["\(histogram)_count{job=\"\(serviceName)\",\(scope),region=\"eu\"}"] == 4)
         #expect(values["oven_temperature_celsius{job=\"\(serviceName)\",\(scope),oven=\"1\"}"] == -3.5)
         #expect(metrics.text.contains("# TYPE orders_total counter"))
+        // Each signal's calls are counted by method and status on the transport they came by.
+        for method in [
+            "opentelemetry.proto.collector.trace.v1.TraceService/Export",
+            "opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+            "opentelemetry.proto.collector.logs.v1.LogsService/Export",
+        ] {
+            let calls = values["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] ?? 0
+            #expect(compression.hasPrefix("grpc") ? calls >= 1 : calls == 0, "\(method)")
+        }
         #expect(metrics.text.contains("# HELP checkout_duration_seconds Checkout time."))
         let targetInfo = metrics.text.split(separator: "\n").first { $0.hasPrefix("target_info{") }.map(String.init)
         #expect(targetInfo?.contains("deployment_environment=\"test\"") == true)

@@ -22,9 +22,10 @@ func peerAvailable(_ name: String) -> Bool {
 
 /// A telemetryd service on an ephemeral port with application metrics of every kind added,
 /// including exemplars, labels that need escaping and a histogram.
-func startServiceWithSampleMetrics() throws -> TelemetryService {
+func startServiceWithSampleMetrics() async throws -> TelemetryService {
     var configuration = ServerConfiguration()
     configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+    configuration.grpcListenAddress = nil
     configuration.storagePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("telemetryd-interop-\(UUID().uuidString)").path
     let service = try TelemetryService(configuration: configuration)
@@ -43,7 +44,7 @@ func startServiceWithSampleMetrics() throws -> TelemetryService {
     queue.add(7)
     let temperature = try registry.gauge(name: "shop_oven_celsius", help: "Oven temperature.", unit: "celsius")
     temperature.set(-3.5)
-    try service.start()
+    try await service.start()
     return service
 }
 

@@ -9,7 +9,7 @@ struct PrometheusAPIInteropTests {
     @Test func formatQueryAnswersAsPrometheusDoes() async throws {
         let prometheus = try PrometheusProcess(binary: try requirePeer("prometheus"), scraping: "127.0.0.1:1")
         defer { prometheus.stop() }
-        let service = try startServiceWithSampleMetrics()
+        let service = try await startServiceWithSampleMetrics()
         let (ours, theirs) = (service.boundAddress.port, prometheus.port)
         let queries = PromQLCases.canonical.map(\.0) + PromQLCases.invalid.map(\.0)
         let answers = try await blocking { () throws -> [(RawHTTPResponse, RawHTTPResponse, RawHTTPResponse)] in

@@ -30,7 +30,7 @@ struct PrometheusQueryAPIInteropTests {
     @Test func answersMatchPrometheus() async throws {
         let prometheus = try PrometheusProcess(binary: try requirePeer("prometheus"), scraping: "127.0.0.1:1")
         defer { prometheus.stop() }
-        let service = try startServiceWithSampleMetrics()
+        let service = try await startServiceWithSampleMetrics()
         let (ours, theirs) = (service.boundAddress.port, prometheus.port)
         let answers = try await blocking { () throws -> [(RawHTTPResponse, RawHTTPResponse)] in
             _ = prometheus.waitFor { try RawHTTPClient(port: theirs).send("GET", "/-/ready").status == 200 ? true : nil }

@@ -14,7 +14,7 @@ private func firstValue(_ data: Any?) -> Double? {
 struct PrometheusScrapeTests {
     @Test func prometheusScrapesUpOwnMetricsAndExemplars() async throws {
         let binary = try requirePeer("prometheus")
-        let service = try startServiceWithSampleMetrics()
+        let service = try await startServiceWithSampleMetrics()
         let target = "127.0.0.1:\(service.boundAddress.port)"
         let prometheus = try PrometheusProcess(binary: binary, scraping: target)
         defer { prometheus.stop() }

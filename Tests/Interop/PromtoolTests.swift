@@ -6,7 +6,7 @@ import Testing
 struct PromtoolTests {
     @Test func promtoolAcceptsTheServedTextFormat() async throws {
         let promtool = try requirePeer("promtool")
-        let service = try startServiceWithSampleMetrics()
+        let service = try await startServiceWithSampleMetrics()
         let port = service.boundAddress.port
         let body = try await blocking { try RawHTTPClient(port: port).send("GET", "/metrics").body }
         let result = try await ExternalTool.run(promtool, ["check", "metrics"], input: body)
@@ -17,7 +17,7 @@ struct PromtoolTests {
 
     @Test func promtoolAcceptsMetricsConvertedFromOTLP() async throws {
         let promtool = try requirePeer("promtool")
-        let service = try startServiceWithSampleMetrics()
+        let service = try await startServiceWithSampleMetrics()
         let port = service.boundAddress.port
         let (posted, body) = try await blocking {
             let client = try RawHTTPClient(port: port)

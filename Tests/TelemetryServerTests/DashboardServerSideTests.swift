@@ -13,7 +13,7 @@ private func apiData(_ response: RawHTTPResponse) throws -> Any? {
 struct DashboardServerSideTests {
     @Test func viewsAreValidatedStoredChangedRemovedAndKeptAcrossARestart() async throws {
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("views-\(UUID().uuidString)").path
-        let service = try startService { $0.storagePath = storage }
+        let service = try await startService { $0.storagePath = storage }
         let port = service.boundAddress.port
         let defaults = try #require(try apiData(try await blocking { try RawHTTPClient(port: port).send("GET", "/api/v1/views") }) as? [[String: Any]])
         #expect(defaults.compactMap { $0["id"] as? String } == ["http-requests", "ingest-spans", "resident-memory", "write-queue"])
@@ -59,7 +59,7 @@ struct DashboardServerSideTests {
 
         // After a restart: the changed view is kept, and the deleted default stays deleted.
         await service.stop()
-        let restarted = try startService { $0.storagePath = storage }
+        let restarted = try await startService { $0.storagePath = storage }
         let newPort = restarted.boundAddress.port
         let listed = try #require(try apiData(try await blocking { try RawHTTPClient(port: newPort).send("GET", "/api/v1/views") }) as? [[String: Any]])
         #expect(listed.compactMap { $0["id"] as? String } == ["http-requests", "ingest-spans", "resident-memory", id])
@@ -68,7 +68,7 @@ struct DashboardServerSideTests {
     }
 
     @Test func viewsTopicCarriesLiveValuesAtTheViewsRefresh() async throws {
-        let service = try startService { $0.historyInterval = .init(milliseconds: 60_000) }
+        let service = try await startService { $0.historyInterval = .init(milliseconds: 60_000) }
         let port = service.boundAddress.port
         let gauge = try service.registry.gauge(name: "queue_depth", help: "Items waiting.")
         gauge.set(3)
@@ -109,7 +109,7 @@ struct DashboardServerSideTests {
     }
 
     @Test func healthTopicReportsIngestAndTheEventStreamRefusesPastItsCap() async throws {
-        let service = try startService { $0.maxEventClients = 1 }
+        let service = try await startService { $0.maxEventClients = 1 }
         let port = service.boundAddress.port
         let (health, refused) = try await blocking {
             let client = try EventStreamClient(port: port, path: "/api/v1/events?topics=health")
@@ -134,7 +134,7 @@ struct DashboardServerSideTests {
         let folder = root.appendingPathComponent("dashboards").path
         let result = try await ExternalTool.run("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/embed-dashboards.py").path, "--check"])
         #expect(result.status == 0, "\(result.stderr)")
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let (index, script, uplot, missing, check) = try await blocking {
             let client = try RawHTTPClient(port: port)

@@ -6,7 +6,7 @@ import Testing
 struct DemoExampleTests {
     @Test(arguments: ["http/protobuf", "http/json"])
     func theDemoTraceTreeAndMetricsArrive(wireProtocol: String) async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let result = try await blocking {
             try ExternalTool.run(

@@ -24,9 +24,9 @@ private func bulkTraceRequest(_ count: Int) -> TraceRequest {
 @Suite("Forwarding upstream")
 struct ForwardingTests {
     @Test func tracesMetricsAndLogsReachAnUpstreamTelemetryd() async throws {
-        let upstream = try startService()
+        let upstream = try await startService()
         let upstreamPort = upstream.boundAddress.port
-        let service = try startService { $0.forwardEndpoint = "http://127.0.0.1:\(upstreamPort)" }
+        let service = try await startService { $0.forwardEndpoint = "http://127.0.0.1:\(upstreamPort)" }
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let traces = Array(try traceRequest(traceID: traceID, service: "forwarded").serializedData())
@@ -85,7 +85,7 @@ struct ForwardingTests {
             logger: Logger(label: "scripted-upstream"))
         try upstream.start()
         let upstreamPort = upstream.boundAddress.port
-        let service = try startService { $0.forwardEndpoint = "http://127.0.0.1:\(upstreamPort)" }
+        let service = try await startService { $0.forwardEndpoint = "http://127.0.0.1:\(upstreamPort)" }
         let port = service.boundAddress.port
         let traces = Array(try traceRequest(traceID: randomTraceID()).serializedData())
         let logs = """
@@ -115,7 +115,7 @@ struct ForwardingTests {
     }
 
     @Test func anUpstreamOutageDropsAndCountsWithoutSlowingIngest() async throws {
-        let service = try startService {
+        let service = try await startService {
             $0.forwardEndpoint = "http://127.0.0.1:\(freeLoopbackPort())"
             $0.forwardMaxQueueSize = ByteSize(bytes: 64 << 10)
         }

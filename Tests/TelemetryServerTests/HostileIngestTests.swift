@@ -93,7 +93,7 @@ struct HostileIngestTests {
     /// Defect 2: one huge value inside a small gzip body was stored whole; now it is cut to the
     /// per-value limit and counted.
     @Test func longValuesAreCutToTheLimitAndCounted() async throws {
-        let service = try startService { $0.maxValueSize = ByteSize(bytes: 1024) }
+        let service = try await startService { $0.maxValueSize = ByteSize(bytes: 1024) }
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         // Megabytes of string building are seconds in a debug build: not on the Swift pool.
@@ -124,7 +124,7 @@ struct HostileIngestTests {
     /// Defect 2: bodies in flight are bounded by a memory budget (inflated size counted);
     /// past it, 503 with Retry-After, and the budget is given back afterwards.
     @Test func bodiesPastTheMemoryBudgetGet503AndTheBudgetIsReturned() async throws {
-        let service = try startService { $0.maxInFlightBodySize = ByteSize(bytes: 1 << 20) }
+        let service = try await startService { $0.maxInFlightBodySize = ByteSize(bytes: 1 << 20) }
         let port = service.boundAddress.port
         // 4 MB of zeros inflates past the 1 MiB budget although its gzip form is tiny.
         let gzipped = try await blocking {
@@ -160,7 +160,7 @@ struct HostileIngestTests {
 
     /// Defect 9: 413 and 415 on OTLP endpoints carry a google.rpc.Status in the request's encoding.
     @Test func refusalsBeforeTheHandlerAnswerWithGoogleRPCStatus() async throws {
-        let service = try startService { $0.maxRequestBodyBytes = 1000 }
+        let service = try await startService { $0.maxRequestBodyBytes = 1000 }
         let port = service.boundAddress.port
         let (tooLargeProto, tooLargeJSON, wrongType, wrongEncoding) = try await blocking {
             (
@@ -192,7 +192,7 @@ struct HostileIngestTests {
     /// Defect 11: one string that is not valid UTF-8 rejected the whole batch; now only the
     /// items holding such strings are rejected, through partial_success.
     @Test func invalidUTF8RejectsOnlyTheItemsHoldingIt() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let start = nowNanos()
@@ -231,7 +231,7 @@ struct HostileIngestTests {
     /// Defect 12: a span ending at 2^64-1 ns pinned its trace to the top of the search and
     /// added centuries to span metrics; JSON times lost digits in JavaScript.
     @Test func absurdClocksNeitherLeadTheSearchNorSkewSpanMetrics() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let absurdTrace = randomTraceID()
         let normalTrace = randomTraceID()

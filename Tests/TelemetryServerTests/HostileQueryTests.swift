@@ -54,7 +54,7 @@ private func escaped(_ text: String) -> String {
 struct HostileQueryTests {
     /// Defect 6: 1,000 tags answered 500 with SQLite's message and SQL; searches had no bound.
     @Test func searchesAreBoundedAndNeverShowSQL() async throws {
-        let service = try startService {
+        let service = try await startService {
             $0.queryTimeout = PrometheusDuration(milliseconds: 1)
             $0.maxConcurrentQueries = 2
         }
@@ -82,7 +82,7 @@ struct HostileQueryTests {
 
     /// Defect 6: at most `max_concurrent_queries` searches run at once; the rest get 503.
     @Test func concurrentSearchesPastTheCapGet503() async throws {
-        let service = try startService { $0.maxConcurrentQueries = 1 }
+        let service = try await startService { $0.maxConcurrentQueries = 1 }
         let port = service.boundAddress.port
         let seed = manySpans(traceID: randomTraceID(), service: "load", count: 10_000, attributes: [("k", .stringValue("v"))])
         let seeded = try await blocking { try post(RawHTTPClient(port: port, timeoutSeconds: 60), seed).status }
@@ -109,11 +109,12 @@ struct HostileQueryTests {
         let store = CapturingLogHandler.Store()
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.grpcListenAddress = nil
         configuration.storagePath = FileManager.default.temporaryDirectory
             .appendingPathComponent("fail-\(UUID().uuidString)").path
         let service = try TelemetryService(
             configuration: configuration, logger: Logger(label: "test") { _ in CapturingLogHandler(store: store) })
-        try service.start()
+        try await service.start()
         let port = service.boundAddress.port
         let database = try DatabaseQueue(path: configuration.storagePath + "/telemetry.sqlite")
         try await database.write { try $0.execute(sql: "DROP TABLE spans") }
@@ -141,7 +142,7 @@ struct HostileQueryTests {
     /// Found by FuzzQuery: an RFC 3339 time past 2262 overflowed the nanosecond conversion and
     /// killed the server with one GET.
     @Test func timesOutsideTheNanosecondRangeAreA400() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let (far, early, healthy) = try await blocking {
             let client = try RawHTTPClient(port: port)
@@ -159,7 +160,7 @@ struct HostileQueryTests {
 
     /// Defect 7: tag values with spaces can be searched, in Jaeger's JSON form and quoted logfmt.
     @Test func tagValuesWithSpacesAreSearchable() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let seed = manySpans(
@@ -187,7 +188,7 @@ struct HostileQueryTests {
 
     /// Defect 8: `%2F` split a segment, `%00` cut a path, and a NUL cut stored names.
     @Test func escapedSlashesAndNULsSurviveRoutingAndStorage() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let slashed = manySpans(traceID: traceID, service: "team/shop", count: 1, name: { _ in "x\u{0}y" })
@@ -218,7 +219,7 @@ struct HostileQueryTests {
 
     /// Defect 13: a trace of any size is served in pages; lists are capped with `limit`.
     @Test func largeTracesArePagedAndListsCapped() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let seed = manySpans(traceID: traceID, service: "paged", count: 2500, name: { "op-\($0 % 30)" })

@@ -11,7 +11,7 @@ private func data(_ response: RawHTTPResponse) throws -> Any? {
 @Suite("Metric history and PromQL API over a real socket")
 struct MetricHistoryTests {
     @Test func sampledMetricsAreQueryableAndGoStaleWhenTheyDisappear() async throws {
-        let service = try startService { $0.historyInterval = PrometheusDuration(milliseconds: 100) }
+        let service = try await startService { $0.historyInterval = PrometheusDuration(milliseconds: 100) }
         let port = service.boundAddress.port
         let gauge = try service.registry.gauge(name: "history_probe", help: "A test gauge.", labelNames: ["room"])
         try gauge.labels("kitchen").set(21.5)
@@ -68,7 +68,7 @@ struct MetricHistoryTests {
     }
 
     @Test func ownMetricsAreInTheHistoryWithTheirTypesSuffixes() async throws {
-        let service = try startService { $0.historyInterval = PrometheusDuration(milliseconds: 100) }
+        let service = try await startService { $0.historyInterval = PrometheusDuration(milliseconds: 100) }
         let port = service.boundAddress.port
         let answer = try await blocking { () throws -> RawHTTPResponse in
             let client = try RawHTTPClient(port: port)

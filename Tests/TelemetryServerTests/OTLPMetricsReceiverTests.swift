@@ -50,7 +50,7 @@ struct OTLPMetricsReceiverTests {
     static let target = "job=\"prod/shop\",instance=\"i-1\""
 
     @Test func everyKindOfPointReachesMetrics() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         var summary = OTLPMetric()
         summary.name = "rpc.latency"
@@ -125,7 +125,7 @@ struct OTLPMetricsReceiverTests {
     }
 
     @Test func undecodableMetricsGet400AndTheServerKeepsServing() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let body = Array(try metricsRequest([sumMetric("http.requests", 3, delta: false)]).serializedData())
         let (broken, good) = try await blocking {

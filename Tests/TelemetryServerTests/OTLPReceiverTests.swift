@@ -58,7 +58,7 @@ func json(_ response: RawHTTPResponse) throws -> [String: Any] {
 @Suite("OTLP receiver over a real socket")
 struct OTLPReceiverTests {
     @Test func protobufTracesAreStoredAndQueryable() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let body = Array(try traceRequest(traceID: traceID).serializedData())
@@ -88,7 +88,7 @@ struct OTLPReceiverTests {
     }
 
     @Test func jsonAndGzipBodiesAreAcceptedAndAnsweredInKind() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let jsonBody = try OTLPJSON.encode(traceRequest(traceID: traceID, service: "json-service"))
@@ -114,7 +114,7 @@ struct OTLPReceiverTests {
     }
 
     @Test func invalidSpansAreRejectedThroughPartialSuccess() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         var zeroTrace = Opentelemetry_Proto_Trace_V1_Span()
@@ -142,7 +142,7 @@ struct OTLPReceiverTests {
     }
 
     @Test func badInputGetsItsExactStatusAndTheServerKeepsServing() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let valid = Array(try traceRequest(traceID: randomTraceID()).serializedData())
         let bomb = try await ExternalTool.gzip([UInt8](repeating: 0, count: 200 * 1024 * 1024))
@@ -185,7 +185,7 @@ struct OTLPReceiverTests {
     }
 
     @Test func logsAreStoredWithTraceContextAndEventName() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let body = """
@@ -221,7 +221,7 @@ struct OTLPReceiverTests {
     }
 
     @Test func receiverCountsWhatItReceivedAndRejected() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         var bad = Opentelemetry_Proto_Trace_V1_Span()
         bad.name = "no ids"
@@ -245,7 +245,7 @@ struct OTLPReceiverTests {
 struct BackPressureTests {
     @Test func aFullWriteQueueAnswers503WithRetryAfterAndLosesNothingAccepted() async throws {
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("bp-\(UUID().uuidString)").path
-        let service = try startService {
+        let service = try await startService {
             $0.storagePath = storage
             $0.maxWriteQueueRows = 1
         }

@@ -36,7 +36,7 @@ private func searchFixture(_ a: String, _ b: String, _ c: String) -> String {
 @Suite("Query API over a real socket")
 struct QueryAPITests {
     @Test func traceSearchMatchesEveryParameter() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let (a, b, c) = (randomTraceID(), randomTraceID(), randomTraceID())
         let body = Array(searchFixture(a, b, c).utf8)
@@ -89,7 +89,7 @@ struct QueryAPITests {
         ("tags=novalue", "tags"), ("start=1700000100&end=1700000000", "end"), ("maxDuration=1s&minDuration=2s", "maxDuration"),
     ])
     func badSearchParametersGet400NamingThem(query: String, parameter: String) async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let response = try await blocking { try RawHTTPClient(port: port).send("GET", "/api/traces?\(query)") }
         #expect(response.status == 400)
@@ -98,7 +98,7 @@ struct QueryAPITests {
     }
 
     @Test func logSearchFiltersBySeverityTextTimeAndDirection() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         func record(_ second: Int, _ severity: Int, _ body: String) -> String {
             """
@@ -144,7 +144,7 @@ struct QueryAPITests {
     }
 
     @Test func logsPageBackwardsBySpanAndCursor() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let trace = randomTraceID()
         // Five records of one trace, two of them from span 00000000000000b2, two at the same time.
@@ -190,7 +190,7 @@ struct QueryAPITests {
     }
 
     @Test func dependenciesCountCallsAndErrorsBetweenServices() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let trace = randomTraceID()
         let now = UInt64(Date().timeIntervalSince1970) * 1_000_000_000

@@ -34,7 +34,7 @@ struct RemoteWriteReceiverTests {
     }
 
     @Test func writtenSamplesAreQueryableAndBadBodiesAreRefusedPrecisely() async throws {
-        let service = try startService()
+        let service = try await startService()
         defer { Task { await service.stop() } }
         let port = service.boundAddress.port
         let now = Int64(Date().timeIntervalSince1970) * 1000

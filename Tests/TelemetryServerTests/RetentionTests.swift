@@ -78,7 +78,7 @@ struct RetentionTests {
     }
 
     @Test func theServerEnforcesRetentionInTheBackground() async throws {
-        let service = try startService {
+        let service = try await startService {
             $0.retentionTime = PrometheusDuration(milliseconds: 1)
             $0.retentionCheckInterval = .milliseconds(20)
         }

@@ -31,7 +31,7 @@ struct RulesEngineTests {
                     labels: {severity: info}
                     annotations: {summary: "{{ $value }} build(s) in {{ $externalLabels.cluster }}"}
             """)
-        let service = try startService {
+        let service = try await startService {
             $0.historyInterval = PrometheusDuration(milliseconds: 200)
             $0.ruleFiles = [file]
             $0.externalLabels = ["cluster": "test"]
@@ -87,7 +87,7 @@ struct RulesEngineTests {
                     expr: count(telemetryd_build_info) == 1
             """
         let file = try ruleFile(first)
-        let service = try startService {
+        let service = try await startService {
             $0.historyInterval = PrometheusDuration(milliseconds: 200)
             $0.ruleFiles = [file]
         }
@@ -154,10 +154,10 @@ struct RulesEngineTests {
         #expect(process.isRunning)
     }
 
-    @Test func aBrokenRuleFileStopsStartupNamingFileAndLine() throws {
+    @Test func aBrokenRuleFileStopsStartupNamingFileAndLine() async throws {
         let file = try ruleFile("groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up ==\n")
         do {
-            _ = try startService { $0.ruleFiles = [file] }
+            _ = try await startService { $0.ruleFiles = [file] }
             Issue.record("expected startup to fail")
         } catch {
             #expect("\(error)".contains("\(file): 5:15: group \"a\", rule 1, \"X\": could not parse expression"))

@@ -11,7 +11,7 @@ struct SDKLogsTests {
     /// and is found by the span's trace id, with its span id, severity, typed metadata and call
     /// site.
     @Test func aLogWrittenInASpanIsFoundByItsTrace() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let exporter = try OTLPHTTPLogExporter(
             configuration: OTLPExporterConfiguration(endpoint: "http://127.0.0.1:\(port)/v1/logs", compression: .gzip))

@@ -14,7 +14,7 @@ struct SilencesAPITests {
 
     @Test func silencesAreCreatedListedExpiredAndKept() async throws {
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("silences-\(UUID().uuidString)").path
-        let service = try startService { $0.storagePath = storage }
+        let service = try await startService { $0.storagePath = storage }
         let port = service.boundAddress.port
         let body = """
             {"matchers":[{"name":"alertname","value":"Down","isRegex":false,"isEqual":true},
@@ -41,7 +41,7 @@ struct SilencesAPITests {
 
         // Kept across a restart.
         await service.stop()
-        let restarted = try startService { $0.storagePath = storage }
+        let restarted = try await startService { $0.storagePath = storage }
         let newPort = restarted.boundAddress.port
         let listed = try await blocking { try RawHTTPClient(port: newPort).send("GET", "/api/v1/silences") }
         let silences = try #require((try JSONSerialization.jsonObject(with: Data(listed.body)) as? [String: Any])?["data"] as? [[String: Any]])

@@ -8,7 +8,7 @@ import Testing
 @Suite("Span metrics over a real socket")
 struct SpanMetricsTests {
     @Test func receivedSpansAreCountedAndTimedWithExemplars() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let traceID = randomTraceID()
         let body = Array(try traceRequest(traceID: traceID, service: "cart").serializedData())
@@ -43,7 +43,7 @@ struct SpanMetricsTests {
     }
 
     @Test func labelSetsPastTheLimitFoldIntoTheOverflowSeries() async throws {
-        let service = try startService { $0.spanMetricsMaxSeries = 2 }
+        let service = try await startService { $0.spanMetricsMaxSeries = 2 }
         let port = service.boundAddress.port
         var extra: [Opentelemetry_Proto_Trace_V1_Span] = []
         for index in 0..<3 {

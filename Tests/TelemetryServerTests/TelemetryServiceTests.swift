@@ -5,21 +5,22 @@ import TelemetryServer
 import TestSupport
 import Testing
 
-func startService(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TelemetryService {
+func startService(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TelemetryService {
     var configuration = ServerConfiguration()
     configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+    configuration.grpcListenAddress = ListenAddress(host: "127.0.0.1", port: 0)
     configuration.storagePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("telemetryd-test-\(UUID().uuidString)").path
     configure(&configuration)
     let service = try TelemetryService(configuration: configuration)
-    try service.start()
+    try await service.start()
     return service
 }
 
 @Suite("telemetryd over a real socket")
 struct TelemetryServiceTests {
     @Test func metricsServesTextByDefaultAndOpenMetricsToPrometheus() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let (text, openMetrics) = try await blocking {
             let client = try RawHTTPClient(port: port)
@@ -42,7 +43,7 @@ struct TelemetryServiceTests {
     }
 
     @Test func ownMetricsCountRequestsAndDescribeTheProcess() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let body = try await blocking {
             let client = try RawHTTPClient(port: port)
@@ -68,7 +69,7 @@ struct TelemetryServiceTests {
     }
 
     @Test func healthReadinessHeadAndGzip() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let (healthy, ready, head, zipped) = try await blocking {
             let client = try RawHTTPClient(port: port)
@@ -90,8 +91,8 @@ struct TelemetryServiceTests {
         await service.stop()
     }
 
-    @Test func storageDirectoryIsCreatedAndAnUnusableOneIsAClearError() throws {
-        let service = try startService()
+    @Test func storageDirectoryIsCreatedAndAnUnusableOneIsAClearError() async throws {
+        let service = try await startService()
         var isDirectory: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: service.configuration.storagePath, isDirectory: &isDirectory))
         #expect(isDirectory.boolValue)

@@ -19,7 +19,7 @@ struct TraceJSONTests {
     /// dashboard reads it: ids as hex, times as decimal strings, counts as numbers, stored
     /// attributes, events and links as JSON, text escaped.
     @Test func everySpanFieldComesBack() async throws {
-        let service = try startService()
+        let service = try await startService()
         let port = service.boundAddress.port
         let (traceID, linkedID) = (randomTraceID(), randomTraceID())
         let body = Array("""

@@ -31,7 +31,8 @@ public func builtProduct(_ name: String) throws -> String {
 public func launchTelemetryd(storage: String, config: String? = nil, arguments: [String] = []) async throws -> (Process, UInt16) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try telemetrydBinary())
-    process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage] + arguments
+    process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
+        + (arguments.contains("--otlp.grpc.listen-address") ? [] : ["--otlp.grpc.listen-address", "127.0.0.1:0"]) + arguments
     if let config {
         let file = storage + ".yml"
         try config.write(toFile: file, atomically: true, encoding: .utf8)

@@ -14,6 +14,7 @@ struct ExpositionServer {
         let port = CommandLine.arguments.dropFirst().first.flatMap(UInt16.init) ?? 19_100
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: port)
+        configuration.grpcListenAddress = nil
         configuration.storagePath = NSTemporaryDirectory() + "exposition-server-\(getpid())"
         let service = try TelemetryService(configuration: configuration)
         for family in 0..<10 {
@@ -24,7 +25,7 @@ struct ExpositionServer {
                 try counter.labels("/api/v1/items/\(series)", "200").increment(by: Int64(series))
             }
         }
-        try service.start()
+        try await service.start()
         FileHandle.standardOutput.write(Data("listening on \(service.boundAddress)\n".utf8))
         // Until killed by the script.
         while true { try await Task.sleep(for: .seconds(3600)) }

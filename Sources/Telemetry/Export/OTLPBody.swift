@@ -8,7 +8,7 @@ enum OTLPBody {
         _ message: some SwiftProtobuf.Message, as wire: OTLPExporterConfiguration.WireProtocol
     ) throws -> [UInt8] {
         switch wire {
-        case .httpProtobuf: return try message.serializedBytes()
+        case .httpProtobuf, .grpc: return try message.serializedBytes()
         case .httpJSON: return try OTLPJSON.encode(message)
         }
     }
@@ -18,7 +18,7 @@ enum OTLPBody {
     ) throws -> M {
         guard !bytes.isEmpty else { return M() }
         switch wire {
-        case .httpProtobuf: return try M(serializedBytes: bytes)
+        case .httpProtobuf, .grpc: return try M(serializedBytes: bytes)
         case .httpJSON: return try OTLPJSON.decode(type, from: bytes)
         }
     }

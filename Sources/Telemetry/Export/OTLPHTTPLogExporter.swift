@@ -24,6 +24,7 @@ public struct OTLPHTTPLogExporter: LogRecordExporter {
     ) throws(OTLPExporterConfiguration.ConfigurationError) {
         let resolved: OTLPExporterConfiguration
         if let configuration { resolved = configuration } else { resolved = try OTLPExporterConfiguration.logs() }
+        try resolved.requireHTTP("OTLPHTTPLogExporter")
         sender = OTLPHTTPSender(configuration: resolved, client: client, logger: logger)
     }
 

@@ -24,6 +24,7 @@ public struct OTLPHTTPSpanExporter: SpanExporter {
     ) throws(OTLPExporterConfiguration.ConfigurationError) {
         let resolved: OTLPExporterConfiguration
         if let configuration { resolved = configuration } else { resolved = try OTLPExporterConfiguration.traces() }
+        try resolved.requireHTTP("OTLPHTTPSpanExporter")
         sender = OTLPHTTPSender(configuration: resolved, client: client, logger: logger)
     }
 

@@ -2,13 +2,13 @@ import Foundation
 import OTLP
 
 /// Builds OTLP log messages from log records, grouped by resource and then by scope.
-enum OTLPLogEncoding {
+package enum OTLPLogEncoding {
     private struct Group: Hashable {
         var resource: Resource
         var scope: InstrumentationScope
     }
 
-    static func request(_ records: [LogRecordData]) -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest {
+    package static func request(_ records: [LogRecordData]) -> Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest {
         var order: [Group] = []
         var grouped: [Group: [Opentelemetry_Proto_Logs_V1_LogRecord]] = [:]
         for record in records {

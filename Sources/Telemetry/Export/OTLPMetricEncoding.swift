@@ -3,8 +3,8 @@ import OTLP
 /// Builds an OTLP metrics request from a registry's current values: counters become monotonic
 /// cumulative sums, up-down counters non-monotonic cumulative sums, gauges gauges, histograms
 /// cumulative explicit-bucket histograms. Label names become attribute keys.
-enum OTLPMetricEncoding {
-    static func request(
+package enum OTLPMetricEncoding {
+    package static func request(
         _ registry: MetricRegistry, resource: Resource, scope: InstrumentationScope, startTime: UInt64, now: UInt64
     ) -> Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest {
         var scopeMetrics = Opentelemetry_Proto_Metrics_V1_ScopeMetrics()

@@ -2,8 +2,8 @@ import Foundation
 import OTLP
 
 /// Builds OTLP trace messages from finished spans, grouped by resource and then by scope.
-enum OTLPTraceEncoding {
-    static func request(_ spans: [SpanData]) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest {
+package enum OTLPTraceEncoding {
+    package static func request(_ spans: [SpanData]) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest {
         var request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest()
         var resourceIndex: [Resource: Int] = [:]
         var scopeIndex: [Int: [InstrumentationScope: Int]] = [:]

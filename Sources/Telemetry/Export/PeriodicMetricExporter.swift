@@ -3,15 +3,17 @@ import Logging
 import OTLP
 import Synchronization
 
-/// Exports a `MetricRegistry` over OTLP/HTTP at a fixed interval, cumulatively: every export
-/// carries every series's total since the exporter started.
+/// Exports a `MetricRegistry` over OTLP at a fixed interval, cumulatively: every export
+/// carries every series's total since the exporter started. This module's initializer sends
+/// over OTLP/HTTP; the `TelemetryGRPC` module adds one that sends over OTLP/gRPC.
 ///
 /// The interval defaults to `OTEL_METRIC_EXPORT_INTERVAL` (ms, default 60 000). Call
 /// `shutdown()` to export a last time and stop.
 public final class PeriodicMetricExporter: Sendable {
     private let registry: MetricRegistry
     private let resource: Resource
-    private let sender: OTLPHTTPSender
+    private let close: @Sendable () async -> Void
+    private let send: @Sendable (Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest) async -> ExportResult
     private let startTime = WallClock.nanoseconds()
     private let worker = Mutex<Task<Void, Never>?>(nil)
     private let exports = Atomic<Int>(0)
@@ -27,19 +29,38 @@ public final class PeriodicMetricExporter: Sendable {
     ///   - configuration: By default read from `OTEL_EXPORTER_OTLP_*` (metrics endpoint).
     ///   - interval: By default `OTEL_METRIC_EXPORT_INTERVAL` milliseconds, or 60 s.
     ///   - client: The HTTP client; by default AsyncHTTPClient's shared one.
-    public init(
+    public convenience init(
         registry: MetricRegistry, resource: Resource = .fromEnvironment(), configuration: OTLPExporterConfiguration? = nil,
         interval: Duration? = nil, client: HTTPClient = .shared,
         logger: Logger = Logger(label: "Telemetry.PeriodicMetricExporter")
     ) throws(OTLPExporterConfiguration.ConfigurationError) {
         let resolved: OTLPExporterConfiguration
         if let configuration { resolved = configuration } else { resolved = try OTLPExporterConfiguration.metrics() }
+        try resolved.requireHTTP("PeriodicMetricExporter(registry:resource:configuration:interval:client:logger:)")
+        let sender = OTLPHTTPSender(configuration: resolved, client: client, logger: logger)
+        self.init(registry: registry, resource: resource, interval: interval) { request in
+            switch await sender.send(request) {
+            case .delivered: return .success
+            case .failed(let reason):
+                sender.logger.error("OTLP metric export failed", metadata: ["reason": "\(reason)"])
+                return .failure(reason)
+            }
+        }
+    }
+
+    /// Creates the exporter over any transport and starts exporting: `send` delivers one
+    /// request and logs its own failures; `close` runs after the last export.
+    package init(
+        registry: MetricRegistry, resource: Resource, interval: Duration?, close: @escaping @Sendable () async -> Void = {},
+        send: @escaping @Sendable (Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest) async -> ExportResult
+    ) {
         self.registry = registry
         self.resource = resource
         self.interval =
             interval ?? EnvironmentReader(Environment.variables).milliseconds("OTEL_METRIC_EXPORT_INTERVAL")
             ?? .seconds(60)
-        sender = OTLPHTTPSender(configuration: resolved, client: client, logger: logger)
+        self.send = send
+        self.close = close
         let task = Task { [self] in
             while !Task.isCancelled {
                 do { try await Task.sleep(for: self.interval) } catch { break }
@@ -59,14 +80,9 @@ public final class PeriodicMetricExporter: Sendable {
             registry, resource: resource, scope: InstrumentationScope(name: "telemetry-swift"), startTime: startTime,
             now: WallClock.nanoseconds())
         guard !(request.resourceMetrics.first?.scopeMetrics.first?.metrics.isEmpty ?? true) else { return .success }
-        switch await sender.send(request) {
-        case .delivered:
-            exports.add(1, ordering: .relaxed)
-            return .success
-        case .failed(let reason):
-            sender.logger.error("OTLP metric export failed", metadata: ["reason": "\(reason)"])
-            return .failure(reason)
-        }
+        let result = await send(request)
+        if result == .success { exports.add(1, ordering: .relaxed) }
+        return result
     }
 
     /// Stops the schedule and exports a last time.
@@ -78,5 +94,6 @@ public final class PeriodicMetricExporter: Sendable {
         task?.cancel()
         await task?.value
         await export()
+        await close()
     }
 }

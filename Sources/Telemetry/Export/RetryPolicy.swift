@@ -23,7 +23,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The delay before retry number `retry` (1 for the first): half the exponential delay
     /// plus a random part of up to the other half, so clients that failed together spread out.
-    func backoff(beforeRetry retry: Int) -> Duration {
+    package func backoff(beforeRetry retry: Int) -> Duration {
         let exponent = min(retry - 1, 30)
         let full = min(initialBackoff * (1 << exponent), maxBackoff)
         return full / 2 + full / 2 * Double.random(in: 0...1)

@@ -1,4 +1,4 @@
 /// The version of this SDK, reported as `telemetry.sdk.version`.
-enum TelemetryVersion {
-    static let current = "0.3.0"
+package enum TelemetryVersion {
+    package static let current = "0.3.0"
 }

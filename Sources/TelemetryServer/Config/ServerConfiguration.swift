@@ -23,6 +23,7 @@ import PromQL
 ///   retention_size: 1GB       # oldest spans and logs deleted past this size; 0 for no limit
 ///   max_write_queue_rows: 200000  # spans and logs waiting for SQLite; past it, 503 + Retry-After
 /// otlp:
+///   grpc_listen_address: 127.0.0.1:4317   # the OTLP/gRPC listener; "" turns it off
 ///   metric_staleness: 5m      # an OTLP series not updated for this long leaves /metrics
 ///   max_metric_series: 100000
 ///   max_value_size: 64KB      # longer attribute values and log bodies are cut (and counted)
@@ -66,7 +67,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dashboardsPath: String?
     /// `web.max_event_clients`: browsers on the event stream at once; more are answered 503.
     public var maxEventClients = 1000
-    /// Largest request body accepted (413 above it).
+    /// `--otlp.grpc.listen-address`: where the OTLP/gRPC listener binds (default the OTLP/gRPC
+    /// port, 4317); nil turns it off.
+    public var grpcListenAddress: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 4317)
+    /// Largest request body accepted (413 above it), and largest OTLP/gRPC message.
     public var maxRequestBodyBytes = 20 * 1024 * 1024
     /// Most simultaneous connections.
     public var connectionLimit = 4096
@@ -227,6 +231,12 @@ public struct ServerConfiguration: Sendable, Equatable {
             try storage.rejectUnknownFields()
         }
         if var otlp = try root.mapping("otlp") {
+            if let address = try otlp.string("grpc_listen_address") {
+                guard let parsed = Self.grpcAddress(address) else {
+                    throw otlp.error("grpc_listen_address", otlp.value("grpc_listen_address"), Self.grpcAddressHelp(address))
+                }
+                configuration.grpcListenAddress = parsed
+            }
             if let staleness = try otlp.duration("metric_staleness", positive: true) {
                 configuration.metricStaleness = staleness
             }
@@ -353,6 +363,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// The message for a bad address.
+    /// Parses an OTLP/gRPC listen address: `.some(nil)` for "" (no listener), nil when invalid.
+    public static func grpcAddress(_ text: String) -> ListenAddress?? {
+        if text.isEmpty { return .some(nil) }
+        return ListenAddress(text).map { .some($0) }
+    }
+
+    /// The message for a bad OTLP/gRPC listen address.
+    public static func grpcAddressHelp(_ text: String) -> String {
+        "invalid listen address \"\(text)\" (want host:port, such as 127.0.0.1:4317, or \"\" to turn the listener off)"
+    }
+
     public static func addressHelp(_ text: String) -> String {
         "invalid listen address \"\(text)\" (want host:port, such as 127.0.0.1:4318, :4318 or [::1]:4318)"
     }

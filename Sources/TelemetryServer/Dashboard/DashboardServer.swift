@@ -33,12 +33,13 @@ public final class DashboardServer: Sendable {
     ) async throws -> DashboardServer {
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: host, port: port)
+        configuration.grpcListenAddress = nil
         configuration.storagePath = storagePath
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("telemetry-dashboard-\(getpid())-\(UUID().uuidString)").path
         configuration.historyInterval = PrometheusDuration(milliseconds: 1000)
         configuration.retentionTime = PrometheusDuration(milliseconds: 86_400_000)
         let service = try TelemetryService(configuration: configuration, registry: registry, logger: logger)
-        try service.start()
+        try await service.start()
         return DashboardServer(service: service)
     }
 

@@ -21,6 +21,17 @@ enum OTLPEncoding: Sendable {
         }
     }
 
+    /// The encoding of an OTLP/HTTP request, or 415 naming its content type.
+    init(of request: HTTPRequest) throws(HTTPError) {
+        guard let encoding = OTLPEncoding(contentType: request.headers["Content-Type"]) else {
+            throw HTTPError(
+                status: 415,
+                message: "unsupported Content-Type \"\(request.headers["Content-Type"] ?? "")\"; "
+                    + "use application/x-protobuf or application/json")
+        }
+        self = encoding
+    }
+
     var contentType: String {
         switch self {
         case .protobuf: return "application/x-protobuf"
@@ -52,6 +63,14 @@ enum OTLPEncoding: Sendable {
         case .json: body = (try? OTLPJSON.encode(message)) ?? Array("{}".utf8)
         }
         return HTTPResponse(status: status, contentType: contentType, body: body)
+    }
+
+    /// The HTTP answer to a receive: the response message, or the error as a status body.
+    func answer(_ result: Result<some SwiftProtobuf.Message, HTTPError>) -> HTTPResponse {
+        switch result {
+        case .success(let message): return response(message)
+        case .failure(let error): return errorResponse(error)
+        }
     }
 
     /// `error` as a `google.rpc.Status` body with its status and `Retry-After`.

@@ -4,8 +4,9 @@ import OTLP
 import SwiftProtobuf
 import Telemetry
 
-/// The OTLP/HTTP receiver: `POST /v1/traces`, `/v1/metrics` and `/v1/logs`, protobuf or JSON,
-/// gzip bodies (inflated by the HTTP server).
+/// The OTLP receiver: `POST /v1/traces`, `/v1/metrics` and `/v1/logs` over HTTP, protobuf or
+/// JSON, gzip bodies (inflated by the HTTP server); the same exports arrive over gRPC through
+/// `OTLPGRPCService`, which calls `exportTraces`, `exportMetrics` and `exportLogs`.
 ///
 /// Decoding runs on a Swift task while the connection is suspended, never on an HTTP worker.
 /// Spans and logs are answered 200 only after their rows are committed; metrics once they are
@@ -33,21 +34,28 @@ struct OTLPReceiver: Sendable {
             let encoding = OTLPEncoding(contentType: headers["Content-Type"]) ?? .json
             return encoding.errorResponse(error)
         }
-        router.add(Route("POST", "/v1/traces", errorFormatter: errorFormatter, handler: .suspending {
-            try await receiver.receiveTraces($0)
+        router.add(Route("POST", "/v1/traces", errorFormatter: errorFormatter, handler: .suspending { request in
+            let encoding = try OTLPEncoding(of: request)
+            return encoding.answer(await receiver.exportTraces(request.body, encoding: encoding))
         }))
-        router.add(Route("POST", "/v1/metrics", errorFormatter: errorFormatter, handler: .suspending {
-            try await receiver.receiveMetrics($0)
+        router.add(Route("POST", "/v1/metrics", errorFormatter: errorFormatter, handler: .suspending { request in
+            let encoding = try OTLPEncoding(of: request)
+            return encoding.answer(await receiver.exportMetrics(request.body, encoding: encoding))
         }))
-        router.add(Route("POST", "/v1/logs", errorFormatter: errorFormatter, handler: .suspending {
-            try await receiver.receiveLogs($0)
+        router.add(Route("POST", "/v1/logs", errorFormatter: errorFormatter, handler: .suspending { request in
+            let encoding = try OTLPEncoding(of: request)
+            return encoding.answer(await receiver.exportLogs(request.body, encoding: encoding))
         }))
     }
 
-    func receiveTraces(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// Receives one encoded trace export: the answer, or the error to send back (400 for a body
+    /// that does not decode, 503 with a retry delay when the write queue is full).
+    func exportTraces(
+        _ body: [UInt8], encoding: OTLPEncoding
+    ) async -> Result<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse, HTTPError> {
         let lenient = LenientDecoder(
             resources: \SpanConverter.Request.resourceSpans, scopes: \.scopeSpans, items: \.spans, itemName: "span")
-        return try await receive(request, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
+        return await receive(body, encoding: encoding, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
             (decoded: SpanConverter.Request) in
             let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes)
             metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
@@ -66,11 +74,14 @@ struct OTLPReceiver: Sendable {
         }
     }
 
-    func receiveMetrics(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// Receives one encoded metrics export (see `exportTraces`).
+    func exportMetrics(
+        _ body: [UInt8], encoding: OTLPEncoding
+    ) async -> Result<Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse, HTTPError> {
         let lenient = LenientDecoder(
             resources: \MetricConverter.Request.resourceMetrics, scopes: \.scopeMetrics, items: \.metrics,
             itemName: "metric")
-        return try await receive(request, signal: .metrics, counters: metrics.dataPoints, lenient: lenient.decode) {
+        return await receive(body, encoding: encoding, signal: .metrics, counters: metrics.dataPoints, lenient: lenient.decode) {
             (decoded: MetricConverter.Request) in
             let converted = MetricConverter.convert(decoded)
             return (converted.points - converted.rejections.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
@@ -86,11 +97,14 @@ struct OTLPReceiver: Sendable {
         }
     }
 
-    func receiveLogs(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// Receives one encoded logs export (see `exportTraces`).
+    func exportLogs(
+        _ body: [UInt8], encoding: OTLPEncoding
+    ) async -> Result<Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse, HTTPError> {
         let lenient = LenientDecoder(
             resources: \LogConverter.Request.resourceLogs, scopes: \.scopeLogs, items: \.logRecords,
             itemName: "log record")
-        return try await receive(request, signal: .logs, counters: metrics.logRecords, lenient: lenient.decode) {
+        return await receive(body, encoding: encoding, signal: .logs, counters: metrics.logRecords, lenient: lenient.decode) {
             (decoded: LogConverter.Request) in
             let converted = LogConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes)
             metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
@@ -109,31 +123,25 @@ struct OTLPReceiver: Sendable {
         }
     }
 
-    /// The path every signal shares: pick the encoding, decode, convert, store, count, answer.
+    /// The path every signal and transport shares: decode, convert, store, count, answer.
     ///
     /// `lenient` takes a protobuf body apart when it does not decode whole (one invalid item
     /// must not lose the valid ones beside it). `convert` returns how many items are valid,
     /// the rejections found while converting, and the store step, which may reject more
     /// (metrics over the series limit) or fail with a `StorageWriter.WriteError`.
     private func receive<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
-        _ request: HTTPRequest, signal: OTLPSignal, counters: SignalCounters,
+        _ body: [UInt8], encoding: OTLPEncoding, signal: OTLPSignal, counters: SignalCounters,
         lenient: ([UInt8]) -> (Request, Rejections)?,
         convert: (Request) -> (valid: Int, rejections: Rejections, store: () async throws(StorageWriter.WriteError) -> Rejections),
         respond: (Rejections) -> Response
-    ) async throws -> HTTPResponse {
-        guard let encoding = OTLPEncoding(contentType: request.headers["Content-Type"]) else {
-            throw HTTPError(
-                status: 415,
-                message: "unsupported Content-Type \"\(request.headers["Content-Type"] ?? "")\"; "
-                    + "use application/x-protobuf or application/json")
-        }
+    ) async -> Result<Response, HTTPError> {
         let decoded: Request
         var decodeRejections = Rejections()
         do {
-            decoded = try encoding.decode(Request.self, from: request.body)
+            decoded = try encoding.decode(Request.self, from: body)
         } catch {
-            guard encoding == .protobuf, let (partial, rejected) = lenient(request.body) else {
-                return encoding.errorResponse(error)
+            guard encoding == .protobuf, let (partial, rejected) = lenient(body) else {
+                return .failure(error)
             }
             decoded = partial
             decodeRejections = rejected
@@ -146,7 +154,7 @@ struct OTLPReceiver: Sendable {
         } catch {
             counters.rejected.increment(by: Int64(rejections.count))
             counters.dropped.increment(by: Int64(valid))
-            return encoding.errorResponse(
+            return .failure(
                 HTTPError(
                     status: 503, message: error.clientMessage, retryAfterSeconds: 1,
                     logMessage: "\(signal.path): \(error.message)"))
@@ -156,9 +164,9 @@ struct OTLPReceiver: Sendable {
         counters.received.increment(by: Int64(accepted))
         if let forwarder, accepted > 0 {
             // The export goes on as received (upstream judges invalid items itself), in protobuf.
-            let body = encoding == .protobuf ? request.body : ((try? decoded.serializedBytes()) ?? [])
-            forwarder.forward(signal, body: body, items: accepted)
+            let protobuf = encoding == .protobuf ? body : ((try? decoded.serializedBytes()) ?? [])
+            forwarder.forward(signal, body: protobuf, items: accepted)
         }
-        return encoding.response(respond(rejections))
+        return .success(respond(rejections))
     }
 }

@@ -24,6 +24,8 @@ public final class TelemetryService: Service, Sendable {
     public let registry: MetricRegistry
     let logger: Logger
     private let server: HTTPServer
+    private let grpcServer: OTLPGRPCServer?
+    private let grpcAddress = Mutex<ListenAddress?>(nil)
     private let processMetrics: ProcessMetrics
     private let readiness = Readiness()
     private let database: TelemetryDatabase
@@ -144,15 +146,26 @@ public final class TelemetryService: Service, Sendable {
             beforeSample: beforeScrape)
         registry.register(collector: metricStore)
         let summaries = SignalSummaries()
-        OTLPReceiver(
+        let receiver = OTLPReceiver(
             writer: writer, metricStore: metricStore, metrics: ingestMetrics,
             onSpans: { spans in
                 spanMetrics?.record(spans)
                 summaries.record(spans: spans)
             },
             onLogs: { logs in summaries.record(logs: logs) }, forwarder: forwarder,
-            maxValueBytes: Int(clamping: configuration.maxValueSize.bytes)
-        ).add(to: &router)
+            maxValueBytes: Int(clamping: configuration.maxValueSize.bytes))
+        receiver.add(to: &router)
+        if let address = configuration.grpcListenAddress {
+            do {
+                let service = OTLPGRPCService(receiver: receiver, metrics: try GRPCMetrics(registry: registry))
+                grpcServer = OTLPGRPCServer(
+                    address: address, maxMessageBytes: configuration.maxRequestBodyBytes, service: service, logger: logger)
+            } catch {
+                throw StartupError(description: "cannot register own metrics: \(error)")
+            }
+        } else {
+            grpcServer = nil
+        }
         QueryAPI(database: database, limiter: limiter).add(to: &router)
         PrometheusAPI().add(to: &router)
         PrometheusStatusAPI(registry: registry, configuration: configuration, startTime: Date()).add(to: &router)
@@ -253,12 +266,27 @@ public final class TelemetryService: Service, Sendable {
     /// The address actually listened on (useful with port 0).
     public var boundAddress: ListenAddress { server.boundAddress }
 
-    /// Starts listening.
-    public func start() throws(StartupError) {
+    /// The address the OTLP/gRPC receiver listens on once started; nil when it is off.
+    public var grpcBoundAddress: ListenAddress? { grpcAddress.withLock { $0 } }
+
+    /// Starts listening: HTTP, then OTLP/gRPC when configured.
+    ///
+    /// - Throws: `StartupError` naming the address that cannot be bound; nothing keeps
+    ///   listening then.
+    public func start() async throws(StartupError) {
         do {
             try server.start()
         } catch {
             throw StartupError(description: error.description)
+        }
+        if let grpcServer {
+            do {
+                let bound = try await grpcServer.start()
+                grpcAddress.withLock { $0 = bound }
+            } catch {
+                await server.stop()
+                throw error
+            }
         }
         readiness.set(true)
         rules.start()
@@ -291,6 +319,7 @@ public final class TelemetryService: Service, Sendable {
         for task in backgroundTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks }) { task.cancel() }
         rules.stop()
         dashboard.stop()
+        await grpcServer?.stop()
         await server.stop()
         writer.stop()
         do {
@@ -306,8 +335,10 @@ public final class TelemetryService: Service, Sendable {
 
     /// Listens until graceful shutdown, then stops.
     public func run() async throws {
-        try start()
-        logger.info("telemetryd started", metadata: ["address": "\(boundAddress)", "version": "\(BuildInfo.version)"])
+        try await start()
+        var metadata: Logger.Metadata = ["address": "\(boundAddress)", "version": "\(BuildInfo.version)"]
+        if let grpc = grpcBoundAddress { metadata["grpc_address"] = "\(grpc)" }
+        logger.info("telemetryd started", metadata: metadata)
         try? await gracefulShutdown()
         logger.info("telemetryd shutting down")
         await stop()

@@ -1,7 +1,9 @@
 """Sends traces, metrics and logs to telemetryd with the official OpenTelemetry Python SDK and its
-OTLP/HTTP exporters (PyPI), then prints the ids it used as JSON.
+OTLP/HTTP or OTLP/gRPC exporters (PyPI), then prints the ids it used as JSON.
 
-  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|json]
+  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|json|grpc|grpc-gzip]
+
+For the grpc modes ENDPOINT is the gRPC listener (http://127.0.0.1:4317), plaintext.
 
 The SDK's own HTTP exporters speak protobuf only. For `json`, the same SDK data goes through
 the SDK's own OTLP encoders and protobuf's canonical JSON mapping (base64 ids, enum names,
@@ -75,7 +77,18 @@ class JSONMetricExporter(MetricExporter):
         pass
 
 
-if mode == "json":
+if mode.startswith("grpc"):
+    import grpc
+    from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter as GRPCLogExporter
+    from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as GRPCMetricExporter
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GRPCSpanExporter
+
+    grpc_compression = grpc.Compression.Gzip if mode == "grpc-gzip" else grpc.Compression.NoCompression
+    options = dict(endpoint=endpoint, insecure=True, compression=grpc_compression, headers=(("x-tenant", "interop"),))
+    span_exporter = GRPCSpanExporter(**options)
+    log_exporter = GRPCLogExporter(**options)
+    metric_exporter = GRPCMetricExporter(**options)
+elif mode == "json":
     span_exporter, log_exporter, metric_exporter = JSONSpanExporter(), JSONLogExporter(), JSONMetricExporter()
 else:
     span_exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces", compression=compression)

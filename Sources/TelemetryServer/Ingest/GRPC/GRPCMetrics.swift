@@ -1,0 +1,20 @@
+import GRPCCore
+import Telemetry
+
+/// What the OTLP/gRPC receiver counts, on `/metrics`.
+struct GRPCMetrics: Sendable {
+    private let requests: Counter
+
+    init(registry: MetricRegistry) throws(MetricError) {
+        requests = try registry.counter(
+            name: "telemetryd_grpc_requests_total",
+            help: "OTLP/gRPC calls answered, by method (package.Service/Method) and gRPC status (OK, InvalidArgument, Unavailable, ...).",
+            labelNames: ["method", "code"])
+    }
+
+    /// Counts one answered call; a nil code is OK.
+    func record(_ method: MethodDescriptor, code: RPCError.Code?) {
+        let name = code.map { "\($0)".prefix(1).uppercased() + "\($0)".dropFirst() } ?? "OK"
+        try? requests.labels(method.fullyQualifiedMethod, name).increment()
+    }
+}

@@ -1,0 +1,76 @@
+import GRPCCore
+import GRPCProtobuf
+import HTTPServer
+import OTLP
+import OTLPGRPC
+import SwiftProtobuf
+
+/// The OTLP/gRPC collector services: `TraceService`, `MetricsService` and `LogsService`
+/// `Export`, each answered by the same receive path as OTLP/HTTP (decoding with partial
+/// success, storage, limits, forwarding).
+///
+/// Failures map to the codes the OTLP specification gives: a message that does not decode is
+/// `INVALID_ARGUMENT` (not retryable); a full write queue is `UNAVAILABLE` with a
+/// `google.rpc.RetryInfo` detail saying when to try again. Message size and gzip are the
+/// transport's (see `OTLPGRPCServer`).
+struct OTLPGRPCService: RegistrableRPCService {
+    let receiver: OTLPReceiver
+    let metrics: GRPCMetrics
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        let receiver = receiver
+        register(Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor, with: &router) {
+            try await receiver.exportTraces($0, encoding: .protobuf).get().serializedBytes()
+        }
+        register(Opentelemetry_Proto_Collector_Metrics_V1_MetricsService.Method.Export.descriptor, with: &router) {
+            try await receiver.exportMetrics($0, encoding: .protobuf).get().serializedBytes()
+        }
+        register(Opentelemetry_Proto_Collector_Logs_V1_LogsService.Method.Export.descriptor, with: &router) {
+            try await receiver.exportLogs($0, encoding: .protobuf).get().serializedBytes()
+        }
+    }
+
+    /// Registers one unary `Export` method whose handler turns request bytes into response
+    /// bytes; an `HTTPError` it throws becomes the matching gRPC status.
+    private func register<Transport: ServerTransport>(
+        _ method: MethodDescriptor, with router: inout RPCRouter<Transport>,
+        export: @escaping @Sendable ([UInt8]) async throws -> [UInt8]
+    ) {
+        let metrics = metrics
+        router.registerHandler(
+            forMethod: method, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
+        ) { request, _ in
+            let single: ServerRequest<[UInt8]>
+            do {
+                single = try await ServerRequest(stream: request)
+            } catch {
+                metrics.record(method, code: .invalidArgument)
+                throw error
+            }
+            do {
+                let response = try await export(single.message)
+                metrics.record(method, code: nil)
+                return StreamingServerResponse(single: ServerResponse(message: response))
+            } catch let error as HTTPError {
+                let status = Self.status(for: error)
+                metrics.record(method, code: status.code)
+                throw status
+            }
+        }
+    }
+
+    /// The gRPC status for a receive error, as the OTLP specification maps them.
+    static func status(for error: HTTPError) -> GoogleRPCStatus {
+        switch error.status {
+        case 400, 415:
+            return GoogleRPCStatus(code: .invalidArgument, message: error.message, details: [])
+        case 413:
+            return GoogleRPCStatus(code: .resourceExhausted, message: error.message, details: [])
+        case 429, 503:
+            let delay = Duration.seconds(error.retryAfterSeconds ?? 1)
+            return GoogleRPCStatus(code: .unavailable, message: error.message, details: [.retryInfo(delay: delay)])
+        default:
+            return GoogleRPCStatus(code: .internalError, message: error.message, details: [])
+        }
+    }
+}
