@@ -108,6 +108,20 @@ public final class RawHTTPClient {
         return recv(socket, &byte, 1, Int32(MSG_PEEK)) == 0
     }
 
+    /// Reads and discards whatever the server sends until it closes its side: true when it
+    /// does within `seconds`.
+    public func drainUntilClosed(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var flags = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&flags, 1, 200) > 0 else { continue }
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { return true }
+        }
+        return false
+    }
+
     private func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {

@@ -157,9 +157,10 @@ public final class TelemetryService: Service, Sendable {
         receiver.add(to: &router)
         if let address = configuration.grpcListenAddress {
             do {
-                let service = OTLPGRPCService(receiver: receiver, metrics: try GRPCMetrics(registry: registry))
-                grpcServer = OTLPGRPCServer(
-                    address: address, maxMessageBytes: configuration.maxRequestBodyBytes, service: service, logger: logger)
+                let service = OTLPGRPCService(
+                    receiver: receiver, metrics: try GRPCMetrics(registry: registry),
+                    maxMessageBytes: configuration.maxRequestBodyBytes)
+                grpcServer = OTLPGRPCServer(address: address, service: service, logger: logger)
             } catch {
                 throw StartupError(description: "cannot register own metrics: \(error)")
             }

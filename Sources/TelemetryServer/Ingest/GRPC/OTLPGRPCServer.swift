@@ -7,24 +7,27 @@ import Synchronization
 /// The OTLP/gRPC listener (`--otlp.grpc.listen-address`, port 4317 by default): grpc-swift's
 /// HTTP/2 server over plaintext TCP serving `OTLPGRPCService`.
 ///
-/// Messages over `maxMessageBytes` (the OTLP/HTTP body cap) are refused with
-/// `RESOURCE_EXHAUSTED` before they are buffered whole; gzip and deflate request messages are
-/// inflated by the transport within the same cap, so a compression bomb is refused too. Handlers
-/// run on the HTTP server's `HandlerExecutor`, so a busy Swift pool in the process does not
-/// delay them.
+/// Messages over the size limit (the OTLP/HTTP body cap, counted after decompression) are
+/// answered `RESOURCE_EXHAUSTED` by the service. The transport holds a hard bound at twice
+/// that: past it grpc-swift resets the stream (the client sees it cancelled) before buffering
+/// or inflating more, so neither a huge message nor a gzip bomb is ever held whole. (grpc-swift
+/// 2 resets rather than answering a status for its own limit, which clients would take as
+/// retryable; the service's own check gives the right status below the bound.) Handlers run on
+/// the HTTP server's `HandlerExecutor`, so a busy Swift pool in the process does not delay them.
 final class OTLPGRPCServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
     private let serving = Mutex<Task<Void, Never>?>(nil)
     private let logger: Logger
 
-    init(address: ListenAddress, maxMessageBytes: Int, service: OTLPGRPCService, logger: Logger) {
+    init(address: ListenAddress, service: OTLPGRPCService, logger: Logger) {
+        let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
             address.isIPv6 ? .ipv6(host: address.host, port: Int(address.port)) : .ipv4(host: address.host, port: Int(address.port))
         transport = HTTP2ServerTransport.Posix(
             address: socket, transportSecurity: .plaintext,
             config: .defaults { config in
-                config.rpc.maxRequestPayloadSize = maxMessageBytes
+                config.rpc.maxRequestPayloadSize = maxMessageBytes > Int.max / 2 ? Int.max : maxMessageBytes * 2
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
             })
         server = GRPCServer(transport: transport, services: [service])

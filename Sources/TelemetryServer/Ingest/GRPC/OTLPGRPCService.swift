@@ -11,11 +11,14 @@ import SwiftProtobuf
 ///
 /// Failures map to the codes the OTLP specification gives: a message that does not decode is
 /// `INVALID_ARGUMENT` (not retryable); a full write queue is `UNAVAILABLE` with a
-/// `google.rpc.RetryInfo` detail saying when to try again. Message size and gzip are the
-/// transport's (see `OTLPGRPCServer`).
+/// `google.rpc.RetryInfo` detail saying when to try again; a message over the size limit
+/// (after decompression) is `RESOURCE_EXHAUSTED`. Decompression is the transport's (see
+/// `OTLPGRPCServer`).
 struct OTLPGRPCService: RegistrableRPCService {
     let receiver: OTLPReceiver
     let metrics: GRPCMetrics
+    /// Largest message accepted, after decompression; larger ones are `RESOURCE_EXHAUSTED`.
+    let maxMessageBytes: Int
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         let receiver = receiver
@@ -37,6 +40,7 @@ struct OTLPGRPCService: RegistrableRPCService {
         export: @escaping @Sendable ([UInt8]) async throws -> [UInt8]
     ) {
         let metrics = metrics
+        let limit = maxMessageBytes
         router.registerHandler(
             forMethod: method, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
         ) { request, _ in
@@ -44,8 +48,14 @@ struct OTLPGRPCService: RegistrableRPCService {
             do {
                 single = try await ServerRequest(stream: request)
             } catch {
-                metrics.record(method, code: .invalidArgument)
+                metrics.record(method, code: (error as? RPCError)?.code ?? .invalidArgument)
                 throw error
+            }
+            guard single.message.count <= limit else {
+                metrics.record(method, code: .resourceExhausted)
+                throw RPCError(
+                    code: .resourceExhausted,
+                    message: "message of \(single.message.count) bytes is over the \(limit)-byte limit")
             }
             do {
                 let response = try await export(single.message)
