@@ -172,6 +172,7 @@ let package = Package(
             name: "InteropTests",
             dependencies: [
                 "Telemetry", "TelemetryGRPC", "TelemetryServer", "OTLP", "OTLPGRPC", "PromQL", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
