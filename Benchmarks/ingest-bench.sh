@@ -2,7 +2,8 @@
 # End-to-end OTLP ingest benchmark: spans per second stored by telemetryd (acknowledged with
 # 200, so committed to SQLite) for batches of 512 spans with 10 attributes each, sent by
 # several concurrent clients; and, in the same run on the same payloads, the decode rate of
-# the official opentelemetry-proto parser (upb, C). Then an overload phase with many clients
+# the official opentelemetry-proto parser (upb, C); then the same payloads over OTLP/gRPC
+# (grpcio clients, one HTTP/2 connection each) beside the OTLP/HTTP figure. Then an overload phase with many clients
 # and a small write queue: the server must answer 503 with Retry-After and keep its memory flat.
 #
 # Usage: Benchmarks/ingest-bench.sh [seconds per phase, default 10] [clients, default 4]
@@ -13,6 +14,7 @@ clients="${2:-4}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 port=19300
+grpc_port=19317
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
@@ -30,7 +32,8 @@ python3 "$root/Benchmarks/Ingest/payloads.py" "$work/payloads.bin" 200 5 | tee "
 metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
 start_server() {
   rm -rf "$work/data"
-  "$binary" serve --web.listen-address "127.0.0.1:$port" --storage.path "$work/data" --log.level warning \
+  "$binary" serve --web.listen-address "127.0.0.1:$port" --otlp.grpc.listen-address "127.0.0.1:$grpc_port" \
+    --storage.path "$work/data" --log.level warning \
     ${1:+--config.file "$1"} >"$work/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null && return 0; sleep 0.1; done
@@ -50,6 +53,16 @@ stored=$(python3 -c "print(round(($after - $before) / $seconds))")
 rss=$(metric process_resident_memory_bytes)
 stop_server
 
+echo "--- ingest over OTLP/gRPC: $clients clients for ${duration}s" >&2
+start_server
+before=$(metric telemetryd_receiver_received_spans_total)
+(cd "$root/Benchmarks/Ingest" && python3 grpc_load.py "127.0.0.1:$grpc_port" "$work/payloads.bin" "$clients" "$duration") \
+  | tee "$work/grpc-load.json" >&2
+after=$(metric telemetryd_receiver_received_spans_total)
+seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/grpc-load.json")
+grpc_stored=$(python3 -c "print(round(($after - $before) / $seconds))")
+stop_server
+
 echo "--- overload: $((clients * 4)) clients, write queue of 2,048 rows, ${duration}s" >&2
 printf 'storage:\n  max_write_queue_rows: 2048\n' >"$work/overload.yml"
 start_server "$work/overload.yml"
@@ -66,17 +79,20 @@ cat "$work/overload.json" >&2
 dropped=$(metric telemetryd_receiver_dropped_spans_total)
 stop_server
 
-python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "${rss_samples[@]}" <<'PY'
+python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
 stored, rss = int(sys.argv[2]), int(float(sys.argv[3]))
 overload, dropped = json.load(open(sys.argv[4])), int(float(sys.argv[5]))
-samples = [int(float(s)) for s in sys.argv[6:] if s]
+grpc_stored = int(sys.argv[6])
+samples = [int(float(s)) for s in sys.argv[7:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
 print(f"python upb decode only:   {upb:>10,} spans/s")
 print(f"ratio stored / upb decode: {stored / upb:.3f}")
+print(f"telemetryd stored, gRPC:  {grpc_stored:>10,} spans/s (same payloads over OTLP/gRPC)")
+print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f}")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
 if samples:

@@ -19,6 +19,9 @@ final class OTLPGRPCServer: Sendable {
     private let transport: HTTP2ServerTransport.Posix
     private let serving = Mutex<Task<Void, Never>?>(nil)
     private let logger: Logger
+    /// Calls in flight per connection: with the per-message bound, what one client can make the
+    /// server hold at once.
+    static let maxConcurrentStreams = 64
 
     init(address: ListenAddress, service: OTLPGRPCService, logger: Logger) {
         let maxMessageBytes = service.maxMessageBytes
@@ -29,6 +32,7 @@ final class OTLPGRPCServer: Sendable {
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = maxMessageBytes > Int.max / 2 ? Int.max : maxMessageBytes * 2
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
+                config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
             })
         server = GRPCServer(transport: transport, services: [service])
         self.logger = logger
