@@ -35,7 +35,7 @@ struct AlertmanagerInteropTests {
                   - url: http://127.0.0.1:\(recorder.port)/alertmanager
                     send_resolved: true
             """.write(to: directory.appendingPathComponent("am.yml"), atomically: true, encoding: .utf8)
-        let alertmanager = Process()
+        let alertmanager = ChildProcess()
         alertmanager.executableURL = URL(fileURLWithPath: binary)
         alertmanager.arguments = [
             "--config.file=\(directory.appendingPathComponent("am.yml").path)",

@@ -6,7 +6,7 @@ import Testing
 /// then its JSON report when it exits.
 final class PythonReceiver: @unchecked Sendable {
     // @unchecked: the process and pipe are only touched by the test task that owns this object.
-    let process = Process()
+    let process = ChildProcess()
     let output = Pipe()
     private(set) var port = 0
 

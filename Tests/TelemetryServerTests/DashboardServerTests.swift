@@ -49,7 +49,7 @@ struct DashboardServerTests {
 
     @Test func theDemoPushesChangingValuesTenTimesASecond() async throws {
         let port = freeLoopbackPort()
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: try builtProduct("dashboard-demo"))
         process.arguments = [String(port), "20"]
         let output = Pipe()

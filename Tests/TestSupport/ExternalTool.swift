@@ -42,7 +42,7 @@ public enum ExternalTool {
         _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
         workingDirectory: String? = nil, timeoutSeconds: Double = 120
     ) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }

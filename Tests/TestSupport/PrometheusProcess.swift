@@ -4,7 +4,7 @@ import Foundation
 /// directory; `stop()` kills it and removes the directory.
 public final class PrometheusProcess: @unchecked Sendable {
     public let port: UInt16
-    private let process = Process()
+    private let process = ChildProcess()
     private let directory: URL
 
     /// Starts `binary` scraping `target` (host:port) every second, with exemplar storage on.

@@ -28,8 +28,8 @@ public func builtProduct(_ name: String) throws -> String {
 /// returns it with the port its startup log line names. `config` becomes its configuration
 /// file. A server in its own process is also the way to time it: tests in this process
 /// share one Swift concurrency pool, which a busy neighbour can hold.
-public func launchTelemetryd(storage: String, config: String? = nil, arguments: [String] = []) async throws -> (Process, UInt16) {
-    let process = Process()
+public func launchTelemetryd(storage: String, config: String? = nil, arguments: [String] = []) async throws -> (ChildProcess, UInt16) {
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: try telemetrydBinary())
     process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
         + (arguments.contains("--otlp.grpc.listen-address") ? [] : ["--otlp.grpc.listen-address", "127.0.0.1:0"]) + arguments

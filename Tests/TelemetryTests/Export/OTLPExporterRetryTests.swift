@@ -207,11 +207,19 @@ struct OTLPExporterConfigurationTests {
         #expect(specific.endpoint == "https://traces.example.com/custom/path")
         #expect(specific.wireProtocol == .httpProtobuf)
         #expect(try OTLPExporterConfiguration.metrics([:]).endpoint == "http://localhost:4318/v1/metrics")
+        // For gRPC the endpoint is the server, used as given, and defaults to port 4317.
+        let grpc = try OTLPExporterConfiguration.logs(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"])
+        #expect(grpc.wireProtocol == .grpc)
+        #expect(grpc.endpoint == "http://localhost:4317")
+        let grpcGiven = try OTLPExporterConfiguration.traces([
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector:443",
+        ])
+        #expect(grpcGiven.endpoint == "https://collector:443")
     }
 
     @Test func unusableValuesAreErrorsNamingTheVariable() {
         let cases = [
-            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"), ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4318"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/xml"), ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "collector:4318"),
         ]
         for (variable, value) in cases {
             do {
