@@ -58,6 +58,11 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SpanProfile",
+            dependencies: [.product(name: "Telemetry", package: rootIdentity)],
+            path: "Sources/SpanProfile"
+        ),
+        .executableTarget(
             name: "ExpositionServer",
             dependencies: [
                 .product(name: "TelemetryServer", package: rootIdentity),

@@ -18,6 +18,9 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
     /// Attributes in the given order; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
         self.init()
+        // `[:]` is every default argument: it must not touch the array (measured: reserving
+        // 0 reallocated it, one allocation per unsampled span).
+        guard !elements.isEmpty else { return }
         self.elements.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }
