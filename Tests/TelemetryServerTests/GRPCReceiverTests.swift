@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GRDB
+import HTTPServer
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import GRPCProtobuf
@@ -18,6 +19,8 @@ private struct RawBytes: MessageSerializer, MessageDeserializer {
         serializedMessageBytes.withUnsafeBytes { Array($0) }
     }
 }
+
+private let grpcAnyPort = ListenAddress(host: "127.0.0.1", port: 0)
 
 private let traceExport = Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor
 
@@ -56,7 +59,7 @@ private func expectFailure(_ result: Result<[UInt8], RPCError>, _ code: RPCError
 @Suite("OTLP/gRPC receiver over a real socket")
 struct GRPCReceiverTests {
     @Test func tracesAreStoredAndInvalidItemsReportedAsPartialSuccess() async throws {
-        let service = try await startService()
+        let service = try await startService { $0.grpcListenAddress = grpcAnyPort }
         let port = try #require(service.grpcBoundAddress).port
         let traceID = randomTraceID()
         var extra = traceRequest(traceID: traceID).resourceSpans[0].scopeSpans[0].spans[0]
@@ -80,7 +83,10 @@ struct GRPCReceiverTests {
     }
 
     @Test func badInputGetsTheRightStatusAndTheServerKeepsServing() async throws {
-        let service = try await startService { $0.maxRequestBodyBytes = 64 << 10 }
+        let service = try await startService {
+            $0.maxRequestBodyBytes = 64 << 10
+            $0.grpcListenAddress = grpcAnyPort
+        }
         let port = try #require(service.grpcBoundAddress).port
         // Not protobuf at all: INVALID_ARGUMENT (not retryable), naming the message type.
         let garbage = try expectFailure(try await call(port: port, [0xFF, 0xFF, 0xFF, 0x07]), .invalidArgument)
@@ -125,6 +131,7 @@ struct GRPCReceiverTests {
         let service = try await startService {
             $0.storagePath = storage
             $0.maxWriteQueueRows = 1
+            $0.grpcListenAddress = grpcAnyPort
         }
         let port = try #require(service.grpcBoundAddress).port
         // Another connection holds SQLite's write lock, so the writer waits and the queue fills.

@@ -8,7 +8,9 @@ import Testing
 func startService(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TelemetryService {
     var configuration = ServerConfiguration()
     configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
-    configuration.grpcListenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+    // Off unless a test asks for it: every in-process gRPC listener shares NIO's event loops
+    // with the notification senders' HTTP client.
+    configuration.grpcListenAddress = nil
     configuration.storagePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("telemetryd-test-\(UUID().uuidString)").path
     configure(&configuration)

@@ -33,10 +33,6 @@ final class OTLPGRPCServer: Sendable {
                 config.rpc.maxRequestPayloadSize = maxMessageBytes > Int.max / 2 ? Int.max : maxMessageBytes * 2
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
                 config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
-                // Exports are large (hundreds of kilobytes): with HTTP/2's default 64 KiB window
-                // and 16 KiB frames a client stalls for window updates several times per message.
-                config.http2.targetWindowSize = 8 << 20
-                config.http2.maxFrameSize = 1 << 20
             })
         server = GRPCServer(transport: transport, services: [service])
         self.logger = logger
