@@ -13,14 +13,14 @@ private func grpcPeerAvailable() -> Bool {
 struct SDKGRPCExportInteropTests {
     /// Spans, logs and metrics over gRPC, plain and gzip; with `refuseFirst` the receiver
     /// answers each service's first call UNAVAILABLE with a 300 ms RetryInfo, and the exporters
-    /// must retry after that delay rather than their own 2.5-5 s backoff.
+    /// must retry after that delay rather than their own 15-30 s backoff.
     @Test(arguments: [(false, false), (true, true)])
     func everySignalArrivesWithItsFields(gzip: Bool, refuseFirst: Bool) async throws {
         let receiver = try PythonReceiver(
             script: "otlp_grpc_receiver.py", arguments: ["4", "1", "1", "60", refuseFirst ? "1" : "0"])
         let configuration = OTLPExporterConfiguration(
             endpoint: "http://127.0.0.1:\(receiver.port)", wireProtocol: .grpc, compression: gzip ? .gzip : .none,
-            headers: ["X-Tenant": "acme"], retry: RetryPolicy(maxAttempts: 3, initialBackoff: .seconds(5)))
+            headers: ["X-Tenant": "acme"], timeout: .seconds(60), retry: RetryPolicy(maxAttempts: 3, initialBackoff: .seconds(30)))
         let resource = Resource(attributes: ["service.name": "interop", "deployment.environment": "test"])
         let spanExporter = try OTLPGRPCSpanExporter(configuration: configuration)
         let provider = TracerProvider(
@@ -101,7 +101,7 @@ struct SDKGRPCExportInteropTests {
             #expect(times.count == (refuseFirst ? 2 : 1), "\(service): \(times)")
             if refuseFirst, times.count == 2 {
                 let gap = times[1] - times[0]
-                #expect(gap >= 0.29 && gap < 2.4, "\(service) retried after \(gap) s")
+                #expect(gap >= 0.29 && gap < 10, "\(service) retried after \(gap) s")
             }
         }
     }
