@@ -7,14 +7,11 @@ Each client is a process with its own channel (one HTTP/2 connection), cycling t
 payloads (offset per client) as pre-encoded bytes, so the client spends no time encoding.
 Prints one JSON line: calls by status code and the measured time.
 """
-import json
-import multiprocessing
-import sys
 import time
 
 import grpc
 
-from load import read_payloads
+from load import read_payloads, run
 
 METHOD = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
@@ -41,22 +38,5 @@ def client(index, target, path, seconds, results):
     results.put(statuses)
 
 
-def main():
-    target, path, clients, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    results = multiprocessing.Queue()
-    started = time.monotonic()
-    workers = [multiprocessing.Process(target=client, args=(i, target, path, seconds, results)) for i in range(clients)]
-    for worker in workers:
-        worker.start()
-    totals = {}
-    for _ in workers:
-        for status, count in results.get().items():
-            totals[status] = totals.get(status, 0) + count
-    for worker in workers:
-        worker.join()
-    elapsed = time.monotonic() - started
-    print(json.dumps({"statuses": totals, "seconds": round(elapsed, 2), "clients": clients}))
-
-
 if __name__ == "__main__":
-    main()
+    run(client)

@@ -44,11 +44,15 @@ def client(index, url, path, seconds, results):
     results.put(statuses)
 
 
-def main():
-    url, path, clients, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+def run(client_function):
+    """Runs `client_function(index, target, path, seconds, results)` in CLIENTS processes with
+    the command line's arguments and prints the summed statuses as one JSON line."""
+    target, path, clients, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     results = multiprocessing.Queue()
     started = time.monotonic()
-    workers = [multiprocessing.Process(target=client, args=(i, url, path, seconds, results)) for i in range(clients)]
+    workers = [
+        multiprocessing.Process(target=client_function, args=(i, target, path, seconds, results)) for i in range(clients)
+    ]
     for worker in workers:
         worker.start()
     totals = {}
@@ -62,4 +66,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run(client)

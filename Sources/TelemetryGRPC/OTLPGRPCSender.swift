@@ -50,23 +50,17 @@ final class OTLPGRPCSender: Sendable {
         connections.withLock { $0 = task }
     }
 
-    /// Sends one export request, retrying as the policy and the receiver's answers allow. A
-    /// partial success (some `noun`s rejected) is logged as a warning and counts as delivered.
+    /// Sends one export request, retrying as the policy and the receiver's answers allow, and
+    /// reports the outcome (`ExportReport`).
     func export<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable>(
         _ request: Request, method: MethodDescriptor, count: Int, noun: String, response: Response.Type,
         rejected: (Response) -> (count: Int64, message: String)?
     ) async -> ExportResult {
         switch await call(request, method: method, response: response) {
         case .success(let answer):
-            if let (rejectedCount, message) = rejected(answer), rejectedCount > 0 || !message.isEmpty {
-                logger.warning(
-                    "OTLP receiver rejected part of an export",
-                    metadata: ["rejected_\(noun)s": "\(rejectedCount)", "message": "\(message)"])
-            }
-            return .success
+            return ExportReport.delivered(rejected: rejected(answer), noun: noun, logger: logger)
         case .failure(let reason):
-            logger.error("OTLP \(noun) export failed", metadata: ["\(noun)s": "\(count)", "reason": "\(reason.message)"])
-            return .failure(reason.message)
+            return ExportReport.failed(reason.message, count: count, noun: noun, logger: logger)
         }
     }
 

@@ -44,7 +44,7 @@ struct AlertmanagerInteropTests {
         ]
         alertmanager.standardOutput = FileHandle.nullDevice
         alertmanager.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(alertmanager)
+        try alertmanager.run()
         defer {
             // Not waited for: a test must not hold one of the Swift pool's threads.
             alertmanager.terminate()

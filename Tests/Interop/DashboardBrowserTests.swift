@@ -76,6 +76,10 @@ struct DashboardBrowserTests {
         #expect(report["viewTitleAsText"] as? Bool == true)
         let views = try #require(report["defaultViews"] as? [String])
         #expect(Set(["http-requests", "ingest-spans", "resident-memory", "write-queue", "test-value"]).isSubset(of: Set(views)))
+        // Axis labels of values kilobytes apart are distinct, in MiB.
+        let labels = try #require(report["closeAxisLabels"] as? [String])
+        #expect(labels.count >= 2 && Set(labels).count == labels.count, "axis labels \(labels)")
+        #expect(labels.allSatisfy { $0.hasSuffix(" MiB") }, "axis labels \(labels)")
         let screenshots = try #require(report["screenshots"] as? [String])
         #expect(screenshots.count == 5)
         for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path) missing") }

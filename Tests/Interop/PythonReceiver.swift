@@ -16,7 +16,7 @@ final class PythonReceiver: @unchecked Sendable {
         process.arguments = ["\(PythonPeer.directory)/\(script)"] + arguments
         process.standardOutput = output
         process.standardError = FileHandle.standardError
-        try ProcessLaunch.run(process)
+        try process.run()
         var line: [UInt8] = []
         while true {
             let byte = output.fileHandleForReading.readData(ofLength: 1)

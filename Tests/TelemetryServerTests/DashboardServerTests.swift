@@ -55,7 +55,7 @@ struct DashboardServerTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try process.run()
         defer { process.terminate() }
         let values = try await blocking { () throws -> [String] in
             var client: EventStreamClient?

@@ -55,7 +55,7 @@ public enum ExternalTool {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try ProcessLaunch.run(process)
+        try process.run()
         let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [process] in
             if process.isRunning { kill(pid, SIGKILL) }

@@ -41,7 +41,7 @@ public final class PrometheusProcess: @unchecked Sendable {
         ] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try ProcessLaunch.run(process)
+        try process.run()
     }
 
     /// GETs a path of Prometheus's HTTP API and decodes the JSON `data` field.

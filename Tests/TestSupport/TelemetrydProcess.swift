@@ -27,12 +27,13 @@ public func builtProduct(_ name: String) throws -> String {
 /// Starts `telemetryd serve` on an ephemeral port (port 0 keeps parallel tests apart) and
 /// returns it with the port its startup log line names. `config` becomes its configuration
 /// file. A server in its own process is also the way to time it: tests in this process
-/// share one Swift concurrency pool, which a busy neighbour can hold.
+/// share one Swift concurrency pool, which a busy neighbour can hold. The OTLP/gRPC listener is
+/// off unless `arguments` asks for it.
 public func launchTelemetryd(storage: String, config: String? = nil, arguments: [String] = []) async throws -> (ChildProcess, UInt16) {
     let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: try telemetrydBinary())
     process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--storage.path", storage]
-        + (arguments.contains("--otlp.grpc.listen-address") ? [] : ["--otlp.grpc.listen-address", "127.0.0.1:0"]) + arguments
+        + (arguments.contains("--otlp.grpc.listen-address") ? [] : ["--otlp.grpc.listen-address", ""]) + arguments
     if let config {
         let file = storage + ".yml"
         try config.write(toFile: file, atomically: true, encoding: .utf8)
@@ -40,7 +41,7 @@ public func launchTelemetryd(storage: String, config: String? = nil, arguments: 
     }
     let stderr = Pipe()
     process.standardError = stderr
-    try ProcessLaunch.run(process)
+    try process.run()
     let port = try await blocking { () throws -> UInt16 in
         var seen = ""
         while let chunk = try stderr.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {

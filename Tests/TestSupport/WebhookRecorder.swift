@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 
 /// A webhook receiver for tests: records every POST (path, body) and answers with the status
-/// the test scripts (`respond`), 200 by default. A status of 0 hangs for `hang` before 200.
+/// the test scripts (`respond`), 200 by default. A status of 0 hangs for `hang` (or until the
+/// recorder stops) before 200.
 public final class WebhookRecorder: Sendable {
     /// One request received.
     public struct Delivery: Sendable {
@@ -20,6 +21,7 @@ public final class WebhookRecorder: Sendable {
         let received = Mutex<[Delivery]>([])
         let attempts = Mutex<[(path: String, status: Int, at: Date)]>([])
         let script = Mutex<@Sendable (String) -> Int>({ _ in 200 })
+        let stopping = Atomic<Bool>(false)
     }
 
     private let server: HTTPServer
@@ -33,7 +35,10 @@ public final class WebhookRecorder: Sendable {
             let status = store.script.withLock { $0 }(request.path)
             store.attempts.withLock { $0.append((request.path, status, Date())) }
             if status == 0 {
-                try? await Task.sleep(for: hang)
+                let until = ContinuousClock.now + hang
+                while ContinuousClock.now < until, !store.stopping.load(ordering: .relaxed) {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
                 return .text("")
             }
             if (200..<300).contains(status) {
@@ -73,7 +78,9 @@ public final class WebhookRecorder: Sendable {
         return deliveries
     }
 
+    /// Ends the hung requests, then stops listening.
     public func stop() async {
+        store.stopping.store(true, ordering: .relaxed)
         await server.stop()
     }
 }

@@ -1,6 +1,6 @@
 // Time-series charts on uPlot. uPlot takes columns `[xs, ys...]` with x in seconds, ascending,
 // and has no append: a chart keeps its window of points and calls setData.
-import { formatTime, formatValue } from "./format.js";
+import { formatTicks, formatTime, formatValue } from "./format.js";
 import { labelText } from "./dom.js";
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -152,9 +152,10 @@ export class TimeChart {
       legend: { show: this.series.length <= this.legendMax },
       cursor: { drag: { x: true, y: false, setScale: false } },
       // The y axis is as wide as its longest label (about 7 px a character at 12 px).
-      axes: [{}, { values: (u, ticks) => ticks.map((tick) => formatValue(tick, unit)),
+      axes: [{}, { values: (u, ticks) => (this.yLabels = formatTicks(ticks, unit)),
         size: (u, values) => Math.max(40, 16 + 7 * Math.max(0, ...(values || []).map((value) => String(value).length))) }],
-      scales: { x: { time: true } },
+      // With no points yet uPlot would pick an arbitrary span of years: show the last hour.
+      scales: { x: { time: true, range: (u, min, max) => timeRange(min, max) } },
     };
   }
 
@@ -163,4 +164,14 @@ export class TimeChart {
     if (this.plot) this.plot.destroy();
     this.plot = null;
   }
+}
+
+/** The x range of a time chart: the data's, the last hour when there is none, a minute either
+ * side of a single instant. */
+function timeRange(min, max) {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
+    const now = Date.now() / 1000;
+    return [now - 3600, now];
+  }
+  return min === max ? [min - 60, max + 60] : [min, max];
 }

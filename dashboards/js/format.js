@@ -3,11 +3,12 @@
 const SI = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
 const BYTES = [[1 << 30, "GiB"], [1 << 20, "MiB"], [1 << 10, "KiB"]];
 
-/** A value with its unit: `1.23k req/s`, `250 ms`, `4.1 MiB`, `12.5%`. */
-export function formatValue(value, unit = "") {
+/** A value with its unit: `1.23k req/s`, `250 ms`, `4.1 MiB`, `12.5%`; `extra` adds digits. */
+export function formatValue(value, unit = "", extra = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
   if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
-  if (unit === "s" || unit === "seconds") return formatSeconds(value);
+  const round = (number) => roundTo(number, extra);
+  if (unit === "s" || unit === "seconds") return formatSeconds(value, extra);
   if (unit === "bytes" || unit === "B") {
     for (const [size, name] of BYTES) if (Math.abs(value) >= size) return `${round(value / size)} ${name}`;
     return `${round(value)} B`;
@@ -21,8 +22,19 @@ export function formatValue(value, unit = "") {
   return unit ? `${text} ${unit}` : text;
 }
 
-/** Seconds as `850 µs`, `12.3 ms`, `1.5 s`, `3m 20s`. */
-export function formatSeconds(seconds) {
+/** Axis labels for `ticks`: as `formatValue` writes them, with more digits where fewer would print two ticks alike. */
+export function formatTicks(ticks, unit = "") {
+  let labels = [];
+  for (let extra = 0; extra <= 4; extra++) {
+    labels = ticks.map((tick) => formatValue(tick, unit, extra));
+    if (new Set(labels).size === labels.length) break;
+  }
+  return labels;
+}
+
+/** Seconds as `850 µs`, `12.3 ms`, `1.5 s`, `3m 20s`; `extra` adds digits. */
+export function formatSeconds(seconds, extra = 0) {
+  const round = (number) => roundTo(number, extra);
   const magnitude = Math.abs(seconds);
   if (magnitude === 0) return "0 s";
   if (magnitude < 1e-3) return `${round(seconds * 1e6)} µs`;
@@ -35,9 +47,14 @@ export function formatSeconds(seconds) {
 
 /** Three significant digits at most, no trailing zeros. */
 export function round(value) {
+  return roundTo(value, 0);
+}
+
+/** Three significant digits plus `extra` at most, no trailing zeros. */
+function roundTo(value, extra) {
   if (value === 0) return "0";
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
-  return String(Number(value.toFixed(digits)));
+  return String(Number(value.toFixed(digits + extra)));
 }
 
 /** A time (seconds since the epoch) as local `HH:MM:SS`, with the date when not today. */

@@ -35,26 +35,17 @@ struct OTLPHTTPSender: Sendable {
         }
     }
 
-    /// Sends one export request and reads the receiver's answer: a partial success (some
-    /// `noun`s rejected) is logged as a warning and counts as delivered; a failure is logged
-    /// as an error.
+    /// Sends one export request and reports the receiver's answer (`ExportReport`).
     func export<Response: SwiftProtobuf.Message>(
         _ request: some SwiftProtobuf.Message, count: Int, noun: String, response: Response.Type,
         rejected: (Response) -> (count: Int64, message: String)?
     ) async -> ExportResult {
         switch await send(request) {
         case .delivered(let answer):
-            if let decoded = try? OTLPBody.decode(Response.self, from: answer, as: configuration.wireProtocol),
-                let (count, message) = rejected(decoded), count > 0 || !message.isEmpty
-            {
-                logger.warning(
-                    "OTLP receiver rejected part of an export",
-                    metadata: ["rejected_\(noun)s": "\(count)", "message": "\(message)"])
-            }
-            return .success
+            let decoded = try? OTLPBody.decode(Response.self, from: answer, as: configuration.wireProtocol)
+            return ExportReport.delivered(rejected: decoded.flatMap(rejected), noun: noun, logger: logger)
         case .failed(let reason):
-            logger.error("OTLP \(noun) export failed", metadata: ["\(noun)s": "\(count)", "reason": "\(reason)"])
-            return .failure(reason)
+            return ExportReport.failed(reason, count: count, noun: noun, logger: logger)
         }
     }
 

@@ -238,6 +238,29 @@ try:
           done(Math.round(elapsed * 10) / 10);
         });""")
     console_errors(driver, "big chart")
+
+    # Values a hair apart (resident memory moving by kilobytes) still get distinct axis labels.
+    report["closeAxisLabels"] = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('./js/chart.js').then(({ TimeChart }) => {
+          const box = document.createElement('div');
+          box.style.width = '600px';
+          document.body.append(box);
+          const now = Date.now() / 1000;
+          const mib = 1024 * 1024;
+          const series = [{ metric: { __name__: 'process_resident_memory_bytes' },
+            values: Array.from({ length: 60 }, (_, i) => [now - 60 + i, String(64.7 * mib + i * 4096)]) }];
+          const chart = new TimeChart(box, { height: 200, unit: 'bytes' });
+          chart.setMatrix(series);
+          // uPlot draws its axes on the next frame.
+          requestAnimationFrame(() => setTimeout(() => {
+            const labels = chart.yLabels || [];
+            chart.destroy();
+            box.remove();
+            done(labels);
+          }, 50));
+        });""")
+    console_errors(driver, "close axis labels")
 finally:
     driver.quit()
 

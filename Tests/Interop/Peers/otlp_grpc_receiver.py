@@ -24,7 +24,8 @@ from opentelemetry.proto.collector.logs.v1 import logs_service_pb2, logs_service
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 from opentelemetry.proto.logs.v1.logs_pb2 import SeverityNumber
-from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
+
+from otlp_values import any_value, attributes, describe_span, origin
 
 expected_spans, expected_logs, expected_metrics = (int(value) for value in sys.argv[1:4])
 timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 60
@@ -33,40 +34,6 @@ report = {"spans": [], "logs": [], "metrics": [], "calls": []}
 refused = set()
 done = threading.Event()
 lock = threading.Lock()
-
-
-def any_value(value):
-    kind = value.WhichOneof("value")
-    if kind == "array_value":
-        return [any_value(item) for item in value.array_value.values]
-    if kind == "kvlist_value":
-        return {pair.key: any_value(pair.value) for pair in value.kvlist_value.values}
-    if kind == "bytes_value":
-        return value.bytes_value.hex()
-    return getattr(value, kind) if kind else None
-
-
-def attributes(pairs):
-    return {pair.key: any_value(pair.value) for pair in pairs}
-
-
-def origin(resource, scope):
-    return {"resource": attributes(resource.attributes), "scope": {"name": scope.name, "version": scope.version}}
-
-
-def describe_span(span, resource, scope):
-    return {
-        "traceId": span.trace_id.hex(), "spanId": span.span_id.hex(), "parentSpanId": span.parent_span_id.hex(),
-        "traceState": span.trace_state, "flags": span.flags, "name": span.name, "kind": Span.SpanKind.Name(span.kind),
-        "start": span.start_time_unix_nano, "end": span.end_time_unix_nano, "attributes": attributes(span.attributes),
-        "events": [{"name": e.name, "time": e.time_unix_nano, "attributes": attributes(e.attributes)} for e in span.events],
-        "links": [
-            {"traceId": l.trace_id.hex(), "spanId": l.span_id.hex(), "attributes": attributes(l.attributes)}
-            for l in span.links
-        ],
-        "status": {"code": Status.StatusCode.Name(span.status.code), "message": span.status.message},
-        **origin(resource, scope),
-    }
 
 
 def describe_log(record, resource, scope):

@@ -24,7 +24,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
-from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
+
+from otlp_values import describe_span
 
 ID_KEYS = {"traceId", "spanId", "parentSpanId"}
 expected = int(sys.argv[1])
@@ -48,45 +49,6 @@ def hex_ids_to_base64(node):
     return node
 
 
-def any_value(value):
-    kind = value.WhichOneof("value")
-    if kind == "array_value":
-        return [any_value(item) for item in value.array_value.values]
-    if kind == "kvlist_value":
-        return {pair.key: any_value(pair.value) for pair in value.kvlist_value.values}
-    if kind == "bytes_value":
-        return value.bytes_value.hex()
-    return getattr(value, kind) if kind else None
-
-
-def attributes(pairs):
-    return {pair.key: any_value(pair.value) for pair in pairs}
-
-
-def describe(span, resource, scope):
-    return {
-        "traceId": span.trace_id.hex(),
-        "spanId": span.span_id.hex(),
-        "parentSpanId": span.parent_span_id.hex(),
-        "traceState": span.trace_state,
-        "flags": span.flags,
-        "name": span.name,
-        "kind": Span.SpanKind.Name(span.kind),
-        "start": span.start_time_unix_nano,
-        "end": span.end_time_unix_nano,
-        "attributes": attributes(span.attributes),
-        "droppedAttributes": span.dropped_attributes_count,
-        "events": [{"name": e.name, "time": e.time_unix_nano, "attributes": attributes(e.attributes)} for e in span.events],
-        "links": [
-            {"traceId": l.trace_id.hex(), "spanId": l.span_id.hex(), "attributes": attributes(l.attributes)}
-            for l in span.links
-        ],
-        "status": {"code": Status.StatusCode.Name(span.status.code), "message": span.status.message},
-        "resource": attributes(resource.attributes),
-        "scope": {"name": scope.name, "version": scope.version},
-    }
-
-
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -106,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
             for resource_spans in request.resource_spans:
                 for scope_spans in resource_spans.scope_spans:
                     for span in scope_spans.spans:
-                        spans.append(describe(span, resource_spans.resource, scope_spans.scope))
+                        spans.append(describe_span(span, resource_spans.resource, scope_spans.scope))
             if len(spans) >= expected:
                 done.set()
         answer = ExportTraceServiceResponse()

@@ -65,11 +65,20 @@ export function mount(container, params) {
 
   function draw(names, edges) {
     const columns = layers(names, edges);
-    const width = Math.max(600, columns.length * 240);
-    const height = Math.max(160, Math.max(...columns.map((column) => column.length), 1) * 70 + 20);
+    const column = new Map();
+    columns.forEach((services, x) => services.forEach((service) => column.set(service, x)));
+    // Calls that do not go to a later column (cycles, calls between services of one column)
+    // are drawn as arcs beside the column: downward on the right, upward on the left, so the
+    // two directions between a pair never overlap. Leave room for them and their labels, on
+    // the outer sides and between columns.
+    const loops = edges.some((edge) => column.get(edge.child) <= column.get(edge.parent));
+    const margin = loops ? 150 : 30;
+    const step = loops ? 330 : 240;
+    const width = Math.max(600, (columns.length - 1) * step + 170 + 2 * margin);
+    const height = Math.max(160, Math.max(...columns.map((services) => services.length), 1) * 70 + 20);
     const position = new Map();
-    columns.forEach((column, x) => column.forEach((service, y) => {
-      position.set(service, { x: 30 + x * 240, y: 20 + y * 70 + (height - 20 - column.length * 70) / 2 });
+    columns.forEach((services, x) => services.forEach((service, y) => {
+      position.set(service, { x: margin + x * step, y: 20 + y * 70 + (height - 20 - services.length * 70) / 2 });
     }));
     const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "Service map" },
       svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: "auto-start-reverse" },
@@ -78,12 +87,25 @@ export function mount(container, params) {
       const from = position.get(edge.parent);
       const to = position.get(edge.child);
       if (!from || !to) continue;
-      const x1 = from.x + 170, y1 = from.y + 20, x2 = to.x, y2 = to.y + 20;
       const errors = edge.errorCount / edge.callCount;
-      const path = svg("path", { d: `M ${x1} ${y1} C ${x1 + 40} ${y1}, ${x2 - 40} ${y2}, ${x2} ${y2}`, class: "edge" + (errors > 0 ? " error" : ""), "marker-end": "url(#arrow)" });
-      const label = svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, class: "edge-label", "text-anchor": "middle" },
-        `${plural(edge.callCount, "call")}${errors > 0 ? ` · ${formatValue(errors, "ratio")} errors` : ""}`);
-      root.append(path, label);
+      const text = `${plural(edge.callCount, "call")}${errors > 0 ? ` · ${formatValue(errors, "ratio")} errors` : ""}`;
+      let d, label;
+      if (to.x > from.x) {
+        const x1 = from.x + 170, y1 = from.y + 20, x2 = to.x, y2 = to.y + 20;
+        d = `M ${x1} ${y1} C ${x1 + 40} ${y1}, ${x2 - 40} ${y2}, ${x2} ${y2}`;
+        label = { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, "text-anchor": "middle" };
+      } else {
+        const down = to.y >= from.y;
+        const side = down ? 1 : -1;
+        const x1 = down ? from.x + 170 : from.x, x2 = down ? to.x + 170 : to.x;
+        const y1 = from.y + 20, y2 = to.y + 20;
+        const bulge = side * (40 + Math.abs(y2 - y1) / 3);
+        d = `M ${x1} ${y1} C ${x1 + bulge} ${y1}, ${x2 + bulge} ${y2}, ${x2} ${y2}`;
+        // A cubic with both control points `bulge` out reaches three quarters of it.
+        label = { x: (x1 + x2) / 2 + bulge * 0.75 + side * 10, y: (y1 + y2) / 2 + 4, "text-anchor": down ? "start" : "end" };
+      }
+      const path = svg("path", { d, class: "edge" + (errors > 0 ? " error" : ""), "marker-end": "url(#arrow)" });
+      root.append(path, svg("text", { ...label, class: "edge-label" }, text));
     }
     names.forEach((service, index) => {
       const at = position.get(service);

@@ -44,7 +44,7 @@ export function mount(container, params, parts) {
   window.__traceTiming = { traceId, started };
   const header = h("div", { class: "trace-header" }, h("h1", {}, "Trace ", h("code", {}, traceId)));
   const summary = h("div", { class: "muted", id: "trace-summary" }, "Loading…");
-  const searchInput = h("input", { type: "search", id: "trace-search", placeholder: "Find spans by name, service or attribute", "aria-label": "Find in trace" });
+  const searchInput = h("input", { type: "search", id: "trace-search", placeholder: "Find spans by name, service or attribute", "aria-label": "Find in trace", size: 40 });
   const searchStatus = h("span", { class: "muted", id: "trace-search-status" });
   const details = h("aside", { class: "span-details", id: "span-details" }, h("p", { class: "empty" }, "Select a span."));
   const logsPanel = h("section", { class: "panel trace-logs", id: "trace-logs" }, h("h2", {}, "Logs"), h("p", { class: "empty" }, "Loading…"));

@@ -20,8 +20,8 @@ export function mount(container, params) {
   const service = h("select", { id: "traces-service", "aria-label": "Service" }, h("option", { value: "" }, "All services"));
   const operation = h("select", { id: "traces-operation", "aria-label": "Operation" }, h("option", { value: "" }, "All operations"));
   const tags = h("input", { id: "traces-tags", placeholder: 'Tags: http.status_code=500 error=true', "aria-label": "Tags", value: state.tags, class: "wide" });
-  const minDuration = h("input", { id: "traces-min", placeholder: "Min duration", "aria-label": "Min duration", size: 8, value: state.minDuration });
-  const maxDuration = h("input", { id: "traces-max", placeholder: "Max duration", "aria-label": "Max duration", size: 8, value: state.maxDuration });
+  const minDuration = h("input", { id: "traces-min", placeholder: "Min duration", "aria-label": "Min duration", size: 12, value: state.minDuration });
+  const maxDuration = h("input", { id: "traces-max", placeholder: "Max duration", "aria-label": "Max duration", size: 12, value: state.maxDuration });
   const range = h("select", { id: "traces-range", "aria-label": "Time range" }, RANGES.map((value) => h("option", { value }, "Last " + value)));
   const limit = h("input", { id: "traces-limit", type: "number", min: 1, max: 1000, value: state.limit, size: 4, "aria-label": "Limit" });
   range.value = state.range;
