@@ -3,12 +3,21 @@ import Telemetry
 // A fixed workload for `valgrind --tool=callgrind`, which counts instructions repeatably on a
 // shared machine (see docs/span-overhead.md):
 //
-//   SpanProfile sampled|unsampled|withspan|traceparent [iterations]
+//   SpanProfile sampled|dropped|unsampled|withspan|traceparent [iterations]
+//
+// `dropped` is `sampled` with a processor that drops every span: the cost without a hand-over.
 //
 // The loop runs in `workload()`, so `--toggle-collect='*workload*'` counts only it.
 
 struct DiscardingExporter: SpanExporter {
     func export(_ spans: [SpanData]) async -> ExportResult { .success }
+}
+
+/// A processor that drops every span: what a span costs without any hand-over.
+struct DroppingProcessor: SpanProcessor {
+    func onEnd(_ span: SpanData) {}
+    func forceFlush() async {}
+    func shutdown() async {}
 }
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -18,7 +27,8 @@ let iterations = arguments.dropFirst().first.flatMap(Int.init) ?? 10_000
 let processor = BatchSpanProcessor(exporter: DiscardingExporter(), configuration: BatchProcessorConfiguration())
 let provider = TracerProvider(
     resource: Resource(attributes: ["service.name": "bench"]),
-    sampler: mode == "unsampled" ? AlwaysOffSampler() : AlwaysOnSampler(), processors: [processor])
+    sampler: mode == "unsampled" ? AlwaysOffSampler() : AlwaysOnSampler(),
+    processors: mode == "dropped" ? [DroppingProcessor()] : [processor])
 let tracer = provider.tracer("bench")
 
 @inline(never)
@@ -53,6 +63,11 @@ func workload() async {
 @inline(never)
 func asyncWork() async -> Int { 42 }
 
+let started = ContinuousClock.now
 await workload()
+let elapsed = ContinuousClock.now - started
 await provider.shutdown()
-print("\(mode): \(iterations) iterations, exported \(processor.statistics.exported), dropped \(processor.statistics.dropped)")
+let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+print(
+    "\(mode): \(iterations) iterations, \(Int(nanoseconds / Double(iterations))) ns each, "
+        + "exported \(processor.statistics.exported), dropped \(processor.statistics.dropped)")

@@ -1,9 +1,13 @@
 /// Queues ended, sampled spans and exports them in batches from a background task.
 ///
-/// `onEnd` never blocks: it takes a lock, copies the span into a fixed ring and returns. When the
+/// `onEnd` never blocks: it takes a lock, puts the span into a fixed ring and returns. When the
 /// queue is full the span is dropped and counted. A batch goes out when `maxExportBatchSize`
 /// spans are waiting or `scheduledDelay` has passed; each export is cancelled after
 /// `exportTimeout`. `forceFlush()` and `shutdown()` export everything queued before returning.
+///
+/// When it is a provider's only processor, ended spans reach it as their recorders: their
+/// data is copied on the export task rather than on the thread that ends the span, and
+/// recorders nothing refers to any more are reused for new spans.
 public final class BatchSpanProcessor: SpanProcessor {
     /// What happened to the spans this processor received.
     public typealias Statistics = BatchStatistics
@@ -11,12 +15,15 @@ public final class BatchSpanProcessor: SpanProcessor {
     /// The settings in force.
     public var configuration: BatchProcessorConfiguration { worker.configuration }
     private let exporter: any SpanExporter
-    private let worker: BatchWorker<SpanData>
+    private let worker: BatchWorker<SpanRecorder>
 
     /// Creates the processor and starts its export task; call `shutdown()` to stop it.
     public init(exporter: any SpanExporter, configuration: BatchProcessorConfiguration = .fromEnvironment()) {
         self.exporter = exporter
-        worker = BatchWorker(configuration: configuration) { spans in await exporter.export(spans) }
+        worker = BatchWorker(
+            configuration: configuration,
+            export: { recorders in await exporter.export(recorders.map(\.snapshot)) },
+            afterExport: Self.recycle)
     }
 
     /// Counts of exported, dropped, failed and queued spans.
@@ -24,7 +31,12 @@ public final class BatchSpanProcessor: SpanProcessor {
 
     public func onEnd(_ span: SpanData) {
         guard span.context.isSampled else { return }
-        worker.enqueue(span)
+        worker.enqueue(SpanRecorder(ended: span))
+    }
+
+    /// Queues the ended, sampled span `recorder` holds.
+    func enqueue(_ recorder: SpanRecorder) {
+        worker.enqueue(recorder)
     }
 
     public func forceFlush() async {
@@ -35,5 +47,16 @@ public final class BatchSpanProcessor: SpanProcessor {
     public func shutdown() async {
         await worker.shutdown()
         await exporter.shutdown()
+    }
+
+    /// Recycles the exported recorders that no span refers to any more (the batch held the
+    /// last reference), handing them back in one go.
+    private static func recycle(_ batch: inout [SpanRecorder]) {
+        var spare: [SpanRecorder] = []
+        spare.reserveCapacity(batch.count)
+        while var recorder = batch.popLast() {
+            if isKnownUniquelyReferenced(&recorder), recorder.clear() { spare.append(recorder) }
+        }
+        spare.first?.pipeline?.keepSpare(spare)
     }
 }

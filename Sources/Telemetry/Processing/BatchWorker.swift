@@ -11,6 +11,8 @@ import Synchronization
 final class BatchWorker<Item: Sendable>: Sendable {
     /// Exports one batch.
     typealias Export = @Sendable ([Item]) async -> ExportResult
+    /// Takes an exported batch over (the worker keeps no reference to it afterwards).
+    typealias AfterExport = @Sendable (inout [Item]) -> Void
 
     private struct State {
         var queue: BoundedQueue<Item>
@@ -25,14 +27,16 @@ final class BatchWorker<Item: Sendable>: Sendable {
 
     let configuration: BatchProcessorConfiguration
     private let exportBatch: Export
+    private let afterExport: AfterExport?
     private let state: Mutex<State>
     private let exported = Atomic<Int>(0)
     private let failed = Atomic<Int>(0)
     private let worker = Mutex<Task<Void, Never>?>(nil)
 
     /// Starts the export task; call `shutdown()` to stop it.
-    init(configuration: BatchProcessorConfiguration, export: @escaping Export) {
+    init(configuration: BatchProcessorConfiguration, export: @escaping Export, afterExport: AfterExport? = nil) {
         exportBatch = export
+        self.afterExport = afterExport
         self.configuration = configuration
         state = Mutex(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
         let task = Task { [self] in await run() }
@@ -93,20 +97,27 @@ final class BatchWorker<Item: Sendable>: Sendable {
         await task?.value
     }
 
-    /// The export loop: wait for a full batch, a flush, shutdown or the delay, then export
-    /// everything queued in batches.
+    /// The export loop: wait for a full batch, a flush, shutdown or the delay. A full batch
+    /// exports the full batches queued; the delay, a flush or shutdown export everything queued.
+    /// (Exporting whatever trickled in while the last batch went out would send many small
+    /// batches, each paying for an export task and its timer.)
     private func run() async {
+        let batchSize = configuration.maxExportBatchSize
         while true {
-            await waitForWork()
+            let delayPassed = await waitForWork()
             let (flushWaiters, stopping) = state.withLock { state in
                 defer { state.flushWaiters = [] }
                 state.signalled = false
                 return (state.flushWaiters, state.stopping)
             }
+            let everything = delayPassed || stopping || !flushWaiters.isEmpty
             while true {
-                let batch = state.withLock { $0.queue.pop(upTo: configuration.maxExportBatchSize) }
+                var batch = state.withLock { state in
+                    everything || state.queue.count >= batchSize ? state.queue.pop(upTo: batchSize) : []
+                }
                 if batch.isEmpty { break }
                 await export(batch)
+                afterExport?(&batch)
             }
             for waiter in flushWaiters { waiter.resume() }
             if stopping { break }
@@ -119,17 +130,25 @@ final class BatchWorker<Item: Sendable>: Sendable {
         for waiter in late { waiter.resume() }
     }
 
-    private func waitForWork() async {
+    /// Waits for a signal or the scheduled delay; returns whether the delay passed.
+    private func waitForWork() async -> Bool {
         let delay = configuration.scheduledDelay
         let ready = state.withLock { state in
             state.signalled || state.stopping || state.queue.count >= configuration.maxExportBatchSize
         }
-        if ready { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: delay) }
-            group.addTask { await self.waitForSignal() }
-            await group.next()
+        if ready { return false }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: delay)
+                return true
+            }
+            group.addTask {
+                await self.waitForSignal()
+                return false
+            }
+            let delayPassed = await group.next() ?? false
             group.cancelAll()
+            return delayPassed
         }
     }
 

@@ -56,15 +56,15 @@ public struct TraceContextPropagator: TextMapPropagator {
         return header.withUTF8 { bytes -> (TraceID, SpanID, TraceFlags)? in
             guard bytes.count >= 55,
                 bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
-                let version = HexDigits.parse(bytes[0..<2]), version != 0xFF
+                let version = HexDigits.parse(bytes, at: 0, count: 2), version != 0xFF
             else { return nil }
             if version == 0 {
                 guard bytes.count == 55 else { return nil }
             } else if bytes.count > 55, bytes[55] != UInt8(ascii: "-") {
                 return nil
             }
-            guard let high = HexDigits.parse(bytes[3..<19]), let low = HexDigits.parse(bytes[19..<35]),
-                let span = HexDigits.parse(bytes[36..<52]), let flags = HexDigits.parse(bytes[53..<55])
+            guard let high = HexDigits.parse(bytes, at: 3, count: 16), let low = HexDigits.parse(bytes, at: 19, count: 16),
+                let span = HexDigits.parse(bytes, at: 36, count: 16), let flags = HexDigits.parse(bytes, at: 53, count: 2)
             else { return nil }
             let traceID = TraceID(high: high, low: low)
             let spanID = SpanID(span)

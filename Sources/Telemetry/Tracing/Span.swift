@@ -31,7 +31,7 @@ public struct Span: Sendable {
 
     /// Sets one attribute, replacing the value of an existing key.
     public func setAttribute(_ key: String, _ value: AttributeValue) {
-        recorder?.update { data, limits in data.record(key, value, limits: limits) }
+        recorder?.setAttribute(key, value)
     }
 
     /// Sets several attributes.

@@ -66,6 +66,16 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
         return true
     }
 
+    /// Removes every attribute, keeping the storage unless it grew large: a reused span
+    /// recorder then sets its usual handful of attributes without allocating.
+    mutating func removeAll(keepingCapacity: Bool) {
+        if keepingCapacity, elements.capacity <= 64 {
+            elements.removeAll(keepingCapacity: true)
+        } else {
+            elements = []
+        }
+    }
+
     /// These attributes under `limits`, and how many were dropped to respect them.
     func limited(by limits: AttributeLimits) -> (attributes: SpanAttributes, dropped: Int) {
         guard elements.count > limits.count || limits.valueLength != nil else { return (self, 0) }

@@ -1,19 +1,68 @@
 import Synchronization
 
-/// The mutable state behind a recording span: one object per sampled span, locked because a
-/// span may be updated from several tasks, ended exactly once.
+/// The mutable state behind a recording span: locked because a span may be updated from several
+/// tasks, ended exactly once.
+///
+/// Under a sole batch processor a recorder travels through the processor's queue itself when its
+/// span ends (the data is copied once, on the export task, not on the application's thread),
+/// and once exported, if no `Span` refers to it any more, it is cleared and reused for a later
+/// span with its attribute storage: a span then costs no allocation.
 final class SpanRecorder: Sendable {
     private struct State {
         var data: SpanData
-        var ended = false
+        var ended: Bool
+    }
+
+    /// How `end` went.
+    private enum Ending {
+        case alreadyEnded
+        /// Ended now; the data goes to the processors.
+        case ended(SpanData)
+        /// Ended now; the recorder goes to the sole batch processor (when sampled).
+        case handedOver(sampled: Bool)
     }
 
     private let state: Mutex<State>
-    private let pipeline: TracerPipeline
+    /// Nil for a recorder that only carries an ended span into a batch processor's queue.
+    let pipeline: TracerPipeline?
+    /// The pipeline's limits, kept here so that recording needs no other object.
+    private let limits: SpanLimits
 
-    init(_ data: SpanData, pipeline: TracerPipeline) {
-        state = Mutex(State(data: data))
+    /// A recorder for spans of `pipeline`; `begin` starts a span in it.
+    init(pipeline: TracerPipeline) {
+        let empty = SpanContext(traceID: TraceID(high: 0, low: 0), spanID: SpanID(0))
+        state = Mutex(State(data: SpanData(name: "", context: empty, startTime: 0, resource: pipeline.resource), ended: true))
         self.pipeline = pipeline
+        limits = pipeline.limits
+    }
+
+    /// A recorder carrying `data`, already ended.
+    init(ended data: SpanData) {
+        state = Mutex(State(data: data, ended: true))
+        pipeline = nil
+        limits = SpanLimits()
+    }
+
+    /// Starts recording a span; the recorder is new or spare, so nothing else sees it yet.
+    func begin(
+        _ name: String, context: SpanContext, parent: SpanContext?, kind: SpanKind, startTime: UInt64,
+        attributes: SpanAttributes, samplerAttributes: SpanAttributes, links: [SpanLink], scope: InstrumentationScope
+    ) {
+        let limits = self.limits
+        state.withLock { state in
+            state.data.name = name
+            state.data.context = context
+            state.data.parentSpanID = parent?.spanID
+            state.data.parentIsRemote = parent?.isRemote ?? false
+            state.data.kind = kind
+            state.data.startTime = startTime
+            state.data.endTime = 0
+            state.data.scope = scope
+            for (key, value) in attributes { state.data.record(key, value, limits: limits) }
+            for (key, value) in samplerAttributes { state.data.record(key, value, limits: limits) }
+            for link in links { state.data.record(link, limits: limits) }
+            state.ended = false
+        }
     }
 
     /// Whether `end` has not been called yet.
@@ -24,23 +73,55 @@ final class SpanRecorder: Sendable {
 
     /// Applies `change` unless the span has ended (changes after the end are ignored, as the
     /// specification requires).
+    @inline(__always)
     func update(_ change: (inout SpanData, SpanLimits) -> Void) {
-        let limits = pipeline.limits
+        let limits = self.limits
         state.withLock { state in
             guard !state.ended else { return }
             change(&state.data, limits)
         }
     }
 
+    /// Sets one attribute unless the span has ended (the commonest change, without a closure).
+    func setAttribute(_ key: String, _ value: AttributeValue) {
+        let limits = self.limits
+        state.withLock { state in
+            guard !state.ended else { return }
+            state.data.record(key, value, limits: limits)
+        }
+    }
+
     /// Ends the span at `time` and hands it to the processors; later calls do nothing.
     func end(at time: UInt64) {
-        let finished: SpanData? = state.withLock { state in
-            guard !state.ended else { return nil }
+        guard let pipeline else { return }
+        let handOver = pipeline.soleBatchProcessor != nil
+        let ending: Ending = state.withLock { state in
+            guard !state.ended else { return .alreadyEnded }
             state.ended = true
             state.data.endTime = max(time, state.data.startTime)
-            return state.data
+            return handOver ? .handedOver(sampled: state.data.context.isSampled) : .ended(state.data)
         }
-        guard let finished else { return }
-        for processor in pipeline.processors { processor.onEnd(finished) }
+        switch ending {
+        case .alreadyEnded: return
+        case .handedOver(let sampled): if sampled { pipeline.soleBatchProcessor?.enqueue(self) }
+        case .ended(let finished): for processor in pipeline.processors { processor.onEnd(finished) }
+        }
+    }
+
+    /// Clears the exported span's data so that the recorder can serve a later span; false for a
+    /// recorder that belongs to no pipeline. Call it only when nothing else refers to the recorder.
+    func clear() -> Bool {
+        guard pipeline != nil else { return false }
+        state.withLock { state in
+            state.data.name = ""
+            state.data.attributes.removeAll(keepingCapacity: true)
+            state.data.droppedAttributesCount = 0
+            if !state.data.events.isEmpty { state.data.events = [] }
+            state.data.droppedEventsCount = 0
+            if !state.data.links.isEmpty { state.data.links = [] }
+            state.data.droppedLinksCount = 0
+            state.data.status = .unset
+        }
+        return true
     }
 }

@@ -26,26 +26,37 @@ public struct Tracer: Sendable {
         attributes: SpanAttributes = [:], links: [SpanLink] = [], startTime: UInt64? = nil
     ) -> Span {
         let parent = parent.flatMap { $0.isValid ? $0 : nil }
-        let traceID = parent?.traceID ?? TraceID.random()
-        let spanID = SpanID.random()
-        let sampling = pipeline.sampler.shouldSample(
-            parentContext: parent, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links)
+        let traceID: TraceID
+        let spanID: SpanID
+        if let parent {
+            traceID = parent.traceID
+            spanID = SpanID.random()
+        } else {
+            (traceID, spanID) = RandomIDSource.newTrace()
+        }
+        let decision: SamplingDecision
+        var samplerAttributes = SpanAttributes()
+        var traceState = parent?.traceState
+        if let builtIn = pipeline.builtInSampling {
+            decision = builtIn.decision(parent: parent)
+        } else {
+            let sampling = pipeline.sampler.shouldSample(
+                parentContext: parent, traceID: traceID, name: name, kind: kind, attributes: attributes, links: links)
+            decision = sampling.decision
+            samplerAttributes = sampling.attributes
+            if let state = sampling.traceState { traceState = state }
+        }
         let context = SpanContext(
-            traceID: traceID, spanID: spanID,
-            traceFlags: sampling.decision == .recordAndSample ? .sampled : [],
-            traceState: sampling.traceState ?? parent?.traceState ?? TraceState())
-        guard sampling.decision != .drop, !pipeline.isStopped else {
+            traceID: traceID, spanID: spanID, traceFlags: decision == .recordAndSample ? .sampled : [],
+            traceState: traceState ?? TraceState())
+        guard decision != .drop, !pipeline.isStopped else {
             return Span(context: context, recorder: nil)
         }
-        let limits = pipeline.limits
-        let (kept, dropped) = attributes.limited(by: limits.attributes)
-        var data = SpanData(
-            name: name, context: context, parentSpanID: parent?.spanID, parentIsRemote: parent?.isRemote ?? false,
-            kind: kind, startTime: startTime ?? WallClock.nanoseconds(), attributes: kept,
-            droppedAttributesCount: dropped, resource: pipeline.resource, scope: scope)
-        for (key, value) in sampling.attributes { data.record(key, value, limits: limits) }
-        for link in links { data.record(link, limits: limits) }
-        let span = Span(context: context, recorder: SpanRecorder(data, pipeline: pipeline))
+        let recorder = pipeline.makeRecorder()
+        recorder.begin(
+            name, context: context, parent: parent, kind: kind, startTime: startTime ?? WallClock.nanoseconds(),
+            attributes: attributes, samplerAttributes: samplerAttributes, links: links, scope: scope)
+        let span = Span(context: context, recorder: recorder)
         for processor in pipeline.processors { processor.onStart(span, parent: parent) }
         return span
     }

@@ -1,18 +1,32 @@
 import Synchronization
 
-/// What every tracer of one provider shares: resource, sampler, limits and processors.
+/// What every tracer of one provider shares: resource, sampler, limits and processors, and the
+/// recorders of exported spans waiting to be reused.
 final class TracerPipeline: Sendable {
     let resource: Resource
     let sampler: any Sampler
+    /// The sampler's decision when it is a built-in one that needs no call (see `BuiltInSampling`).
+    let builtInSampling: BuiltInSampling?
     let limits: SpanLimits
     let processors: [any SpanProcessor]
+    /// The processor, when it is the only one and a batch processor: ended spans are then handed
+    /// over as their recorders, without copying their data, and the recorders come back for
+    /// reuse once exported.
+    let soleBatchProcessor: BatchSpanProcessor?
     private let stopped = Atomic<Bool>(false)
+    /// Recorders whose spans were exported and that nothing else references.
+    private let spareRecorders = Mutex<[SpanRecorder]>([])
+
+    /// At most this many spare recorders are kept (the batch queue's default size).
+    static let maximumSpareRecorders = 2048
 
     init(resource: Resource, sampler: any Sampler, limits: SpanLimits, processors: [any SpanProcessor]) {
         self.resource = resource
         self.sampler = sampler
+        builtInSampling = BuiltInSampling(sampler)
         self.limits = limits
         self.processors = processors
+        soleBatchProcessor = processors.count == 1 ? processors.first as? BatchSpanProcessor : nil
     }
 
     /// Whether `shutdown` was called: new spans are then not recorded.
@@ -20,6 +34,26 @@ final class TracerPipeline: Sendable {
 
     /// Marks the pipeline stopped; returns false when it already was.
     func stop() -> Bool {
-        !stopped.exchange(true, ordering: .acquiringAndReleasing)
+        let first = !stopped.exchange(true, ordering: .acquiringAndReleasing)
+        // Spare recorders refer back to the pipeline: let both go.
+        spareRecorders.withLock { $0 = [] }
+        return first
+    }
+
+    /// A recorder for a new span: a spare one when there is one.
+    @inline(__always)
+    func makeRecorder() -> SpanRecorder {
+        spareRecorders.withLock { $0.popLast() } ?? SpanRecorder(pipeline: self)
+    }
+
+    /// How many spare recorders are waiting.
+    var spareRecorderCount: Int { spareRecorders.withLock { $0.count } }
+
+    /// Keeps `recorders` (cleared, referenced by nothing else) for later spans.
+    func keepSpare(_ recorders: [SpanRecorder]) {
+        guard !isStopped else { return }
+        spareRecorders.withLock { spare in
+            spare.append(contentsOf: recorders.prefix(Self.maximumSpareRecorders - spare.count))
+        }
     }
 }

@@ -66,7 +66,8 @@ final class SilenceStore: Sendable {
 
     /// Ends a silence now (Alertmanager expires rather than deletes); false if unknown.
     func expire(_ id: String, at now: Int64) async throws -> Bool {
-        guard var (silence, matchers) = silences.withLock({ $0[id] }) else { return false }
+        guard let (found, matchers) = silences.withLock({ $0[id] }) else { return false }
+        var silence = found
         if silence.endsAt > now { silence.endsAt = Swift.max(now, silence.startsAt) }
         silence.updatedAt = now
         try await persist(silence)
