@@ -41,11 +41,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CThreadRandom"),
         .target(
             name: "Telemetry",
             dependencies: [
                 "OTLP",
                 "GzipCodec",
+                "CThreadRandom",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

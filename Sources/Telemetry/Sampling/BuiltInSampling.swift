@@ -4,6 +4,7 @@
 ///
 /// Starting a span under such a sampler needs no call through the `Sampler` existential and no
 /// `SamplingResult`: these samplers add no attributes and keep the parent's trace state.
+@usableFromInline
 enum BuiltInSampling: Sendable, Equatable {
     /// Every span gets this decision.
     case always(SamplingDecision)
@@ -27,7 +28,7 @@ enum BuiltInSampling: Sendable, Equatable {
     }
 
     /// The decision for a span whose (valid) parent is `parent`, or a root span.
-    @inline(__always)
+    @inlinable
     func decision(parent: SpanContext?) -> SamplingDecision {
         switch self {
         case .always(let decision): return decision

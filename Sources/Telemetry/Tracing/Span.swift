@@ -8,8 +8,9 @@
 public struct Span: Sendable {
     /// The ids, flags and trace state that identify the span.
     public let context: SpanContext
-    let recorder: SpanRecorder?
+    @usableFromInline let recorder: SpanRecorder?
 
+    @usableFromInline
     init(context: SpanContext, recorder: SpanRecorder?) {
         self.context = context
         self.recorder = recorder
@@ -30,6 +31,7 @@ public struct Span: Sendable {
     public var isRecording: Bool { recorder?.isRecording ?? false }
 
     /// Sets one attribute, replacing the value of an existing key.
+    @inlinable
     public func setAttribute(_ key: String, _ value: AttributeValue) {
         recorder?.setAttribute(key, value)
     }
@@ -95,6 +97,7 @@ public struct Span: Sendable {
 
     /// Ends the span now, or at `time` (nanoseconds since the Unix epoch), and hands it to the
     /// processors. Later calls do nothing.
+    @inlinable
     public func end(at time: UInt64? = nil) {
         guard let recorder else { return }
         recorder.end(at: time ?? WallClock.nanoseconds())

@@ -8,14 +8,16 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
 
     // One array of pairs, not parallel key and value arrays: a span's attributes then cost
     // one allocation (measured: 3 allocations per sampled span with two arrays, 2 with one).
-    private var elements: [Element]
+    @usableFromInline var elements: [Element]
 
     /// No attributes.
+    @inlinable
     public init() {
         elements = []
     }
 
     /// Attributes in the given order; a repeated key keeps its last value.
+    @inlinable
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
         self.init()
         // `[:]` is every default argument: it must not touch the array (measured: reserving

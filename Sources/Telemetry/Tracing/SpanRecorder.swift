@@ -7,6 +7,7 @@ import Synchronization
 /// span ends (the data is copied once, on the export task, not on the application's thread),
 /// and once exported, if no `Span` refers to it any more, it is cleared and reused for a later
 /// span with its attribute storage: a span then costs no allocation.
+@usableFromInline
 final class SpanRecorder: Sendable {
     private struct State {
         var data: SpanData
@@ -83,6 +84,7 @@ final class SpanRecorder: Sendable {
     }
 
     /// Sets one attribute unless the span has ended (the commonest change, without a closure).
+    @usableFromInline
     func setAttribute(_ key: String, _ value: AttributeValue) {
         let limits = self.limits
         state.withLock { state in
@@ -92,6 +94,7 @@ final class SpanRecorder: Sendable {
     }
 
     /// Ends the span at `time` and hands it to the processors; later calls do nothing.
+    @usableFromInline
     func end(at time: UInt64) {
         guard let pipeline else { return }
         let handOver = pipeline.soleBatchProcessor != nil

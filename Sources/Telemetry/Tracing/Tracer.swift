@@ -4,7 +4,7 @@
 public struct Tracer: Sendable {
     /// The library or component this tracer names in exported spans.
     public let scope: InstrumentationScope
-    let pipeline: TracerPipeline
+    @usableFromInline let pipeline: TracerPipeline
 
     init(scope: InstrumentationScope, pipeline: TracerPipeline) {
         self.scope = scope
@@ -21,11 +21,36 @@ public struct Tracer: Sendable {
     ///   - attributes: Attributes known at the start (samplers see them).
     ///   - links: Links known at the start (samplers see them).
     ///   - startTime: Nanoseconds since the Unix epoch; by default now.
+    @inlinable
     public func startSpan(
         _ name: String, parent: SpanContext? = Span.current?.context, kind: SpanKind = .internal,
         attributes: SpanAttributes = [:], links: [SpanLink] = [], startTime: UInt64? = nil
     ) -> Span {
         let parent = parent.flatMap { $0.isValid ? $0 : nil }
+        // A span a built-in sampler drops is decided here, inlined into the caller: it needs
+        // only its ids (measured: a quarter of the unsampled span's cost went to the calls).
+        if let builtIn = pipeline.builtInSampling, builtIn.decision(parent: parent) == .drop {
+            return Span(context: Self.droppedContext(parent: parent), recorder: nil)
+        }
+        return start(name, parent: parent, kind: kind, attributes: attributes, links: links, startTime: startTime)
+    }
+
+    /// The context of a span that is not recorded: new ids, the parent's trace state.
+    @usableFromInline
+    static func droppedContext(parent: SpanContext?) -> SpanContext {
+        guard let parent else {
+            let (traceID, spanID) = RandomIDSource.newTrace()
+            return SpanContext(traceID: traceID, spanID: spanID)
+        }
+        return SpanContext(traceID: parent.traceID, spanID: SpanID.random(), traceState: parent.traceState)
+    }
+
+    /// `startSpan` past the built-in samplers' drop: ids, the sampler's decision, the recorder.
+    @usableFromInline
+    func start(
+        _ name: String, parent: SpanContext?, kind: SpanKind, attributes: SpanAttributes, links: [SpanLink],
+        startTime: UInt64?
+    ) -> Span {
         let traceID: TraceID
         let spanID: SpanID
         if let parent {

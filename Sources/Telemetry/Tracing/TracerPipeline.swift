@@ -2,11 +2,12 @@ import Synchronization
 
 /// What every tracer of one provider shares: resource, sampler, limits and processors, and the
 /// recorders of exported spans waiting to be reused.
+@usableFromInline
 final class TracerPipeline: Sendable {
     let resource: Resource
     let sampler: any Sampler
     /// The sampler's decision when it is a built-in one that needs no call (see `BuiltInSampling`).
-    let builtInSampling: BuiltInSampling?
+    @usableFromInline let builtInSampling: BuiltInSampling?
     let limits: SpanLimits
     let processors: [any SpanProcessor]
     /// The processor, when it is the only one and a batch processor: ended spans are then handed
