@@ -30,6 +30,8 @@ echo "--- payloads and the Python upb decode rate" >&2
 python3 "$root/Benchmarks/Ingest/payloads.py" "$work/payloads.bin" 200 5 | tee "$work/decode.json" >&2
 
 metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 start_server() {
   rm -rf "$work/data"
   "$binary" serve --web.listen-address "127.0.0.1:$port" --otlp.grpc.listen-address "127.0.0.1:$grpc_port" \
@@ -45,9 +47,11 @@ stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 echo "--- ingest: $clients clients for ${duration}s" >&2
 start_server
 before=$(metric telemetryd_receiver_received_spans_total)
+cpu_before=$(cpu_ticks)
 python3 "$root/Benchmarks/Ingest/load.py" "http://127.0.0.1:$port" "$work/payloads.bin" "$clients" "$duration" \
   | tee "$work/load.json" >&2
 after=$(metric telemetryd_receiver_received_spans_total)
+http_cpu=$(python3 -c "print(round(($(cpu_ticks) - $cpu_before) / $(getconf CLK_TCK) * 1e6 / max(1, $after - $before), 1))")
 seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/load.json")
 stored=$(python3 -c "print(round(($after - $before) / $seconds))")
 rss=$(metric process_resident_memory_bytes)
@@ -56,9 +60,11 @@ stop_server
 echo "--- ingest over OTLP/gRPC: $clients clients for ${duration}s" >&2
 start_server
 before=$(metric telemetryd_receiver_received_spans_total)
+cpu_before=$(cpu_ticks)
 (cd "$root/Benchmarks/Ingest" && python3 grpc_load.py "127.0.0.1:$grpc_port" "$work/payloads.bin" "$clients" "$duration") \
   | tee "$work/grpc-load.json" >&2
 after=$(metric telemetryd_receiver_received_spans_total)
+grpc_cpu=$(python3 -c "print(round(($(cpu_ticks) - $cpu_before) / $(getconf CLK_TCK) * 1e6 / max(1, $after - $before), 1))")
 seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/grpc-load.json")
 grpc_stored=$(python3 -c "print(round(($after - $before) / $seconds))")
 stop_server
@@ -79,13 +85,15 @@ cat "$work/overload.json" >&2
 dropped=$(metric telemetryd_receiver_dropped_spans_total)
 stop_server
 
-python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "${rss_samples[@]}" <<'PY'
+python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "$http_cpu" "$grpc_cpu" \
+  "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
 stored, rss = int(sys.argv[2]), int(float(sys.argv[3]))
 overload, dropped = json.load(open(sys.argv[4])), int(float(sys.argv[5]))
 grpc_stored = int(sys.argv[6])
-samples = [int(float(s)) for s in sys.argv[7:] if s]
+http_cpu, grpc_cpu = float(sys.argv[7]), float(sys.argv[8])
+samples = [int(float(s)) for s in sys.argv[9:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
@@ -93,6 +101,9 @@ print(f"python upb decode only:   {upb:>10,} spans/s")
 print(f"ratio stored / upb decode: {stored / upb:.3f}")
 print(f"telemetryd stored, gRPC:  {grpc_stored:>10,} spans/s (same payloads over OTLP/gRPC)")
 print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f}")
+# The clients share the machine with the server: the server's own CPU time per span shows
+# what each protocol costs it, apart from how much CPU the client library takes.
+print(f"server CPU per span:       HTTP {http_cpu} µs, gRPC {grpc_cpu} µs (ratio {grpc_cpu / http_cpu:.3f})")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
 if samples:
