@@ -40,10 +40,10 @@ public struct TraceContextPropagator: TextMapPropagator {
             buffer[0] = UInt8(ascii: "0")
             buffer[1] = UInt8(ascii: "0")
             buffer[2] = UInt8(ascii: "-")
-            HexDigits.write(context.traceID.high, digits: 16, into: buffer, at: 3)
-            HexDigits.write(context.traceID.low, digits: 16, into: buffer, at: 19)
+            HexDigits.write16(context.traceID.high, into: buffer, at: 3)
+            HexDigits.write16(context.traceID.low, into: buffer, at: 19)
             buffer[35] = UInt8(ascii: "-")
-            HexDigits.write(context.spanID.value, digits: 16, into: buffer, at: 36)
+            HexDigits.write16(context.spanID.value, into: buffer, at: 36)
             buffer[52] = UInt8(ascii: "-")
             HexDigits.write(UInt64(context.traceFlags.rawValue), digits: 2, into: buffer, at: 53)
             return 55
@@ -63,8 +63,8 @@ public struct TraceContextPropagator: TextMapPropagator {
             } else if bytes.count > 55, bytes[55] != UInt8(ascii: "-") {
                 return nil
             }
-            guard let high = HexDigits.parse(bytes, at: 3, count: 16), let low = HexDigits.parse(bytes, at: 19, count: 16),
-                let span = HexDigits.parse(bytes, at: 36, count: 16), let flags = HexDigits.parse(bytes, at: 53, count: 2)
+            guard let high = HexDigits.parse16(bytes, at: 3), let low = HexDigits.parse16(bytes, at: 19),
+                let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.parse(bytes, at: 53, count: 2)
             else { return nil }
             let traceID = TraceID(high: high, low: low)
             let spanID = SpanID(span)
