@@ -64,7 +64,9 @@ public final class PeriodicMetricExporter: Sendable {
         let task = Task { [self] in
             while !Task.isCancelled {
                 do { try await Task.sleep(for: self.interval) } catch { break }
-                _ = await export()
+                // Shutdown cancels this loop: an export already under way finishes rather than
+                // being cut off after the receiver may already have taken it.
+                _ = await Task.detached { await self.export() }.value
             }
         }
         worker.withLock { $0 = task }
