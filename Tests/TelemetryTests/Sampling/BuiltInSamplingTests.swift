@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 
 @testable import Telemetry
@@ -47,5 +49,23 @@ struct BuiltInSamplingTests {
             spans.insert(spanID)
         }
         #expect(traces.count == 10_000 && spans.count == 10_000)
+    }
+
+    @Test func eachThreadDrawsItsOwnIds() async {
+        // Every thread has its own generator, seeded on its first id: four threads drawing at
+        // once must not repeat one another's ids.
+        let drawn = Mutex<[UInt64]>([])
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let remaining = Atomic<Int>(4)
+            for _ in 0..<4 {
+                Thread {
+                    let ids = (0..<5_000).map { _ in RandomIDSource.newTrace().1.value }
+                    drawn.withLock { $0 += ids }
+                    if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { done.resume() }
+                }.start()
+            }
+        }
+        let ids = drawn.withLock { $0 }
+        #expect(ids.count == 20_000 && Set(ids).count == 20_000)
     }
 }
