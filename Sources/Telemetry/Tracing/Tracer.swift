@@ -82,7 +82,10 @@ public struct Tracer: Sendable {
             name, context: context, parent: parent, kind: kind, startTime: startTime ?? WallClock.nanoseconds(),
             attributes: attributes, samplerAttributes: samplerAttributes, links: links, scope: scope)
         let span = Span(context: context, recorder: recorder)
-        for processor in pipeline.processors { processor.onStart(span, parent: parent) }
+        // The batch processor does nothing at the start: alone, it need not be told.
+        if pipeline.soleBatchProcessor == nil {
+            for processor in pipeline.processors { processor.onStart(span, parent: parent) }
+        }
         return span
     }
 
