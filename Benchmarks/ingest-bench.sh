@@ -32,6 +32,10 @@ python3 "$root/Benchmarks/Ingest/payloads.py" "$work/payloads.bin" 200 5 | tee "
 metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
 # The server's CPU time so far (user + system), in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# The server's CPU µs per span since `cpu_ticks` read $1 and the span counter read $2 ($3 now).
+cpu_per_span() {
+  python3 -c "print(round(($(cpu_ticks) - $1) / $(getconf CLK_TCK) * 1e6 / max(1, $3 - $2), 1))"
+}
 start_server() {
   rm -rf "$work/data"
   "$binary" serve --web.listen-address "127.0.0.1:$port" --otlp.grpc.listen-address "127.0.0.1:$grpc_port" \
@@ -51,7 +55,7 @@ cpu_before=$(cpu_ticks)
 python3 "$root/Benchmarks/Ingest/load.py" "http://127.0.0.1:$port" "$work/payloads.bin" "$clients" "$duration" \
   | tee "$work/load.json" >&2
 after=$(metric telemetryd_receiver_received_spans_total)
-http_cpu=$(python3 -c "print(round(($(cpu_ticks) - $cpu_before) / $(getconf CLK_TCK) * 1e6 / max(1, $after - $before), 1))")
+http_cpu=$(cpu_per_span "$cpu_before" "$before" "$after")
 seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/load.json")
 stored=$(python3 -c "print(round(($after - $before) / $seconds))")
 rss=$(metric process_resident_memory_bytes)
@@ -64,7 +68,7 @@ cpu_before=$(cpu_ticks)
 (cd "$root/Benchmarks/Ingest" && python3 grpc_load.py "127.0.0.1:$grpc_port" "$work/payloads.bin" "$clients" "$duration") \
   | tee "$work/grpc-load.json" >&2
 after=$(metric telemetryd_receiver_received_spans_total)
-grpc_cpu=$(python3 -c "print(round(($(cpu_ticks) - $cpu_before) / $(getconf CLK_TCK) * 1e6 / max(1, $after - $before), 1))")
+grpc_cpu=$(cpu_per_span "$cpu_before" "$before" "$after")
 seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/grpc-load.json")
 grpc_stored=$(python3 -c "print(round(($after - $before) / $seconds))")
 stop_server

@@ -56,7 +56,7 @@ public struct TraceContextPropagator: TextMapPropagator {
         return header.withUTF8 { bytes -> (TraceID, SpanID, TraceFlags)? in
             guard bytes.count >= 55,
                 bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
-                let version = HexDigits.parse(bytes, at: 0, count: 2), version != 0xFF
+                let version = HexDigits.parse(bytes[0..<2]), version != 0xFF
             else { return nil }
             if version == 0 {
                 guard bytes.count == 55 else { return nil }
@@ -64,7 +64,7 @@ public struct TraceContextPropagator: TextMapPropagator {
                 return nil
             }
             guard let high = HexDigits.parse16(bytes, at: 3), let low = HexDigits.parse16(bytes, at: 19),
-                let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.parse(bytes, at: 53, count: 2)
+                let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.parse(bytes[53..<55])
             else { return nil }
             let traceID = TraceID(high: high, low: low)
             let spanID = SpanID(span)

@@ -111,15 +111,4 @@ enum HexDigits {
         nibbles = (nibbles & 0x0000_FFFF_0000_0000) >> 16 | (nibbles & 0x0000_0000_0000_FFFF)
         return UInt32(truncatingIfNeeded: nibbles)
     }
-
-    /// Parses the `count` (at most 16) lowercase hex digits at `buffer[offset...]`.
-    @inline(__always)
-    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int, count: Int) -> UInt64? {
-        var result: UInt64 = 0
-        for index in offset..<(offset + count) {
-            guard let digit = value(buffer[index]) else { return nil }
-            result = result << 4 | digit
-        }
-        return result
-    }
 }

@@ -70,8 +70,8 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
 
     /// Removes every attribute, keeping the storage unless it grew large: a reused span
     /// recorder then sets its usual handful of attributes without allocating.
-    mutating func removeAll(keepingCapacity: Bool) {
-        if keepingCapacity, elements.capacity <= 64 {
+    mutating func removeAllKeepingSmallStorage() {
+        if elements.capacity <= 64 {
             elements.removeAll(keepingCapacity: true)
         } else {
             elements = []

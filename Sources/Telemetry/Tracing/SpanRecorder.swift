@@ -117,7 +117,7 @@ final class SpanRecorder: Sendable {
         guard pipeline != nil else { return false }
         state.withLock { state in
             state.data.name = ""
-            state.data.attributes.removeAll(keepingCapacity: true)
+            state.data.attributes.removeAllKeepingSmallStorage()
             state.data.droppedAttributesCount = 0
             if !state.data.events.isEmpty { state.data.events = [] }
             state.data.droppedEventsCount = 0

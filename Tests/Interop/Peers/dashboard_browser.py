@@ -121,6 +121,23 @@ for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "-
     options.add_argument(argument)
 options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+def with_chart_box(driver, width, body):
+    """Runs the JavaScript `body` in the page with the app's `TimeChart`, a `box` `width` px wide,
+    `now` in seconds and `finish(chart, value)`, which removes the chart and its box and hands
+    `value` back here."""
+    return driver.execute_async_script("""
+        const width = arguments[0];
+        const done = arguments[arguments.length - 1];
+        import('./js/chart.js').then(({ TimeChart }) => {
+          const box = document.createElement('div');
+          box.style.width = width + 'px';
+          document.body.append(box);
+          const now = Date.now() / 1000;
+          const finish = (chart, value) => { chart.destroy(); box.remove(); done(value); };
+    """ + body + """
+        });""", width)
+
 try:
     send_gauge(1)
     send_spans()
@@ -220,46 +237,25 @@ try:
     console_errors(driver, "views")
 
     # A 100-series × 1,000-point chart, drawn in the page with the app's own chart module.
-    report["bigChartMs"] = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        import('./js/chart.js').then(({ TimeChart }) => {
-          const box = document.createElement('div');
-          box.style.width = '1200px';
-          document.body.append(box);
-          const now = Date.now() / 1000;
+    report["bigChartMs"] = with_chart_box(driver, 1200, """
           const series = Array.from({ length: 100 }, (_, s) => ({ metric: { __name__: 'm', s: String(s) },
             values: Array.from({ length: 1000 }, (_, i) => [now - 1000 + i, String(Math.sin(i / 50 + s))]) }));
           const chart = new TimeChart(box, { height: 300 });
           const started = performance.now();
           chart.setMatrix(series);
           const elapsed = performance.now() - started;
-          chart.destroy();
-          box.remove();
-          done(Math.round(elapsed * 10) / 10);
-        });""")
+          finish(chart, Math.round(elapsed * 10) / 10);""")
     console_errors(driver, "big chart")
 
     # Values a hair apart (resident memory moving by kilobytes) still get distinct axis labels.
-    report["closeAxisLabels"] = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        import('./js/chart.js').then(({ TimeChart }) => {
-          const box = document.createElement('div');
-          box.style.width = '600px';
-          document.body.append(box);
-          const now = Date.now() / 1000;
+    report["closeAxisLabels"] = with_chart_box(driver, 600, """
           const mib = 1024 * 1024;
           const series = [{ metric: { __name__: 'process_resident_memory_bytes' },
             values: Array.from({ length: 60 }, (_, i) => [now - 60 + i, String(64.7 * mib + i * 4096)]) }];
           const chart = new TimeChart(box, { height: 200, unit: 'bytes' });
           chart.setMatrix(series);
           // uPlot draws its axes on the next frame.
-          requestAnimationFrame(() => setTimeout(() => {
-            const labels = chart.yLabels || [];
-            chart.destroy();
-            box.remove();
-            done(labels);
-          }, 50));
-        });""")
+          requestAnimationFrame(() => setTimeout(() => finish(chart, chart.yLabels || []), 50));""")
     console_errors(driver, "close axis labels")
 finally:
     driver.quit()
