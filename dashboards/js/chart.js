@@ -47,10 +47,13 @@ export class TimeChart {
     return { width: Math.max(200, this.container.clientWidth || 600), height: this.height };
   }
 
-  /** Replaces the data: `series` as a Prometheus matrix, `exemplars` as `[{time, value, traceId}]`. */
-  setMatrix(series, exemplars = []) {
+  /** Replaces the data: `series` as a Prometheus matrix, `exemplars` as `[{time, value, traceId}]`,
+   * `timeWindow` the `[start, end]` seconds the query asked for (the x axis spans it, however
+   * little of it has data). */
+  setMatrix(series, exemplars = [], timeWindow = null) {
     this.series = series;
     this.exemplars = exemplars;
+    this.timeWindow = timeWindow;
     this.render();
   }
 
@@ -70,6 +73,7 @@ export class TimeChart {
       else if (Number(last[0]) === Number(sample.value[0])) item.values[item.values.length - 1] = sample.value;
     }
     const newest = Math.max(...vector.map((sample) => Number(sample.value[0])), 0);
+    if (this.timeWindow && newest > this.timeWindow[1]) this.timeWindow = [newest - windowSeconds, newest];
     for (const item of this.series) {
       while (item.values.length && Number(item.values[0][0]) < newest - windowSeconds) item.values.shift();
     }
@@ -155,7 +159,7 @@ export class TimeChart {
       axes: [{}, { values: (u, ticks) => (this.yLabels = formatTicks(ticks, unit)),
         size: (u, values) => Math.max(40, 16 + 7 * Math.max(0, ...(values || []).map((value) => String(value).length))) }],
       // With no points yet uPlot would pick an arbitrary span of years: show the last hour.
-      scales: { x: { time: true, range: (u, min, max) => timeRange(min, max) } },
+      scales: { x: { time: true, range: (u, min, max) => this.timeWindow || timeRange(min, max) } },
     };
   }
 
@@ -166,8 +170,8 @@ export class TimeChart {
   }
 }
 
-/** The x range of a time chart: the data's, the last hour when there is none, a minute either
- * side of a single instant. */
+/** The x range of points given no window: the data's, the last hour when there is none, a
+ * minute either side of a single instant. */
 function timeRange(min, max) {
   if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
     const now = Date.now() / 1000;

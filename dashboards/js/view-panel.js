@@ -35,7 +35,7 @@ export class ViewPanel {
     const end = Date.now() / 1000;
     try {
       const data = await queryRange(this.view.expr, end - this.rangeSeconds, end, stepFor(this.rangeSeconds, 200));
-      this.chart.setMatrix(data.resultType === "matrix" ? data.result : []);
+      this.chart.setMatrix(data.resultType === "matrix" ? data.result : [], [], [end - this.rangeSeconds, end]);
     } catch (error) {
       this.showError(error.message);
     }

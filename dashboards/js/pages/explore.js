@@ -132,7 +132,7 @@ export function mount(container, params) {
         const [data, points] = await Promise.all([queryRange(state.expr, start, end, step), exemplars(start, end)]);
         if (mine !== generation || stopped) return;
         const series = data.resultType === "matrix" ? data.result : [];
-        chart.setMatrix(series, points);
+        chart.setMatrix(series, points, [start, end]);
         replace(status, h("span", { class: "muted" },
           `${series.length} series, ${series.reduce((sum, item) => sum + item.values.length, 0)} points, step ${step}s, ` +
           `${Math.round(performance.now() - started)} ms` + (points.length ? `, ${points.length} exemplars` : "")));

@@ -56,18 +56,20 @@ export function mount(container, params) {
   async function runSearch() {
     setParams(state);
     const end = Date.now() / 1000;
-    const query = { limit: state.limit, start: (end - (parseDuration(state.range) || 3600)).toFixed(3), end: (end + 60).toFixed(3) };
+    const start = end - (parseDuration(state.range) || 3600);
+    const query = { limit: state.limit, start: start.toFixed(3), end: (end + 60).toFixed(3) };
     for (const key of ["service", "operation", "tags", "minDuration", "maxDuration"]) if (state[key]) query[key] = state[key];
     try {
       const data = await get("api/traces", query);
       if (stopped) return;
-      show(data.traces || []);
+      show(data.traces || [], [start, end]);
     } catch (error) {
       if (!stopped) replace(status, h("span", { class: "error" }, error.message));
     }
   }
 
-  function show(traces) {
+  /** Lists `traces` and plots them over `timeWindow`, the `[start, end]` seconds searched. */
+  function show(traces, timeWindow) {
     const longest = Math.max(1, ...traces.map((trace) => millis(trace.durationNano)));
     replace(status, h("span", { class: "muted" }, `${traces.length} traces`));
     replace(results, traces.length ? traces.map((trace) => {
@@ -81,10 +83,10 @@ export function mount(container, params) {
         h("span", { class: "duration" }, bar, h("span", {}, formatSeconds(duration / 1000))),
         h("span", { class: "muted" }, formatTime(millis(trace.startTimeUnixNano) / 1000)));
     }) : h("p", { class: "empty" }, "No traces match."));
-    drawPlot(traces);
+    drawPlot(traces, timeWindow);
   }
 
-  function drawPlot(traces) {
+  function drawPlot(traces, timeWindow) {
     if (typeof uPlot === "undefined") return;
     const points = traces.map((trace) => ({ x: millis(trace.startTimeUnixNano) / 1000, y: millis(trace.durationNano), trace }))
       .sort((a, b) => a.x - b.x);
@@ -92,7 +94,8 @@ export function mount(container, params) {
     if (chart) chart.destroy();
     chart = new uPlot({
       width: Math.max(300, plot.clientWidth || 800), height: 160, legend: { show: false },
-      scales: { x: { time: true } },
+      // The x axis spans the time searched, not just the traces found.
+      scales: { x: { time: true, range: () => timeWindow } },
       axes: [{}, { values: (u, ticks) => ticks.map((tick) => formatSeconds(tick / 1000)), size: 70 }],
       series: [{}, { stroke: "#1f6feb", width: 0, paths: () => null, points: { show: true, size: 8, fill: "#1f6feb" } }],
     }, data, plot);
