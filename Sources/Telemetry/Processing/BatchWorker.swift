@@ -3,8 +3,8 @@ import Synchronization
 /// The engine of the batch processors (spans and log records): a bounded queue filled
 /// without blocking and a background task that exports it in batches.
 ///
-/// `enqueue` never blocks: it takes a lock, copies the item into a fixed ring and returns. When
-/// the queue is full the item is dropped and counted. A batch goes out when
+/// `enqueue` never blocks: it takes a lock, appends the item to a buffer with room for the
+/// whole queue and returns. When the queue is full the item is dropped and counted. A batch goes out when
 /// `maxExportBatchSize` items are waiting or `scheduledDelay` has passed; each export is
 /// cancelled after `exportTimeout`. `forceFlush()` and `shutdown()` export everything queued
 /// before returning.
@@ -97,12 +97,14 @@ final class BatchWorker<Item: Sendable>: Sendable {
         await task?.value
     }
 
-    /// The export loop: wait for a full batch, a flush, shutdown or the delay. A full batch
-    /// exports the full batches queued; the delay, a flush or shutdown export everything queued.
-    /// (Exporting whatever trickled in while the last batch went out would send many small
-    /// batches, each paying for an export task and its timer.)
+    /// The export loop: wait for a full batch, a flush, shutdown or the delay, then take
+    /// everything queued (a swap of buffers under the lock) and export it in batches of at most
+    /// `maxExportBatchSize`. (Exporting whatever trickled in while the last batch went out
+    /// would send many small batches, each paying for an export task and its timer.)
     private func run() async {
         let batchSize = configuration.maxExportBatchSize
+        var taken: [Item] = []
+        taken.reserveCapacity(configuration.maxQueueSize)
         while true {
             let delayPassed = await waitForWork()
             let (flushWaiters, stopping) = state.withLock { state in
@@ -111,11 +113,16 @@ final class BatchWorker<Item: Sendable>: Sendable {
                 return (state.flushWaiters, state.stopping)
             }
             let everything = delayPassed || stopping || !flushWaiters.isEmpty
-            while true {
-                var batch = state.withLock { state in
-                    everything || state.queue.count >= batchSize ? state.queue.pop(upTo: batchSize) : []
-                }
-                if batch.isEmpty { break }
+            state.withLock { state in
+                if everything || state.queue.count >= batchSize { state.queue.takeAll(into: &taken) }
+            }
+            // Oldest first, from the end: items are moved into batches, never copied (a copy
+            // would keep a span's recorder referenced past its export, and cost a retain).
+            taken.reverse()
+            while !taken.isEmpty {
+                var batch: [Item] = []
+                batch.reserveCapacity(min(batchSize, taken.count))
+                while batch.count < batchSize, let item = taken.popLast() { batch.append(item) }
                 await export(batch)
                 afterExport?(&batch)
             }

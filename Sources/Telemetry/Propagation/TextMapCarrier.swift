@@ -31,25 +31,58 @@ public struct DictionaryExtractor: TextMapExtractor {
     public init() {}
 
     public func extract(key: String, from carrier: [String: String]) -> String? {
+        guard carrier.count > Self.scannedCarrierSize else {
+            return Self.scan(carrier, for: key)
+        }
         if let exact = carrier[key] { return exact }
         // A header that is absent (tracestate usually is) costs a scan: compare in place rather
         // than lowercasing every name (measured: an allocation per name per extract).
-        return carrier.first { Self.equalIgnoringASCIICase($0.key, key) }?.value
+        return carrier.first { Self.compare($0.key, key) != .different }?.value
     }
 
-    /// Whether `name` equals `key` (lowercase) ignoring the case of ASCII letters in `name`.
-    static func equalIgnoringASCIICase(_ name: String, _ key: String) -> Bool {
+    /// Carriers up to this size are scanned rather than hashed into: comparing a handful of
+    /// names, most of which differ in length, costs less than hashing the key (twice, when the
+    /// header is absent or differs in case).
+    static let scannedCarrierSize = 8
+
+    /// The value of the name equal to `key`, else of one equal to it but for case.
+    private static func scan(_ carrier: [String: String], for key: String) -> String? {
+        let names = carrier.keys
+        var folded: Dictionary<String, String>.Index?
+        var index = names.startIndex
+        while index != names.endIndex {
+            switch compare(names[index], key) {
+            case .equal: return carrier.values[index]
+            case .equalIgnoringCase: if folded == nil { folded = index }
+            case .different: break
+            }
+            names.formIndex(after: &index)
+        }
+        return folded.map { carrier.values[$0] }
+    }
+
+    /// How a header name compares with a (lowercase) key.
+    enum NameComparison {
+        case equal
+        case equalIgnoringCase
+        case different
+    }
+
+    /// Whether `name` equals `key` (lowercase) exactly, or but for the case of ASCII letters.
+    static func compare(_ name: String, _ key: String) -> NameComparison {
+        guard name.utf8.count == key.utf8.count else { return .different }
         var name = name
         var key = key
         return name.withUTF8 { nameBytes in
             key.withUTF8 { keyBytes in
-                guard nameBytes.count == keyBytes.count else { return false }
-                for index in 0..<nameBytes.count {
+                var exact = true
+                for index in 0..<nameBytes.count where nameBytes[index] != keyBytes[index] {
+                    exact = false
                     let byte = nameBytes[index]
                     let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                    if lower != keyBytes[index] { return false }
+                    if lower != keyBytes[index] { return .different }
                 }
-                return true
+                return exact ? .equal : .equalIgnoringCase
             }
         }
     }

@@ -5,8 +5,10 @@
 /// are ignored); hex must be lowercase; all-zero ids are invalid. An invalid `traceparent`
 /// extracts nothing; an invalid `tracestate` is dropped while the `traceparent` is kept.
 public struct TraceContextPropagator: TextMapPropagator {
-    static let traceparent = "traceparent"
-    static let tracestate = "tracestate"
+    // Literals, not `static let`s: a stored global costs a lazy-initialisation check and a
+    // retain at every use.
+    static var traceparent: String { "traceparent" }
+    static var tracestate: String { "tracestate" }
 
     /// Creates the propagator.
     public init() {}

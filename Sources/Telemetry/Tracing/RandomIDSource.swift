@@ -7,15 +7,16 @@ import CThreadRandom
 /// (`SystemRandomNumberGenerator` is a `getrandom` call per value on Linux; one shared atomic
 /// counter cost a locked instruction per id, the largest part of an unsampled span). The ids are
 /// unpredictable enough for tracing, as the W3C recommends, but are not a secret.
+@usableFromInline
 enum RandomIDSource {
     /// The next random 64-bit value.
-    @inline(__always)
+    @inlinable
     static func next() -> UInt64 {
         telemetry_thread_random()
     }
 
     /// The next random value that is not zero (an all-zero id is invalid in W3C trace context).
-    @inline(__always)
+    @inlinable
     static func nextNonZero() -> UInt64 {
         while true {
             let value = next()
@@ -24,7 +25,7 @@ enum RandomIDSource {
     }
 
     /// The ids of a new trace and its root span.
-    @inline(__always)
+    @inlinable
     static func newTrace() -> (TraceID, SpanID) {
         (TraceID(high: next(), low: nextNonZero()), SpanID(nextNonZero()))
     }

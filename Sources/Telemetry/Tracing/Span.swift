@@ -10,7 +10,7 @@ public struct Span: Sendable {
     public let context: SpanContext
     @usableFromInline let recorder: SpanRecorder?
 
-    @usableFromInline
+    @inlinable
     init(context: SpanContext, recorder: SpanRecorder?) {
         self.context = context
         self.recorder = recorder

@@ -49,7 +49,10 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
     }
 
     private func index(of key: String) -> Int? {
-        elements.firstIndex { $0.key == key }
+        // Lengths first: keys of a span mostly differ in length, and comparing two unequal
+        // strings otherwise goes through the standard library's general comparison.
+        let length = key.utf8.count
+        return elements.firstIndex { $0.key.utf8.count == length && $0.key == key }
     }
 
     /// Sets `key` unless that would take the count past `limits.count`; returns false when the

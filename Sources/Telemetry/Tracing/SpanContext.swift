@@ -13,6 +13,7 @@ public struct SpanContext: Sendable, Hashable {
     public let isRemote: Bool
 
     /// Creates a span context.
+    @inlinable
     public init(
         traceID: TraceID, spanID: SpanID, traceFlags: TraceFlags = [], traceState: TraceState = TraceState(),
         isRemote: Bool = false
@@ -25,8 +26,10 @@ public struct SpanContext: Sendable, Hashable {
     }
 
     /// Whether both ids are valid; an invalid context is treated as no parent at all.
+    @inlinable
     public var isValid: Bool { traceID.isValid && spanID.isValid }
 
     /// Whether the sampled flag is set.
+    @inlinable
     public var isSampled: Bool { traceFlags.contains(.sampled) }
 }

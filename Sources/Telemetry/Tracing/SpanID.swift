@@ -6,6 +6,7 @@ public struct SpanID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let value: UInt64
 
     /// Creates an id from its big-endian value.
+    @inlinable
     public init(_ value: UInt64) {
         self.value = value
     }
@@ -14,12 +15,13 @@ public struct SpanID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let invalid = SpanID(0)
 
     /// A new random, valid id.
-    @inline(__always)
+    @inlinable
     public static func random() -> SpanID {
         SpanID(RandomIDSource.nextNonZero())
     }
 
     /// Whether the id is not zero.
+    @inlinable
     public var isValid: Bool { value != 0 }
 
     /// Parses 16 lowercase hex digits; returns nil for anything else.

@@ -1,5 +1,13 @@
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The mutable state behind a recording span: locked because a span may be updated from several
 /// tasks, ended exactly once.
 ///
@@ -8,7 +16,7 @@ import Synchronization
 /// and once exported, if no `Span` refers to it any more, it is cleared and reused for a later
 /// span with its attribute storage: a span then costs no allocation.
 @usableFromInline
-final class SpanRecorder: Sendable {
+final class SpanRecorder: @unchecked Sendable {  // `state` is only touched under `lock`.
     private struct State {
         var data: SpanData
         var ended: Bool
@@ -23,7 +31,11 @@ final class SpanRecorder: Sendable {
         case handedOver(sampled: Bool)
     }
 
-    private let state: Mutex<State>
+    /// Held around every use of `state`. A spin lock, not a `Mutex`: releasing it is a plain
+    /// store where a `Mutex` needs a second atomic instruction, and a span takes it five times
+    /// (start, three attributes, end) with next to no contention.
+    private let lock = Atomic<Bool>(false)
+    @exclusivity(unchecked) private var state: State
     /// Nil for a recorder that only carries an ended span into a batch processor's queue.
     let pipeline: TracerPipeline?
     /// The pipeline's limits, kept here so that recording needs no other object.
@@ -32,14 +44,14 @@ final class SpanRecorder: Sendable {
     /// A recorder for spans of `pipeline`; `begin` starts a span in it.
     init(pipeline: TracerPipeline) {
         let empty = SpanContext(traceID: TraceID(high: 0, low: 0), spanID: SpanID(0))
-        state = Mutex(State(data: SpanData(name: "", context: empty, startTime: 0, resource: pipeline.resource), ended: true))
+        state = State(data: SpanData(name: "", context: empty, startTime: 0, resource: pipeline.resource), ended: true)
         self.pipeline = pipeline
         limits = pipeline.limits
     }
 
     /// A recorder carrying `data`, already ended.
     init(ended data: SpanData) {
-        state = Mutex(State(data: data, ended: true))
+        state = State(data: data, ended: true)
         pipeline = nil
         limits = SpanLimits()
     }
@@ -50,7 +62,7 @@ final class SpanRecorder: Sendable {
         attributes: SpanAttributes, samplerAttributes: SpanAttributes, links: [SpanLink], scope: InstrumentationScope
     ) {
         let limits = self.limits
-        state.withLock { state in
+        withLock { state in
             state.data.name = name
             state.data.context = context
             state.data.parentSpanID = parent?.spanID
@@ -58,26 +70,35 @@ final class SpanRecorder: Sendable {
             state.data.kind = kind
             state.data.startTime = startTime
             state.data.endTime = 0
-            state.data.scope = scope
-            for (key, value) in attributes { state.data.record(key, value, limits: limits) }
-            for (key, value) in samplerAttributes { state.data.record(key, value, limits: limits) }
-            for link in links { state.data.record(link, limits: limits) }
+            // A reused recorder usually served the same tracer: comparing the scope (the same
+            // strings compare by their bits) saves a retain and a release per string.
+            if state.data.scope != scope { state.data.scope = scope }
+            // Iterating an empty collection still retains and releases its storage.
+            if !attributes.isEmpty {
+                for (key, value) in attributes { state.data.record(key, value, limits: limits) }
+            }
+            if !samplerAttributes.isEmpty {
+                for (key, value) in samplerAttributes { state.data.record(key, value, limits: limits) }
+            }
+            if !links.isEmpty {
+                for link in links { state.data.record(link, limits: limits) }
+            }
             state.ended = false
         }
     }
 
     /// Whether `end` has not been called yet.
-    var isRecording: Bool { state.withLock { !$0.ended } }
+    var isRecording: Bool { withLock { !$0.ended } }
 
     /// A copy of what has been recorded so far.
-    var snapshot: SpanData { state.withLock { $0.data } }
+    var snapshot: SpanData { withLock { $0.data } }
 
     /// Applies `change` unless the span has ended (changes after the end are ignored, as the
     /// specification requires).
     @inline(__always)
     func update(_ change: (inout SpanData, SpanLimits) -> Void) {
         let limits = self.limits
-        state.withLock { state in
+        withLock { state in
             guard !state.ended else { return }
             change(&state.data, limits)
         }
@@ -87,7 +108,7 @@ final class SpanRecorder: Sendable {
     @usableFromInline
     func setAttribute(_ key: String, _ value: AttributeValue) {
         let limits = self.limits
-        state.withLock { state in
+        withLock { state in
             guard !state.ended else { return }
             state.data.record(key, value, limits: limits)
         }
@@ -98,7 +119,7 @@ final class SpanRecorder: Sendable {
     func end(at time: UInt64) {
         guard let pipeline else { return }
         let handOver = pipeline.soleBatchProcessor != nil
-        let ending: Ending = state.withLock { state in
+        let ending: Ending = withLock { state in
             guard !state.ended else { return .alreadyEnded }
             state.ended = true
             state.data.endTime = max(time, state.data.startTime)
@@ -111,11 +132,35 @@ final class SpanRecorder: Sendable {
         }
     }
 
+    /// Runs `body` on the state under the lock.
+    @inline(__always)
+    private func withLock<Result>(_ body: (inout State) -> Result) -> Result {
+        if !lock.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { waitForLock() }
+        defer { lock.store(false, ordering: .releasing) }
+        return body(&state)
+    }
+
+    /// Spins until the lock is free and takes it, yielding the processor now and then so that
+    /// a holder that was preempted gets to run.
+    @inline(never)
+    private func waitForLock() {
+        var spins = 0
+        repeat {
+            while lock.load(ordering: .relaxed) {
+                spins += 1
+                if spins == 64 {
+                    spins = 0
+                    sched_yield()
+                }
+            }
+        } while !lock.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    }
+
     /// Clears the exported span's data so that the recorder can serve a later span; false for a
     /// recorder that belongs to no pipeline. Call it only when nothing else refers to the recorder.
     func clear() -> Bool {
         guard pipeline != nil else { return false }
-        state.withLock { state in
+        withLock { state in
             state.data.name = ""
             state.data.attributes.removeAllKeepingSmallStorage()
             state.data.droppedAttributesCount = 0

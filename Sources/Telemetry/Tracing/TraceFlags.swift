@@ -2,10 +2,12 @@
 public struct TraceFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
 
+    @inlinable
     public init(rawValue: UInt8) {
         self.rawValue = rawValue
     }
 
     /// The caller may have recorded the trace: downstream services should record it too.
-    public static let sampled = TraceFlags(rawValue: 0x01)
+    @inlinable
+    public static var sampled: TraceFlags { TraceFlags(rawValue: 0x01) }
 }

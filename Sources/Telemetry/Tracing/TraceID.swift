@@ -8,6 +8,7 @@ public struct TraceID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let low: UInt64
 
     /// Creates an id from its two big-endian halves.
+    @inlinable
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -17,12 +18,13 @@ public struct TraceID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public static let invalid = TraceID(high: 0, low: 0)
 
     /// A new random, valid id.
-    @inline(__always)
+    @inlinable
     public static func random() -> TraceID {
         TraceID(high: RandomIDSource.next(), low: RandomIDSource.nextNonZero())
     }
 
     /// Whether the id is not all zero.
+    @inlinable
     public var isValid: Bool { high != 0 || low != 0 }
 
     /// Parses 32 lowercase hex digits; returns nil for anything else (the all-zero id parses,

@@ -13,11 +13,13 @@ public struct TraceState: Sendable, Hashable {
     public static let maximumMembers = 32
 
     /// The members, most recently updated first.
-    public private(set) var members: [Member]
+    public var members: [Member] { storage }
+    @usableFromInline var storage: [Member]
 
     /// An empty trace state.
+    @inlinable
     public init() {
-        members = []
+        storage = []
     }
 
     /// Parses a `tracestate` header value. Returns nil when any member is malformed, a key
@@ -36,11 +38,12 @@ public struct TraceState: Sendable, Hashable {
             members.append(Member(key: key, value: value))
         }
         guard members.count <= Self.maximumMembers else { return nil }
-        self.members = members
+        storage = members
     }
 
     /// Whether there are no members.
-    public var isEmpty: Bool { members.isEmpty }
+    @inlinable
+    public var isEmpty: Bool { storage.isEmpty }
 
     /// The value for `key`, if present.
     public func value(forKey key: String) -> String? {
@@ -53,16 +56,16 @@ public struct TraceState: Sendable, Hashable {
     public func setting(_ key: String, to value: String) -> TraceState? {
         guard Self.isValidKey(key), Self.isValidValue(value) else { return nil }
         var copy = self
-        copy.members.removeAll { $0.key == key }
-        copy.members.insert(Member(key: key, value: value), at: 0)
-        if copy.members.count > Self.maximumMembers { copy.members.removeLast() }
+        copy.storage.removeAll { $0.key == key }
+        copy.storage.insert(Member(key: key, value: value), at: 0)
+        if copy.storage.count > Self.maximumMembers { copy.storage.removeLast() }
         return copy
     }
 
     /// A copy without `key`.
     public func removing(_ key: String) -> TraceState {
         var copy = self
-        copy.members.removeAll { $0.key == key }
+        copy.storage.removeAll { $0.key == key }
         return copy
     }
 

@@ -16,7 +16,7 @@ final class TracerPipeline: Sendable {
     let soleBatchProcessor: BatchSpanProcessor?
     private let stopped = Atomic<Bool>(false)
     /// Recorders whose spans were exported and that nothing else references.
-    private let spareRecorders = Mutex<[SpanRecorder]>([])
+    private let spareRecorders = Mutex(SpareRecorders())
 
     /// At most this many spare recorders are kept (the batch queue's default size).
     static let maximumSpareRecorders = 2048
@@ -37,14 +37,14 @@ final class TracerPipeline: Sendable {
     func stop() -> Bool {
         let first = !stopped.exchange(true, ordering: .acquiringAndReleasing)
         // Spare recorders refer back to the pipeline: let both go.
-        spareRecorders.withLock { $0 = [] }
+        spareRecorders.withLock { $0 = SpareRecorders() }
         return first
     }
 
     /// A recorder for a new span: a spare one when there is one.
     @inline(__always)
     func makeRecorder() -> SpanRecorder {
-        spareRecorders.withLock { $0.popLast() } ?? SpanRecorder(pipeline: self)
+        spareRecorders.withLock { $0.take() } ?? SpanRecorder(pipeline: self)
     }
 
     /// How many spare recorders are waiting.
@@ -53,8 +53,6 @@ final class TracerPipeline: Sendable {
     /// Keeps `recorders` (cleared, referenced by nothing else) for later spans.
     func keepSpare(_ recorders: [SpanRecorder]) {
         guard !isStopped else { return }
-        spareRecorders.withLock { spare in
-            spare.append(contentsOf: recorders.prefix(Self.maximumSpareRecorders - spare.count))
-        }
+        spareRecorders.withLock { $0.keep(recorders, upTo: Self.maximumSpareRecorders) }
     }
 }

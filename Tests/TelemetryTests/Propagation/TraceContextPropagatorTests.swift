@@ -1,4 +1,4 @@
-import Telemetry
+@testable import Telemetry
 import Testing
 
 @Suite("W3C trace context")
@@ -54,6 +54,24 @@ struct TraceContextPropagatorTests {
         let headers = ["TraceParent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "TRACESTATE": "a=1"]
         let context = propagator.extract(headers: headers).spanContext
         #expect(context?.traceState.value(forKey: "a") == "1")
+    }
+
+    @Test func theExactNameWinsOverOneThatDiffersInCase() {
+        let extractor = DictionaryExtractor()
+        let small = ["Tracestate": "folded=1", "tracestate": "exact=1", "other": "x"]
+        #expect(extractor.extract(key: "tracestate", from: small) == "exact=1")
+        #expect(extractor.extract(key: "other", from: small) == "x")
+        #expect(extractor.extract(key: "baggage", from: small) == nil)
+        // Past the scanned size the dictionary is hashed into, with the same answers.
+        var large = small
+        for index in 0..<DictionaryExtractor.scannedCarrierSize { large["x-header-\(index)"] = "\(index)" }
+        #expect(extractor.extract(key: "tracestate", from: large) == "exact=1")
+        #expect(extractor.extract(key: "x-header-3", from: large) == "3")
+        #expect(extractor.extract(key: "baggage", from: large) == nil)
+        large["tracestate"] = nil
+        large["TRACEPARENT"] = "p"
+        #expect(extractor.extract(key: "tracestate", from: large) == "folded=1")
+        #expect(extractor.extract(key: "traceparent", from: large) == "p")
     }
 
     @Test func injectWritesLowercaseHeadersThatExtractBack() throws {

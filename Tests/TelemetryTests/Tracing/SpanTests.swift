@@ -1,3 +1,4 @@
+import Dispatch
 import Telemetry
 import Testing
 
@@ -69,6 +70,23 @@ struct SpanTests {
         #expect(exported[0].attributes["after"] == nil)
         #expect(exported[0].scope == InstrumentationScope(name: "tests", version: "1.0"))
         #expect(exported[0].endTime >= exported[0].startTime)
+    }
+
+    @Test func concurrentChangesToOneSpanAreAllKeptAndTheEndWinsOnce() async throws {
+        let pipeline = RecordingPipeline(limits: SpanLimits(attributes: AttributeLimits(count: 10_000)))
+        let span = pipeline.tracer.startSpan("shared", parent: nil)
+        // Four threads at once on one span's lock: every attribute lands, none twice.
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for index in 0..<500 { span.setAttribute("w\(worker).\(index)", .int(Int64(index))) }
+        }
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in span.end() }
+        span.setAttribute("late", true)
+        await pipeline.provider.forceFlush()
+        let exported = pipeline.exporter.finishedSpans
+        #expect(exported.count == 1, "ended once however many threads call end")
+        #expect(exported.first?.attributes.count == 2_000)
+        #expect(exported.first?.attributes["w3.499"] == .int(499))
+        #expect(exported.first?.attributes["late"] == nil)
     }
 
     @Test func resourceComesFromTheEnvironment() {
