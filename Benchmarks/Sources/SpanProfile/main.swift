@@ -3,7 +3,7 @@ import Telemetry
 // A fixed workload for `valgrind --tool=callgrind`, which counts instructions repeatably on a
 // shared machine (see docs/span-overhead.md):
 //
-//   SpanProfile sampled|dropped|unsampled|withspan|traceparent [iterations]
+//   SpanProfile sampled|dropped|unsampled|withspan|tasklocal|traceparent [iterations]
 //
 // `dropped` is `sampled` with a processor that drops every span: the cost without a hand-over.
 //
@@ -37,6 +37,14 @@ func workload() async {
     case "withspan":
         for _ in 0..<iterations {
             let value = await tracer.withSpan("handle", parent: nil) { _ in await asyncWork() }
+            precondition(value == 42)
+        }
+    case "tasklocal":
+        // The floor under `withSpan`: the runtime's task-local binding around the same body,
+        // with no span.
+        let span = Span(nonRecording: SpanContext(traceID: .random(), spanID: .random()))
+        for _ in 0..<iterations {
+            let value = await Span.$current.withValue(span) { await asyncWork() }
             precondition(value == 42)
         }
     case "traceparent":

@@ -28,7 +28,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
     let configuration: BatchProcessorConfiguration
     private let exportBatch: Export
     private let afterExport: AfterExport?
-    private let state: Mutex<State>
+    private let state: SpinLocked<State>
     private let exported = Atomic<Int>(0)
     private let failed = Atomic<Int>(0)
     private let worker = Mutex<Task<Void, Never>?>(nil)
@@ -38,7 +38,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
         exportBatch = export
         self.afterExport = afterExport
         self.configuration = configuration
-        state = Mutex(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
+        state = SpinLocked(State(queue: BoundedQueue(capacity: configuration.maxQueueSize)))
         let task = Task { [self] in await run() }
         worker.withLock { $0 = task }
     }
@@ -118,7 +118,8 @@ final class BatchWorker<Item: Sendable>: Sendable {
             }
             // Oldest first, from the end: items are moved into batches, never copied (a copy
             // would keep a span's recorder referenced past its export, and cost a retain).
-            taken.reverse()
+            // Reversed through the buffer, whose swaps move (the array's retain and release).
+            taken.withUnsafeMutableBufferPointer { $0.reverse() }
             while !taken.isEmpty {
                 var batch: [Item] = []
                 batch.reserveCapacity(min(batchSize, taken.count))

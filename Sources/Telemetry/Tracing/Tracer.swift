@@ -94,6 +94,7 @@ public struct Tracer: Sendable {
 
     /// Runs `body` in a new span that is current inside it and ended when it returns. An error
     /// thrown by `body` is recorded, sets the status to `error`, and is rethrown.
+    @inlinable
     public func withSpan<Result>(
         _ name: String, parent: SpanContext? = Span.current?.context, kind: SpanKind = .internal,
         attributes: SpanAttributes = [:], links: [SpanLink] = [], _ body: (Span) throws -> Result
@@ -111,6 +112,7 @@ public struct Tracer: Sendable {
     /// Runs the async `body` in a new span that is current inside it (and in its child tasks)
     /// and ended when it returns. An error thrown by `body` is recorded, sets the status to
     /// `error`, and is rethrown.
+    @inlinable
     public func withSpan<Result>(
         _ name: String, parent: SpanContext? = Span.current?.context, kind: SpanKind = .internal,
         attributes: SpanAttributes = [:], links: [SpanLink] = [],

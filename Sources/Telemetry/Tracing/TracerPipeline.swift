@@ -16,7 +16,7 @@ final class TracerPipeline: Sendable {
     let soleBatchProcessor: BatchSpanProcessor?
     private let stopped = Atomic<Bool>(false)
     /// Recorders whose spans were exported and that nothing else references.
-    private let spareRecorders = Mutex(SpareRecorders())
+    private let spareRecorders = SpinLocked(SpareRecorders())
 
     /// At most this many spare recorders are kept (the batch queue's default size).
     static let maximumSpareRecorders = 2048
