@@ -71,19 +71,24 @@ public struct DictionaryExtractor: TextMapExtractor {
     /// Whether `name` equals `key` (lowercase) exactly, or but for the case of ASCII letters.
     static func compare(_ name: String, _ key: String) -> NameComparison {
         guard name.utf8.count == key.utf8.count else { return .different }
+        // Read in place where the strings allow it (`withUTF8` needs mutable copies).
+        let inPlace = name.utf8.withContiguousStorageIfAvailable { nameBytes in
+            key.utf8.withContiguousStorageIfAvailable { compare(nameBytes, $0) }
+        }
+        if let inPlace = inPlace ?? nil { return inPlace }
         var name = name
         var key = key
-        return name.withUTF8 { nameBytes in
-            key.withUTF8 { keyBytes in
-                var exact = true
-                for index in 0..<nameBytes.count where nameBytes[index] != keyBytes[index] {
-                    exact = false
-                    let byte = nameBytes[index]
-                    let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                    if lower != keyBytes[index] { return .different }
-                }
-                return exact ? .equal : .equalIgnoringCase
-            }
+        return name.withUTF8 { nameBytes in key.withUTF8 { compare(nameBytes, $0) } }
+    }
+
+    private static func compare(_ name: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) -> NameComparison {
+        var exact = true
+        for index in 0..<name.count where name[index] != key[index] {
+            exact = false
+            let byte = name[index]
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            if lower != key[index] { return .different }
         }
+        return exact ? .equal : .equalIgnoringCase
     }
 }

@@ -54,25 +54,32 @@ public struct TraceContextPropagator: TextMapPropagator {
 
     /// The ids and flags of a valid `traceparent`, or nil.
     public static func parse(traceparent header: String) -> (TraceID, SpanID, TraceFlags)? {
-        var header = header
-        return header.withUTF8 { bytes -> (TraceID, SpanID, TraceFlags)? in
-            guard bytes.count >= 55,
-                bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
-                let version = HexDigits.parse(bytes[0..<2]), version != 0xFF
-            else { return nil }
-            if version == 0 {
-                guard bytes.count == 55 else { return nil }
-            } else if bytes.count > 55, bytes[55] != UInt8(ascii: "-") {
-                return nil
-            }
-            guard let high = HexDigits.parse16(bytes, at: 3), let low = HexDigits.parse16(bytes, at: 19),
-                let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.parse(bytes[53..<55])
-            else { return nil }
-            let traceID = TraceID(high: high, low: low)
-            let spanID = SpanID(span)
-            guard traceID.isValid, spanID.isValid else { return nil }
-            // Version 00 defines only the sampled bit; other bits are passed on as received.
-            return (traceID, spanID, TraceFlags(rawValue: UInt8(flags)))
+        // A native string is read in place (`withUTF8` needs a mutable copy: a retain and a
+        // release); only a bridged one is copied.
+        if let parsed = header.utf8.withContiguousStorageIfAvailable({ parse(traceparentBytes: $0) }) {
+            return parsed
         }
+        var copy = header
+        return copy.withUTF8 { parse(traceparentBytes: $0) }
+    }
+
+    private static func parse(traceparentBytes bytes: UnsafeBufferPointer<UInt8>) -> (TraceID, SpanID, TraceFlags)? {
+        guard bytes.count >= 55,
+            bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
+            let version = HexDigits.parse(bytes[0..<2]), version != 0xFF
+        else { return nil }
+        if version == 0 {
+            guard bytes.count == 55 else { return nil }
+        } else if bytes.count > 55, bytes[55] != UInt8(ascii: "-") {
+            return nil
+        }
+        guard let high = HexDigits.parse16(bytes, at: 3), let low = HexDigits.parse16(bytes, at: 19),
+            let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.parse(bytes[53..<55])
+        else { return nil }
+        let traceID = TraceID(high: high, low: low)
+        let spanID = SpanID(span)
+        guard traceID.isValid, spanID.isValid else { return nil }
+        // Version 00 defines only the sampled bit; other bits are passed on as received.
+        return (traceID, spanID, TraceFlags(rawValue: UInt8(flags)))
     }
 }
