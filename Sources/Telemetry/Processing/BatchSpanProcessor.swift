@@ -22,7 +22,7 @@ public final class BatchSpanProcessor: SpanProcessor {
         self.exporter = exporter
         worker = BatchWorker(
             configuration: configuration,
-            export: { recorders in await exporter.export(recorders.map(\.snapshot)) },
+            export: { recorders in await exporter.export(recorders.map(\.endedData)) },
             afterExport: Self.recycle)
     }
 

@@ -52,29 +52,29 @@ final class SpanRecorder: @unchecked Sendable {  // `state` is only touched unde
         attributes: SpanAttributes, samplerAttributes: SpanAttributes, links: [SpanLink], scope: InstrumentationScope
     ) {
         let limits = self.limits
-        withLock { state in
-            state.data.name = name
-            state.data.context = context
-            state.data.parentSpanID = parent?.spanID
-            state.data.parentIsRemote = parent?.isRemote ?? false
-            state.data.kind = kind
-            state.data.startTime = startTime
-            state.data.endTime = 0
-            // A reused recorder usually served the same tracer: comparing the scope (the same
-            // strings compare by their bits) saves a retain and a release per string.
-            if state.data.scope != scope { state.data.scope = scope }
-            // Iterating an empty collection still retains and releases its storage.
-            if !attributes.isEmpty {
-                for (key, value) in attributes { state.data.record(key, value, limits: limits) }
-            }
-            if !samplerAttributes.isEmpty {
-                for (key, value) in samplerAttributes { state.data.record(key, value, limits: limits) }
-            }
-            if !links.isEmpty {
-                for link in links { state.data.record(link, limits: limits) }
-            }
-            state.ended = false
+        // No lock: nothing else refers to a new or spare recorder yet (a spare one came
+        // through the pool's lock, which orders the export task's clearing before this).
+        state.data.name = name
+        state.data.context = context
+        state.data.parentSpanID = parent?.spanID
+        state.data.parentIsRemote = parent?.isRemote ?? false
+        state.data.kind = kind
+        state.data.startTime = startTime
+        state.data.endTime = 0
+        // A reused recorder usually served the same tracer: comparing the scope (the same
+        // strings compare by their bits) saves a retain and a release per string.
+        if state.data.scope != scope { state.data.scope = scope }
+        // Iterating an empty collection still retains and releases its storage.
+        if !attributes.isEmpty {
+            for (key, value) in attributes { state.data.record(key, value, limits: limits) }
         }
+        if !samplerAttributes.isEmpty {
+            for (key, value) in samplerAttributes { state.data.record(key, value, limits: limits) }
+        }
+        if !links.isEmpty {
+            for link in links { state.data.record(link, limits: limits) }
+        }
+        state.ended = false
     }
 
     /// Whether `end` has not been called yet.
@@ -82,6 +82,12 @@ final class SpanRecorder: @unchecked Sendable {  // `state` is only touched unde
 
     /// A copy of what has been recorded so far.
     var snapshot: SpanData { withLock { $0.data } }
+
+    /// The data of a span that ended and was handed to the batch processor, read without the
+    /// lock: an ended span's data no longer changes (later calls only read `ended`), and the
+    /// queue's lock orders `end` before this read. The export task then writes nothing to the
+    /// lock's cache line, which the thread recording the next span in this recorder would wait for.
+    var endedData: SpanData { state.data }
 
     /// Applies `change` unless the span has ended (changes after the end are ignored, as the
     /// specification requires).
@@ -131,19 +137,18 @@ final class SpanRecorder: @unchecked Sendable {  // `state` is only touched unde
     }
 
     /// Clears the exported span's data so that the recorder can serve a later span; false for a
-    /// recorder that belongs to no pipeline. Call it only when nothing else refers to the recorder.
+    /// recorder that belongs to no pipeline. Call it only when nothing else refers to the
+    /// recorder (so no lock: the pool's lock publishes the cleared state to the next span).
     func clear() -> Bool {
         guard pipeline != nil else { return false }
-        withLock { state in
-            state.data.name = ""
-            state.data.attributes.removeAllKeepingSmallStorage()
-            state.data.droppedAttributesCount = 0
-            if !state.data.events.isEmpty { state.data.events = [] }
-            state.data.droppedEventsCount = 0
-            if !state.data.links.isEmpty { state.data.links = [] }
-            state.data.droppedLinksCount = 0
-            state.data.status = .unset
-        }
+        state.data.name = ""
+        state.data.attributes.removeAllKeepingSmallStorage()
+        state.data.droppedAttributesCount = 0
+        if !state.data.events.isEmpty { state.data.events = [] }
+        state.data.droppedEventsCount = 0
+        if !state.data.links.isEmpty { state.data.links = [] }
+        state.data.droppedLinksCount = 0
+        state.data.status = .unset
         return true
     }
 }
