@@ -4,10 +4,10 @@ import Synchronization
 /// without blocking and a background task that exports it in batches.
 ///
 /// `enqueue` never blocks: it takes a lock, appends the item to a buffer with room for the
-/// whole queue and returns. When the queue is full the item is dropped and counted. A batch goes out when
-/// `maxExportBatchSize` items are waiting or `scheduledDelay` has passed; each export is
-/// cancelled after `exportTimeout`. `forceFlush()` and `shutdown()` export everything queued
-/// before returning.
+/// whole queue and returns. When the queue is full the item is dropped and counted. Items go
+/// out when `maxExportBatchSize` are waiting or `scheduledDelay` has passed, in batches of at
+/// most `maxExportBatchSize`; each export is cancelled after `exportTimeout`. `forceFlush()`
+/// and `shutdown()` export everything queued before returning.
 final class BatchWorker<Item: Sendable>: Sendable {
     /// Exports one batch.
     typealias Export = @Sendable ([Item]) async -> ExportResult
@@ -118,7 +118,8 @@ final class BatchWorker<Item: Sendable>: Sendable {
             }
             // Oldest first, from the end: items are moved into batches, never copied (a copy
             // would keep a span's recorder referenced past its export, and cost a retain).
-            // Reversed through the buffer, whose swaps move (the array's retain and release).
+            // Reversed through the buffer, whose swaps move (`Array`'s own swaps retained and
+            // released each item).
             taken.withUnsafeMutableBufferPointer { $0.reverse() }
             while !taken.isEmpty {
                 var batch: [Item] = []

@@ -6,7 +6,9 @@
 /// and once exported, if no `Span` refers to it any more, it is cleared and reused for a later
 /// span with its attribute storage: a span then costs no allocation.
 @usableFromInline
-final class SpanRecorder: @unchecked Sendable {  // `state` is only touched under `lock`.
+final class SpanRecorder: @unchecked Sendable {
+    // Sendable: `state` is touched under `lock`, or where no other thread can reach it or write
+    // to it (`begin`, `endedData` and `clear` say why).
     private struct State {
         var data: SpanData
         var ended: Bool
@@ -21,9 +23,9 @@ final class SpanRecorder: @unchecked Sendable {  // `state` is only touched unde
         case handedOver(sampled: Bool)
     }
 
-    /// Held around every use of `state` (a spin lock: a span takes it five times, with next to
-    /// no contention). Kept in the recorder rather than in a `SpinLocked` box: one allocation
-    /// for a new recorder, not two.
+    /// Held around the uses of `state` while the span can be reached from other threads (a spin
+    /// lock: a span takes it four times, with next to no contention). Kept in the recorder
+    /// rather than in a `SpinLocked` box: one allocation for a new recorder, not two.
     private let lock = SpinLock()
     @exclusivity(unchecked) private var state: State
     /// Nil for a recorder that only carries an ended span into a batch processor's queue.
