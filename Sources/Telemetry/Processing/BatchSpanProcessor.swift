@@ -3,7 +3,8 @@
 /// `onEnd` never blocks: it takes a lock, appends the span to a buffer with room for the whole
 /// queue and returns. When the queue is full the span is dropped and counted. Spans go out when
 /// `maxExportBatchSize` are waiting or `scheduledDelay` has passed, in batches of at most
-/// `maxExportBatchSize`; each export is cancelled after `exportTimeout`. `forceFlush()` and `shutdown()` export everything queued before returning.
+/// `maxExportBatchSize`; each export is cancelled after `exportTimeout`. `forceFlush()` and
+/// `shutdown()` export everything queued before returning.
 ///
 /// When it is a provider's only processor, ended spans reach it as their recorders: their
 /// data is copied on the export task rather than on the thread that ends the span, and
