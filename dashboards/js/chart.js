@@ -128,6 +128,7 @@ export class TimeChart {
       const stroke = colour(index);
       const entry = { label: labelText(item.metric), stroke, width: 1.5, spanGaps: false,
         value: (u, value) => formatValue(value, unit), points: { show: false } };
+      if (this.kind !== "bars") entry.points = { show: false, size: 6, fill: stroke, filter: isolatedPoints };
       if (this.kind === "area") entry.fill = stroke + "33";
       if (this.kind === "bars") {
         entry.fill = stroke + "99";
@@ -168,6 +169,18 @@ export class TimeChart {
     if (this.plot) this.plot.destroy();
     this.plot = null;
   }
+}
+
+/** The indices of series `index`'s samples that have no neighbour on either side: a line cannot
+ * show them (a lone sample, or one between gaps), so they are drawn as dots. */
+function isolatedPoints(u, index) {
+  const values = u.data[index];
+  const isolated = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] == null) continue;
+    if ((i === 0 || values[i - 1] == null) && (i === values.length - 1 || values[i + 1] == null)) isolated.push(i);
+  }
+  return isolated.length ? isolated : null;
 }
 
 /** The x range of points given no window: the data's, the last hour when there is none, a

@@ -257,6 +257,21 @@ try:
           // uPlot draws its axes on the next frame.
           requestAnimationFrame(() => setTimeout(() => finish(chart, chart.yLabels || []), 50));""")
     console_errors(driver, "close axis labels")
+
+    # A lone sample in an hour's window (a line needs two) is drawn as a dot in the series'
+    # colour: the canvas pixel at its position is that colour, not the background.
+    report["loneSamplePixel"] = with_chart_box(driver, 600, """
+          const series = [{ metric: { __name__: 'lone' }, values: [[now - 1800, '5']] }];
+          const chart = new TimeChart(box, { height: 200 });
+          chart.setMatrix(series, [], [now - 3600, now]);
+          requestAnimationFrame(() => setTimeout(() => {
+            const u = chart.plot;
+            const x = Math.round(u.valToPos(now - 1800, 'x', true));
+            const y = Math.round(u.valToPos(5, 'y', true));
+            const pixel = Array.from(u.ctx.getImageData(x, y, 1, 1).data);
+            finish(chart, { pixel, colour: u.series[1].stroke() });
+          }, 50));""")
+    console_errors(driver, "lone sample")
 finally:
     driver.quit()
 

@@ -6,7 +6,7 @@ import { get, postForm, query, queryRange, sendJSON } from "../api.js";
 import { setParams } from "../router.js";
 import { h, labelText, replace, route } from "../dom.js";
 import { TimeChart } from "../chart.js";
-import { formatTime, formatValue, parseDuration, stepFor } from "../format.js";
+import { formatTime, formatValue, parseDuration, plural, stepFor } from "../format.js";
 import { promqlEditor } from "../promql-editor.js";
 
 const RANGES = ["5m", "15m", "1h", "3h", "6h", "12h", "1d", "2d", "7d"];
@@ -134,7 +134,7 @@ export function mount(container, params) {
         const series = data.resultType === "matrix" ? data.result : [];
         chart.setMatrix(series, points, [start, end]);
         replace(status, h("span", { class: "muted" },
-          `${series.length} series, ${series.reduce((sum, item) => sum + item.values.length, 0)} points, step ${step}s, ` +
+          `${series.length} series, ${plural(series.reduce((sum, item) => sum + item.values.length, 0), "point")}, step ${step}s, ` +
           `${Math.round(performance.now() - started)} ms` + (points.length ? `, ${points.length} exemplars` : "")));
       } else {
         const data = await query(state.expr, end);
