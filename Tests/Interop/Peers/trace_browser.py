@@ -314,10 +314,18 @@ try:
         # From opening the route (API request included) to the first rows drawn, and to every span in.
         report[f"trace{name}"] = {"firstRenderMs": round(timing["firstRender"]), "completeMs": round(timing["complete"]),
                                   "spans": timing["spans"], "domRows": len(driver.find_elements(By.CSS_SELECTOR, ".wf-row"))}
-    driver.execute_script("const s = document.getElementById('waterfall-scroll'); s.scrollTop = s.scrollHeight;")
-    last = wait_for("the last span in view", lambda: (lambda rows: rows[-1].get_attribute("data-span-id") if rows else None)(
-        driver.find_elements(By.CSS_SELECTOR, ".wf-row")))
-    report["bigLastRow"], report["bigLastExpected"] = last, big_last
+    # The rows are drawn for the scroll position on the next frame, and the list can grow while
+    # it settles: scroll to the end and read the last row until it is the trace's last span (or
+    # the wait ends, and the test reports the row that was there instead).
+    def last_row():
+        driver.execute_script("const s = document.getElementById('waterfall-scroll'); s.scrollTop = s.scrollHeight;")
+        rows = driver.find_elements(By.CSS_SELECTOR, ".wf-row")
+        report["bigLastRow"] = rows[-1].get_attribute("data-span-id") if rows else None
+        return report["bigLastRow"] == big_last
+    report["bigLastExpected"] = big_last
+    deadline = time.time() + 20
+    while not last_row() and time.time() < deadline:
+        time.sleep(0.1)
     report["bigRowsAfterScroll"] = len(driver.find_elements(By.CSS_SELECTOR, ".wf-row"))
     screenshot("trace-50k")
     console_errors("trace 50k")
