@@ -317,10 +317,13 @@ try:
     # The rows are drawn for the scroll position on the next frame, and the list can grow while
     # it settles: scroll to the end and read the last row until it is the trace's last span (or
     # the wait ends, and the test reports the row that was there instead).
+    # Scrolling and reading happen in one script: rows redrawn between two calls would be stale.
     def last_row():
-        driver.execute_script("const s = document.getElementById('waterfall-scroll'); s.scrollTop = s.scrollHeight;")
-        rows = driver.find_elements(By.CSS_SELECTOR, ".wf-row")
-        report["bigLastRow"] = rows[-1].get_attribute("data-span-id") if rows else None
+        report["bigLastRow"] = driver.execute_script("""
+            const s = document.getElementById('waterfall-scroll');
+            s.scrollTop = s.scrollHeight;
+            const rows = document.querySelectorAll('.wf-row');
+            return rows.length ? rows[rows.length - 1].getAttribute('data-span-id') : null;""")
         return report["bigLastRow"] == big_last
     report["bigLastExpected"] = big_last
     deadline = time.time() + 20
