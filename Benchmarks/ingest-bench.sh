@@ -2,15 +2,19 @@
 # End-to-end OTLP ingest benchmark: spans per second stored by telemetryd (acknowledged with
 # 200, so committed to SQLite) for batches of 512 spans with 10 attributes each, sent by
 # several concurrent clients; and, in the same run on the same payloads, the decode rate of
-# the official opentelemetry-proto parser (upb, C); then the same payloads over OTLP/gRPC
-# (grpcio clients, one HTTP/2 connection each) beside the OTLP/HTTP figure. Then an overload phase with many clients
-# and a small write queue: the server must answer 503 with Retry-After and keep its memory flat.
+# the official opentelemetry-proto parser (upb, C). The same payloads go over OTLP/HTTP
+# (http.client) and OTLP/gRPC (grpcio, one HTTP/2 connection per client) in alternating phases,
+# each on a fresh server, with the server's CPU time per span and its threads' context
+# switches per request beside the rates. Then an overload phase with many clients and a small
+# write queue: the server must answer 503 with Retry-After and keep its memory flat.
 #
 # Usage: Benchmarks/ingest-bench.sh [seconds per phase, default 10] [clients, default 4]
+#        [rounds of HTTP then gRPC, default 2]
 set -euo pipefail
 
 duration="${1:-10}"
 clients="${2:-4}"
+rounds="${3:-2}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 port=19300
@@ -32,10 +36,8 @@ python3 "$root/Benchmarks/Ingest/payloads.py" "$work/payloads.bin" 200 5 | tee "
 metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
 # The server's CPU time so far (user + system), in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
-# The server's CPU µs per span since `cpu_ticks` read $1 and the span counter read $2 ($3 now).
-cpu_per_span() {
-  python3 -c "print(round(($(cpu_ticks) - $1) / $(getconf CLK_TCK) * 1e6 / max(1, $3 - $2), 1))"
-}
+# Times the server's threads have given up the CPU so far (voluntary context switches).
+switches() { cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {s += $2} END {print s}'; }
 start_server() {
   rm -rf "$work/data"
   "$binary" serve --web.listen-address "127.0.0.1:$port" --otlp.grpc.listen-address "127.0.0.1:$grpc_port" \
@@ -48,30 +50,47 @@ start_server() {
 }
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
-echo "--- ingest: $clients clients for ${duration}s" >&2
-start_server
-before=$(metric telemetryd_receiver_received_spans_total)
-cpu_before=$(cpu_ticks)
-python3 "$root/Benchmarks/Ingest/load.py" "http://127.0.0.1:$port" "$work/payloads.bin" "$clients" "$duration" \
-  | tee "$work/load.json" >&2
-after=$(metric telemetryd_receiver_received_spans_total)
-http_cpu=$(cpu_per_span "$cpu_before" "$before" "$after")
-seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/load.json")
-stored=$(python3 -c "print(round(($after - $before) / $seconds))")
-rss=$(metric process_resident_memory_bytes)
-stop_server
+# One phase: a fresh server, $clients clients of one protocol for $duration seconds. Appends
+# "spans seconds cpu_ticks" to $work/<protocol>.phases.
+phase() {
+  local protocol="$1"
+  echo "--- ingest over OTLP/$protocol: $clients clients for ${duration}s" >&2
+  start_server
+  local before after cpu_before switches_before seconds calls
+  before=$(metric telemetryd_receiver_received_spans_total)
+  cpu_before=$(cpu_ticks)
+  switches_before=$(switches)
+  if [ "$protocol" = HTTP ]; then
+    python3 "$root/Benchmarks/Ingest/load.py" "http://127.0.0.1:$port" "$work/payloads.bin" "$clients" "$duration" \
+      | tee "$work/load.json" >&2
+  else
+    (cd "$root/Benchmarks/Ingest" && python3 grpc_load.py "127.0.0.1:$grpc_port" "$work/payloads.bin" "$clients" "$duration") \
+      | tee "$work/load.json" >&2
+  fi
+  after=$(metric telemetryd_receiver_received_spans_total)
+  seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/load.json")
+  calls=$(python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1]))["statuses"].values()))' "$work/load.json")
+  echo "$(python3 -c "print(int($after - $before))") $seconds $(($(cpu_ticks) - cpu_before)) $(($(switches) - switches_before)) $calls" \
+    | tee -a "$work/$protocol.phases" | awk -v p="$protocol" -v tck="$(getconf CLK_TCK)" \
+      '{printf "%s phase: %d spans/s, server CPU %.1f µs per span, %.0f context switches per request\n",
+        p, $1 / $2, $3 / tck * 1e6 / ($1 > 0 ? $1 : 1), $4 / ($5 > 0 ? $5 : 1)}' >&2
+  if [ "$protocol" = HTTP ]; then rss=$(metric process_resident_memory_bytes); fi
+  stop_server
+}
 
-echo "--- ingest over OTLP/gRPC: $clients clients for ${duration}s" >&2
-start_server
-before=$(metric telemetryd_receiver_received_spans_total)
-cpu_before=$(cpu_ticks)
-(cd "$root/Benchmarks/Ingest" && python3 grpc_load.py "127.0.0.1:$grpc_port" "$work/payloads.bin" "$clients" "$duration") \
-  | tee "$work/grpc-load.json" >&2
-after=$(metric telemetryd_receiver_received_spans_total)
-grpc_cpu=$(cpu_per_span "$cpu_before" "$before" "$after")
-seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/grpc-load.json")
-grpc_stored=$(python3 -c "print(round(($after - $before) / $seconds))")
-stop_server
+# The machine is shared and its load drifts within a minute: the protocols take turns, and
+# each figure sums its phases, so a slow minute weighs on both alike.
+for _ in $(seq 1 "$rounds"); do
+  phase HTTP
+  phase gRPC
+done
+# "spans/s cpu_µs_per_span" over a protocol's phases.
+totals() {
+  awk -v tck="$(getconf CLK_TCK)" '{s += $1; t += $2; c += $3; w += $4; n += $5}
+    END {printf "%d %.1f %.0f\n", s / t, c / tck * 1e6 / (s > 0 ? s : 1), w / (n > 0 ? n : 1)}' "$work/$1.phases"
+}
+read -r stored http_cpu http_switches < <(totals HTTP)
+read -r grpc_stored grpc_cpu grpc_switches < <(totals gRPC)
 
 echo "--- overload: $((clients * 4)) clients, write queue of 2,048 rows, ${duration}s" >&2
 printf 'storage:\n  max_write_queue_rows: 2048\n' >"$work/overload.yml"
@@ -89,7 +108,7 @@ cat "$work/overload.json" >&2
 dropped=$(metric telemetryd_receiver_dropped_spans_total)
 stop_server
 
-python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "$http_cpu" "$grpc_cpu" \
+python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "$http_cpu" "$grpc_cpu" "$http_switches" "$grpc_switches" \
   "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
@@ -97,7 +116,8 @@ stored, rss = int(sys.argv[2]), int(float(sys.argv[3]))
 overload, dropped = json.load(open(sys.argv[4])), int(float(sys.argv[5]))
 grpc_stored = int(sys.argv[6])
 http_cpu, grpc_cpu = float(sys.argv[7]), float(sys.argv[8])
-samples = [int(float(s)) for s in sys.argv[9:] if s]
+http_switches, grpc_switches = sys.argv[9], sys.argv[10]
+samples = [int(float(s)) for s in sys.argv[11:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
@@ -108,6 +128,7 @@ print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f}")
 # The clients share the machine with the server: the server's own CPU time per span shows
 # what each protocol costs it, apart from how much CPU the client library takes.
 print(f"server CPU per span:       HTTP {http_cpu} µs, gRPC {grpc_cpu} µs (ratio {grpc_cpu / http_cpu:.3f})")
+print(f"context switches per request: HTTP {http_switches}, gRPC {grpc_switches}")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
 if samples:

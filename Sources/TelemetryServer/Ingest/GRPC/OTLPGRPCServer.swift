@@ -2,6 +2,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import HTTPServer
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The OTLP/gRPC listener (`--otlp.grpc.listen-address`, port 4317 by default): grpc-swift's
@@ -12,28 +14,39 @@ import Synchronization
 /// that: past it grpc-swift resets the stream (the client sees it cancelled) before buffering
 /// or inflating more, so neither a huge message nor a gzip bomb is ever held whole. (grpc-swift
 /// 2 resets rather than answering a status for its own limit, which clients would take as
-/// retryable; the service's own check gives the right status below the bound.) Handlers run on
-/// the HTTP server's `HandlerExecutor`, so a busy Swift pool in the process does not delay them.
+/// retryable; the service's own check gives the right status below the bound.) The listener has
+/// event loops of its own, and its handlers run on them (`EventLoopTaskExecutor`): a call does
+/// not cross threads to be handled, and a busy Swift pool in the process does not delay it.
 final class OTLPGRPCServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
     private let serving = Mutex<Task<Void, Never>?>(nil)
     private let logger: Logger
+    /// The listener's own event loops, which also run its handlers (`EventLoopTaskExecutor`).
+    private let eventLoops: MultiThreadedEventLoopGroup
+    private let executor: EventLoopTaskExecutor
     /// Calls in flight per connection: with the per-message bound, what one client can make the
     /// server hold at once.
     static let maxConcurrentStreams = 64
+    static let targetWindowSize = 8 << 20
+    static let maxFrameSize = 1 << 20
 
     init(address: ListenAddress, service: OTLPGRPCService, logger: Logger) {
         let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
             address.isIPv6 ? .ipv6(host: address.host, port: Int(address.port)) : .ipv4(host: address.host, port: Int(address.port))
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.eventLoops = eventLoops
+        executor = EventLoopTaskExecutor(group: eventLoops)
         transport = HTTP2ServerTransport.Posix(
             address: socket, transportSecurity: .plaintext,
             config: .defaults { config in
                 config.rpc.maxRequestPayloadSize = maxMessageBytes > Int.max / 2 ? Int.max : maxMessageBytes * 2
                 config.compression.enabledAlgorithms = [.gzip, .deflate]
                 config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
-            })
+                config.http2.targetWindowSize = Self.targetWindowSize
+                config.http2.maxFrameSize = Self.maxFrameSize
+            }, eventLoopGroup: eventLoops)
         server = GRPCServer(transport: transport, services: [service])
         self.logger = logger
     }
@@ -44,7 +57,7 @@ final class OTLPGRPCServer: Sendable {
     func start() async throws(TelemetryService.StartupError) -> ListenAddress {
         let server = server
         let logger = logger
-        let task = Task(executorPreference: HandlerExecutor.shared) {
+        let task = Task(executorPreference: executor) {
             do {
                 try await server.serve()
             } catch {
@@ -62,6 +75,8 @@ final class OTLPGRPCServer: Sendable {
             return ListenAddress(host: "\(bound)", port: 0)
         } catch {
             task.cancel()
+            await task.value
+            try? await eventLoops.shutdownGracefully()
             throw TelemetryService.StartupError(description: "cannot listen for OTLP/gRPC: \(error)")
         }
     }
@@ -71,5 +86,6 @@ final class OTLPGRPCServer: Sendable {
         server.beginGracefulShutdown()
         let task = serving.withLock { $0 }
         await task?.value
+        try? await eventLoops.shutdownGracefully()
     }
 }
