@@ -1,0 +1,44 @@
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import TelemetryServer
+
+@Suite("EventLoopTaskExecutor runs the gRPC handlers' tasks on the listener's event loops")
+struct EventLoopTaskExecutorTests {
+    /// The event loop of the group the current thread belongs to, if it is one of `group`'s.
+    private static func currentLoop(in group: MultiThreadedEventLoopGroup) -> (any EventLoop)? {
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+        return group.makeIterator().contains { $0 === loop } ? loop : nil
+    }
+
+    @Test func aTaskRunsOnTheGroupAndStaysThereAcrossSuspensions() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let executor = EventLoopTaskExecutor(group: group)
+        let (before, after, onOtherThread) = await Task(executorPreference: executor) {
+            let before = Self.currentLoop(in: group) != nil
+            // Resumed from a thread outside the group: the job goes to one of its loops.
+            let onOtherThread = await Task.detached { Self.currentLoop(in: group) == nil }.value
+            let after = Self.currentLoop(in: group) != nil
+            return (before, after, onOtherThread)
+        }.value
+        #expect(before)
+        #expect(onOtherThread)
+        #expect(after)
+        try await group.shutdownGracefully()
+    }
+
+    @Test func aJobEnqueuedOnALoopRunsOnThatLoop() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let executor = EventLoopTaskExecutor(group: group)
+        for loop in group.makeIterator() {
+            // A task started from a loop's thread (as grpc-swift starts a handler when a
+            // stream opens) runs on that same loop.
+            let ranOn = try await loop.submit {
+                Task(executorPreference: executor) { Self.currentLoop(in: group).map(ObjectIdentifier.init) }
+            }.get().value
+            #expect(ranOn == ObjectIdentifier(loop))
+        }
+        try await group.shutdownGracefully()
+    }
+}
