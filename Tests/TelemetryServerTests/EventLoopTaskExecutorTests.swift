@@ -41,4 +41,30 @@ struct EventLoopTaskExecutorTests {
         }
         try await group.shutdownGracefully()
     }
+
+    @Test func aHandlerPinnedToItsLoopIsResumedThereFromAnotherThread() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let executor = EventLoopTaskExecutor(group: group)
+        for loop in group.makeIterator() {
+            let (pinned, loops) = try await loop.submit {
+                Task(executorPreference: executor) {
+                    // As a gRPC handler does when it starts on its connection's loop.
+                    let pinned = EventLoopTaskExecutor.currentLoop()
+                    return await withTaskExecutorPreference(pinned) {
+                        var loops: [ObjectIdentifier?] = []
+                        for _ in 0..<4 {
+                            // Resumed from a thread outside the group, as by the storage writer.
+                            _ = await Task.detached { 0 }.value
+                            loops.append(Self.currentLoop(in: group).map(ObjectIdentifier.init))
+                        }
+                        return (pinned != nil, loops)
+                    }
+                }
+            }.get().value
+            #expect(pinned)
+            #expect(loops == Array(repeating: ObjectIdentifier(loop), count: 4))
+        }
+        #expect(EventLoopTaskExecutor.currentLoop() == nil)
+        try await group.shutdownGracefully()
+    }
 }

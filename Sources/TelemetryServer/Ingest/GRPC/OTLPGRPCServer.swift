@@ -28,6 +28,11 @@ final class OTLPGRPCServer: Sendable {
     /// Calls in flight per connection: with the per-message bound, what one client can make the
     /// server hold at once.
     static let maxConcurrentStreams = 64
+    /// The listener's event loops, one per core: each reads its connections and runs their
+    /// calls' handlers (`EventLoopTaskExecutor`).
+    static var eventLoopCount: Int { System.coreCount }
+    /// Large enough for a whole export: with HTTP/2's default 64 KiB a 200 KB export waited for
+    /// several window updates, each a wake-up.
     static let targetWindowSize = 8 << 20
     static let maxFrameSize = 1 << 20
 
@@ -35,7 +40,7 @@ final class OTLPGRPCServer: Sendable {
         let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
             address.isIPv6 ? .ipv6(host: address.host, port: Int(address.port)) : .ipv4(host: address.host, port: Int(address.port))
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: Self.eventLoopCount)
         self.eventLoops = eventLoops
         executor = EventLoopTaskExecutor(group: eventLoops)
         transport = HTTP2ServerTransport.Posix(

@@ -44,28 +44,40 @@ struct OTLPGRPCService: RegistrableRPCService {
         router.registerHandler(
             forMethod: method, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
         ) { request, _ in
-            let single: ServerRequest<[UInt8]>
-            do {
-                single = try await ServerRequest(stream: request)
-            } catch {
-                metrics.record(method, code: (error as? RPCError)?.code ?? .invalidArgument)
-                throw error
+            // Stay on the connection's event loop when resumed from elsewhere (see
+            // `EventLoopTaskExecutor`).
+            try await withTaskExecutorPreference(EventLoopTaskExecutor.currentLoop()) {
+                try await Self.handle(request, method: method, metrics: metrics, limit: limit, export: export)
             }
-            guard single.message.count <= limit else {
-                metrics.record(method, code: .resourceExhausted)
-                throw RPCError(
-                    code: .resourceExhausted,
-                    message: "message of \(single.message.count) bytes is over the \(limit)-byte limit")
-            }
-            do {
-                let response = try await export(single.message)
-                metrics.record(method, code: nil)
-                return StreamingServerResponse(single: ServerResponse(message: response))
-            } catch let error as HTTPError {
-                let status = Self.status(for: error)
-                metrics.record(method, code: status.code)
-                throw status
-            }
+        }
+    }
+
+    /// One call: the request's single message, its size checked, through `export`.
+    private static func handle(
+        _ request: StreamingServerRequest<[UInt8]>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
+        export: @Sendable ([UInt8]) async throws -> [UInt8]
+    ) async throws -> StreamingServerResponse<[UInt8]> {
+        let single: ServerRequest<[UInt8]>
+        do {
+            single = try await ServerRequest(stream: request)
+        } catch {
+            metrics.record(method, code: (error as? RPCError)?.code ?? .invalidArgument)
+            throw error
+        }
+        guard single.message.count <= limit else {
+            metrics.record(method, code: .resourceExhausted)
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "message of \(single.message.count) bytes is over the \(limit)-byte limit")
+        }
+        do {
+            let response = try await export(single.message)
+            metrics.record(method, code: nil)
+            return StreamingServerResponse(single: ServerResponse(message: response))
+        } catch let error as HTTPError {
+            let status = Self.status(for: error)
+            metrics.record(method, code: status.code)
+            throw status
         }
     }
 
