@@ -70,10 +70,11 @@ phase() {
   after=$(metric telemetryd_receiver_received_spans_total)
   seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/load.json")
   calls=$(python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1]))["statuses"].values()))' "$work/load.json")
-  echo "$(python3 -c "print(int($after - $before))") $seconds $(($(cpu_ticks) - cpu_before)) $(($(switches) - switches_before)) $calls" \
+  client_cpu=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_cpu_seconds"])' "$work/load.json")
+  echo "$(python3 -c "print(int($after - $before))") $seconds $(($(cpu_ticks) - cpu_before)) $(($(switches) - switches_before)) $calls $client_cpu" \
     | tee -a "$work/$protocol.phases" | awk -v p="$protocol" -v tck="$(getconf CLK_TCK)" \
-      '{printf "%s phase: %d spans/s, server CPU %.1f µs per span, %.0f context switches per request\n",
-        p, $1 / $2, $3 / tck * 1e6 / ($1 > 0 ? $1 : 1), $4 / ($5 > 0 ? $5 : 1)}' >&2
+      '{n = ($1 > 0 ? $1 : 1); printf "%s phase: %d spans/s, server CPU %.1f µs per span, clients %.1f, %.0f context switches per request\n",
+        p, $1 / $2, $3 / tck * 1e6 / n, $6 * 1e6 / n, $4 / ($5 > 0 ? $5 : 1)}' >&2
   if [ "$protocol" = HTTP ]; then rss=$(metric process_resident_memory_bytes); fi
   stop_server
 }
@@ -86,11 +87,11 @@ for _ in $(seq 1 "$rounds"); do
 done
 # "spans/s cpu_µs_per_span" over a protocol's phases.
 totals() {
-  awk -v tck="$(getconf CLK_TCK)" '{s += $1; t += $2; c += $3; w += $4; n += $5}
-    END {printf "%d %.1f %.0f\n", s / t, c / tck * 1e6 / (s > 0 ? s : 1), w / (n > 0 ? n : 1)}' "$work/$1.phases"
+  awk -v tck="$(getconf CLK_TCK)" '{s += $1; t += $2; c += $3; w += $4; n += $5; k += $6}
+    END {d = (s > 0 ? s : 1); printf "%d %.1f %.0f %.1f\n", s / t, c / tck * 1e6 / d, w / (n > 0 ? n : 1), k * 1e6 / d}' "$work/$1.phases"
 }
-read -r stored http_cpu http_switches < <(totals HTTP)
-read -r grpc_stored grpc_cpu grpc_switches < <(totals gRPC)
+read -r stored http_cpu http_switches http_client_cpu < <(totals HTTP)
+read -r grpc_stored grpc_cpu grpc_switches grpc_client_cpu < <(totals gRPC)
 
 echo "--- overload: $((clients * 4)) clients, write queue of 2,048 rows, ${duration}s" >&2
 printf 'storage:\n  max_write_queue_rows: 2048\n' >"$work/overload.yml"
@@ -109,6 +110,7 @@ dropped=$(metric telemetryd_receiver_dropped_spans_total)
 stop_server
 
 python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "$http_cpu" "$grpc_cpu" "$http_switches" "$grpc_switches" \
+  "$http_client_cpu" "$grpc_client_cpu" \
   "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
@@ -117,7 +119,8 @@ overload, dropped = json.load(open(sys.argv[4])), int(float(sys.argv[5]))
 grpc_stored = int(sys.argv[6])
 http_cpu, grpc_cpu = float(sys.argv[7]), float(sys.argv[8])
 http_switches, grpc_switches = sys.argv[9], sys.argv[10]
-samples = [int(float(s)) for s in sys.argv[11:] if s]
+http_client_cpu, grpc_client_cpu = float(sys.argv[11]), float(sys.argv[12])
+samples = [int(float(s)) for s in sys.argv[13:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
@@ -129,6 +132,7 @@ print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f}")
 # what each protocol costs it, apart from how much CPU the client library takes.
 print(f"server CPU per span:       HTTP {http_cpu} µs, gRPC {grpc_cpu} µs (ratio {grpc_cpu / http_cpu:.3f})")
 print(f"context switches per request: HTTP {http_switches}, gRPC {grpc_switches}")
+print(f"client CPU per span:       HTTP {http_client_cpu} µs, gRPC {grpc_client_cpu} µs (same two cores as the server)")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
 if samples:

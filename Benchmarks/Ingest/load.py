@@ -10,6 +10,7 @@ the rate over the measured time.
 import http.client
 import json
 import multiprocessing
+import resource
 import struct
 import sys
 import time
@@ -62,7 +63,11 @@ def run(client_function):
     for worker in workers:
         worker.join()
     elapsed = time.monotonic() - started
-    print(json.dumps({"statuses": totals, "seconds": round(elapsed, 2), "clients": clients}))
+    # The clients' own CPU time (user + system, every thread of every worker process): they
+    # share the machine with the server, so what one client library takes, the server lacks.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = round(usage.ru_utime + usage.ru_stime, 3)
+    print(json.dumps({"statuses": totals, "seconds": round(elapsed, 2), "clients": clients, "client_cpu_seconds": client_cpu}))
 
 
 if __name__ == "__main__":
