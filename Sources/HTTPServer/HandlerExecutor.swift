@@ -15,7 +15,6 @@ import Glibc
 ///
 /// One executor serves every `HTTPServer` in the process and lives as long as the process:
 /// a handler may still be running when its server stops, and its task must be able to finish.
-/// Other listeners in the same process (the OTLP/gRPC receiver) run their handlers here too.
 public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     /// The executor every server's handler tasks prefer.
     public static let shared = HandlerExecutor(

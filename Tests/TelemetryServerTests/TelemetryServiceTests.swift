@@ -8,8 +8,7 @@ import Testing
 func startService(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TelemetryService {
     var configuration = ServerConfiguration()
     configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
-    // Off unless a test asks for it: every in-process gRPC listener shares NIO's event loops
-    // with the notification senders' HTTP client.
+    // Off unless a test asks for it: each gRPC listener starts event loops of its own.
     configuration.grpcListenAddress = nil
     configuration.storagePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("telemetryd-test-\(UUID().uuidString)").path
@@ -106,5 +105,44 @@ struct TelemetryServiceTests {
         } throws: { error in
             "\(error)".contains("cannot create storage directory /proc/self/cannot-create")
         }
+    }
+
+    @Test func anAddressInUseIsAClearErrorAndNothingOfTheFailedServiceKeepsListening() async throws {
+        let loopback = ListenAddress(host: "127.0.0.1", port: 0)
+        let first = try await startService { $0.grpcListenAddress = loopback }
+        let taken = first.boundAddress
+        let takenGRPC = try #require(first.grpcBoundAddress)
+
+        // The HTTP address is taken: the error names it, and the gRPC listener's event loops,
+        // started with the service, are stopped with it.
+        await #expect {
+            _ = try await startService {
+                $0.listenAddress = taken
+                $0.grpcListenAddress = loopback
+            }
+        } throws: { error in
+            "\(error)".contains("cannot listen on 127.0.0.1:\(taken.port)")
+        }
+
+        // The gRPC address is taken: the error says so, and the HTTP listener that had
+        // started is closed again.
+        let free = try await startService()
+        let freePort = free.boundAddress.port
+        await free.stop()
+        await #expect {
+            _ = try await startService {
+                $0.listenAddress = ListenAddress(host: "127.0.0.1", port: freePort)
+                $0.grpcListenAddress = takenGRPC
+            }
+        } throws: { error in
+            "\(error)".contains("cannot listen for OTLP/gRPC")
+        }
+        let refused = try await blocking { (try? RawHTTPClient(port: freePort)) == nil }
+        #expect(refused)
+
+        // The first service kept serving through both.
+        let status = try await blocking { try RawHTTPClient(port: taken.port).send("GET", "/-/healthy").status }
+        #expect(status == 200)
+        await first.stop()
     }
 }

@@ -278,6 +278,8 @@ public final class TelemetryService: Service, Sendable {
         do {
             try server.start()
         } catch {
+            // The gRPC listener's event loops are already running: stop them with it.
+            await grpcServer?.stop()
             throw StartupError(description: error.description)
         }
         if let grpcServer {
