@@ -51,12 +51,13 @@ start_server() {
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
 # One phase: a fresh server, $clients clients of one protocol for $duration seconds. Appends
-# "spans seconds cpu_ticks" to $work/<protocol>.phases.
+# "spans seconds server_cpu_ticks context_switches requests client_cpu_seconds" to
+# $work/<protocol>.phases.
 phase() {
   local protocol="$1"
   echo "--- ingest over OTLP/$protocol: $clients clients for ${duration}s" >&2
   start_server
-  local before after cpu_before switches_before seconds calls
+  local before after cpu_before switches_before seconds calls client_cpu
   before=$(metric telemetryd_receiver_received_spans_total)
   cpu_before=$(cpu_ticks)
   switches_before=$(switches)
@@ -68,9 +69,9 @@ phase() {
       | tee "$work/load.json" >&2
   fi
   after=$(metric telemetryd_receiver_received_spans_total)
-  seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$work/load.json")
-  calls=$(python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1]))["statuses"].values()))' "$work/load.json")
-  client_cpu=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_cpu_seconds"])' "$work/load.json")
+  read -r seconds calls client_cpu < <(python3 -c 'import json, sys
+load = json.load(open(sys.argv[1]))
+print(load["seconds"], sum(load["statuses"].values()), load["client_cpu_seconds"])' "$work/load.json")
   echo "$(python3 -c "print(int($after - $before))") $seconds $(($(cpu_ticks) - cpu_before)) $(($(switches) - switches_before)) $calls $client_cpu" \
     | tee -a "$work/$protocol.phases" | awk -v p="$protocol" -v tck="$(getconf CLK_TCK)" \
       '{n = ($1 > 0 ? $1 : 1); printf "%s phase: %d spans/s, server CPU %.1f µs per span, clients %.1f, %.0f context switches per request\n",
@@ -85,7 +86,8 @@ for _ in $(seq 1 "$rounds"); do
   phase HTTP
   phase gRPC
 done
-# "spans/s cpu_µs_per_span" over a protocol's phases.
+# "spans/s server_cpu_µs_per_span context_switches_per_request client_cpu_µs_per_span" over a
+# protocol's phases.
 totals() {
   awk -v tck="$(getconf CLK_TCK)" '{s += $1; t += $2; c += $3; w += $4; n += $5; k += $6}
     END {d = (s > 0 ? s : 1); printf "%d %.1f %.0f %.1f\n", s / t, c / tck * 1e6 / d, w / (n > 0 ? n : 1), k * 1e6 / d}' "$work/$1.phases"

@@ -126,9 +126,10 @@ export class TimeChart {
     const series = [{ value: (u, value) => (value === null ? "–" : formatTime(value)) }];
     this.series.forEach((item, index) => {
       const stroke = colour(index);
+      // Lines and areas draw the samples a line cannot show (`isolatedPoints`) as dots.
+      const points = this.kind === "bars" ? { show: false } : { show: false, size: 6, fill: stroke, filter: isolatedPoints };
       const entry = { label: labelText(item.metric), stroke, width: 1.5, spanGaps: false,
-        value: (u, value) => formatValue(value, unit), points: { show: false } };
-      if (this.kind !== "bars") entry.points = { show: false, size: 6, fill: stroke, filter: isolatedPoints };
+        value: (u, value) => formatValue(value, unit), points };
       if (this.kind === "area") entry.fill = stroke + "33";
       if (this.kind === "bars") {
         entry.fill = stroke + "99";

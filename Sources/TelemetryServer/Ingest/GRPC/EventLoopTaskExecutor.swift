@@ -38,9 +38,11 @@ final class EventLoopTaskExecutor: TaskExecutor {
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        var loop = loops.next()
+        let loop: any EventLoop
         if let current = MultiThreadedEventLoopGroup.currentEventLoop, members.contains(ObjectIdentifier(current)) {
             loop = current
+        } else {
+            loop = loops.next()
         }
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
