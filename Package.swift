@@ -41,13 +41,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "CThreadRandom"),
+        // What Swift cannot express: C11 thread-local storage (per-thread id generators) and
+        // CPU prefetch hints.
+        .target(name: "CLowLevel"),
         .target(
             name: "Telemetry",
             dependencies: [
                 "OTLP",
                 "GzipCodec",
-                "CThreadRandom",
+                "CLowLevel",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // NIOHTTP1's `HTTPHeaders`: the header list HTTP servers and clients on SwiftNIO hand a
+        // propagator (already built for the root package's server).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -42,6 +45,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/TracingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -59,7 +63,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "SpanProfile",
-            dependencies: [.product(name: "Telemetry", package: rootIdentity)],
+            dependencies: [
+                .product(name: "Telemetry", package: rootIdentity),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Sources/SpanProfile"
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
 import Benchmark
 import Instrumentation
+import NIOHTTP1
 import OTel
 import ServiceLifecycle
 import Telemetry
@@ -47,6 +48,29 @@ struct DictionaryInjector: Instrumentation.Injector {
 
 struct DictionaryExtractor: Instrumentation.Extractor {
     func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
+}
+
+// The same two operations on NIO's `HTTPHeaders`, for each SDK's carrier protocol: what an
+// application on a SwiftNIO server or client (Vapor, AsyncHTTPClient) writes. Set replaces, as
+// the OpenTelemetry specification's carrier Set does; names compare case-insensitively.
+struct NIOHeadersInjector: Telemetry.TextMapInjector {
+    func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
+        carrier.replaceOrAdd(name: key, value: value)
+    }
+}
+
+struct NIOHeadersExtractor: Telemetry.TextMapExtractor {
+    func extract(key: String, from carrier: HTTPHeaders) -> String? { carrier.first(name: key) }
+}
+
+struct OTelNIOHeadersInjector: Instrumentation.Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
+        carrier.replaceOrAdd(name: key, value: value)
+    }
+}
+
+struct OTelNIOHeadersExtractor: Instrumentation.Extractor {
+    func extract(key: String, from carrier: HTTPHeaders) -> String? { carrier.first(name: key) }
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -169,6 +193,38 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(headers[key])
             blackHole(headers[absent])
         }
+    }
+
+    // The carrier an HTTP request on SwiftNIO has: a list of header fields.
+    Benchmark("traceparent inject+extract, NIO HTTPHeaders / Telemetry") { benchmark in
+        let propagator = TraceContextPropagator()
+        let context = PropagationContext(
+            spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var headers = HTTPHeaders()
+            propagator.inject(context, into: &headers, using: NIOHeadersInjector())
+            var extracted = PropagationContext()
+            propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
+            blackHole(extracted)
+        }
+    }
+
+    Benchmark("traceparent inject+extract, NIO HTTPHeaders / swift-otel") { benchmark in
+        let (tracer, service) = try otelTracer(sampled: true)
+        let span = tracer.startSpan("parent", context: .topLevel)
+        let context = span.context
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var headers = HTTPHeaders()
+            tracer.inject(context, into: &headers, using: OTelNIOHeadersInjector())
+            var extracted = InstrumentationContext.topLevel
+            tracer.extract(headers, into: &extracted, using: OTelNIOHeadersExtractor())
+            blackHole(extracted)
+        }
+        benchmark.stopMeasurement()
+        span.end()
+        service.cancel()
     }
 
     Benchmark("traceparent inject+extract / swift-otel") { benchmark in

@@ -1,13 +1,24 @@
 import Telemetry
+import NIOHTTP1
 
 // A fixed workload for `valgrind --tool=callgrind`, which counts instructions repeatably on a
 // shared machine (see docs/span-overhead.md):
 //
-//   SpanProfile sampled|dropped|unsampled|withspan|tasklocal|traceparent [iterations]
+//   SpanProfile sampled|dropped|unsampled|withspan|tasklocal|traceparent|traceparent-nio [iterations]
 //
 // `dropped` is `sampled` with a processor that drops every span: the cost without a hand-over.
 //
 // The loop runs in `workload()`, so `--toggle-collect='*workload*'` counts only it.
+
+struct NIOHeadersInjector: TextMapInjector {
+    func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
+        carrier.replaceOrAdd(name: key, value: value)
+    }
+}
+
+struct NIOHeadersExtractor: TextMapExtractor {
+    func extract(key: String, from carrier: HTTPHeaders) -> String? { carrier.first(name: key) }
+}
 
 struct DiscardingExporter: SpanExporter {
     func export(_ spans: [SpanData]) async -> ExportResult { .success }
@@ -55,6 +66,16 @@ func workload() async {
             var headers: [String: String] = [:]
             propagator.inject(context, into: &headers, using: DictionaryInjector())
             propagator.extract(from: headers, using: DictionaryExtractor(), into: &extracted)
+        }
+        precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
+    case "traceparent-nio":
+        let propagator = TraceContextPropagator()
+        let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+        var extracted = PropagationContext()
+        for _ in 0..<iterations {
+            var headers = HTTPHeaders()
+            propagator.inject(context, into: &headers, using: NIOHeadersInjector())
+            propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
         }
         precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
     default:

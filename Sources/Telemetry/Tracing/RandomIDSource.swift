@@ -1,4 +1,4 @@
-import CThreadRandom
+import CLowLevel
 
 /// The source of trace and span ids: SplitMix64 with one state per thread, seeded from the
 /// system's random number generator on the thread's first id.

@@ -86,6 +86,18 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
         }
     }
 
+    /// The bytes an array's storage has before its first element (its object header and counts).
+    static var headerBytes: Int { 32 }
+
+    /// Where the storage starts (its header, before the first element), 0 when there is none;
+    /// only a hint for prefetching.
+    var storageAddress: UInt {
+        guard elements.capacity > 0 else { return 0 }
+        return elements.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { UInt(bitPattern: $0) - UInt(Self.headerBytes) } ?? 0
+        }
+    }
+
     /// These attributes under `limits`, and how many were dropped to respect them.
     func limited(by limits: AttributeLimits) -> (attributes: SpanAttributes, dropped: Int) {
         guard elements.count > limits.count || limits.valueLength != nil else { return (self, 0) }

@@ -1,3 +1,5 @@
+import CLowLevel
+
 /// The mutable state behind a recording span: locked because a span may be updated from several
 /// tasks, ended exactly once.
 ///
@@ -78,6 +80,24 @@ final class SpanRecorder: @unchecked Sendable {
         }
         state.ended = false
     }
+
+    /// Asks this core to fetch the recorder's lines and those of its first attributes for
+    /// writing, ahead of a span that will use it (`attributeStorage`: see `attributeStorageAddress`).
+    func prefetchForWrite(attributeStorage: UInt) {
+        telemetry_prefetch_for_write(Unmanaged.passUnretained(self).toOpaque(), UInt(Self.instanceBytes))
+        if let storage = UnsafeRawPointer(bitPattern: attributeStorage) {
+            telemetry_prefetch_for_write(storage, UInt(SpanAttributes.headerBytes + 4 * MemoryLayout<SpanAttributes.Element>.stride))
+        }
+    }
+
+    /// The object's size: its header (type and reference counts), the lock, the state and the rest.
+    private static var instanceBytes: Int {
+        16 + MemoryLayout<SpinLock>.stride + MemoryLayout<State>.stride + MemoryLayout<TracerPipeline?>.stride
+            + MemoryLayout<SpanLimits>.size
+    }
+
+    /// Where the attribute storage starts; read it only where nothing else writes the recorder.
+    var attributeStorageAddress: UInt { state.data.attributes.storageAddress }
 
     /// Whether `end` has not been called yet.
     var isRecording: Bool { withLock { !$0.ended } }

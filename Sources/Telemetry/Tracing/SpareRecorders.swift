@@ -5,19 +5,36 @@
 /// per recorder, which kept those threads waiting). Oldest batch first, not the one just
 /// cleared: the export task's core still holds that one's cache lines, and the thread starting
 /// a span would wait for them to move (measured: the first touch of a reused recorder was the
-/// slowest instruction of a span).
+/// slowest instruction of a span). Taking one also asks the core to fetch the next one's lines
+/// for writing, so that they cross while the current span runs.
 struct SpareRecorders {
+    /// A spare recorder and the address of its attribute storage, so that the thread that will
+    /// use it next can prefetch both without reading the recorder.
+    struct Entry: Sendable {
+        let recorder: SpanRecorder
+        let attributeStorage: UInt
+
+        /// An entry for `recorder`, cleared and referenced by nothing else.
+        init(_ recorder: SpanRecorder) {
+            self.recorder = recorder
+            attributeStorage = recorder.attributeStorageAddress
+        }
+    }
+
     /// Oldest batch first.
-    private var batches: [[SpanRecorder]] = []
+    private var batches: [[Entry]] = []
     /// How many recorders are waiting.
     private(set) var count = 0
 
     /// A waiting recorder from the oldest batch, or nil.
     mutating func take() -> SpanRecorder? {
         while !batches.isEmpty {
-            if let recorder = batches[0].popLast() {
+            if let entry = batches[0].popLast() {
                 count -= 1
-                return recorder
+                // The next span's recorder was last written on the export task's core: fetch
+                // its lines now, while this span runs, instead of waiting for them then.
+                if let next = batches[0].last { next.recorder.prefetchForWrite(attributeStorage: next.attributeStorage) }
+                return entry.recorder
             }
             batches.removeFirst()
         }
@@ -25,7 +42,7 @@ struct SpareRecorders {
     }
 
     /// Adds `batch`, keeping at most `limit` recorders waiting.
-    mutating func keep(_ batch: [SpanRecorder], upTo limit: Int) {
+    mutating func keep(_ batch: [Entry], upTo limit: Int) {
         let room = max(0, limit - count)
         guard room > 0, !batch.isEmpty else { return }
         let kept = batch.count <= room ? batch : Array(batch.prefix(room))

@@ -51,7 +51,7 @@ final class TracerPipeline: Sendable {
     var spareRecorderCount: Int { spareRecorders.withLock { $0.count } }
 
     /// Keeps `recorders` (cleared, referenced by nothing else) for later spans.
-    func keepSpare(_ recorders: [SpanRecorder]) {
+    func keepSpare(_ recorders: [SpareRecorders.Entry]) {
         guard !isStopped else { return }
         spareRecorders.withLock { $0.keep(recorders, upTo: Self.maximumSpareRecorders) }
     }

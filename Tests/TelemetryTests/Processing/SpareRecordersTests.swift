@@ -1,0 +1,57 @@
+import Testing
+
+@testable import Telemetry
+
+/// The pool of recorders waiting for new spans: handed out oldest batch first, bounded, and
+/// noting where each recorder's attribute storage is so that the thread taking the one before
+/// it can fetch its lines ahead.
+@Suite("Spare recorders")
+struct SpareRecordersTests {
+    private static func recorders(_ count: Int) -> (TracerProvider, [SpanRecorder]) {
+        let provider = TracerProvider(sampler: AlwaysOnSampler(), processors: [])
+        return (provider, (0..<count).map { _ in SpanRecorder(pipeline: provider.pipeline) })
+    }
+
+    /// Starts a span with `attributes` in `recorder`.
+    private static func begin(_ recorder: SpanRecorder, attributes: SpanAttributes) {
+        recorder.begin(
+            "span", context: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled), parent: nil,
+            kind: .internal, startTime: 1, attributes: attributes, samplerAttributes: [:], links: [],
+            scope: InstrumentationScope(name: "test"))
+    }
+
+    @Test func theOldestBatchGoesFirstAndAtMostTheLimitIsKept() {
+        let (provider, made) = Self.recorders(5)
+        _ = provider
+        var spares = SpareRecorders()
+        spares.keep([made[0], made[1]].map(SpareRecorders.Entry.init), upTo: 4)
+        spares.keep([made[2]].map(SpareRecorders.Entry.init), upTo: 4)
+        spares.keep([made[3], made[4]].map(SpareRecorders.Entry.init), upTo: 4)
+        #expect(spares.count == 4, "the last batch is cut to the room left")
+        var taken: [SpanRecorder] = []
+        while let recorder = spares.take() { taken.append(recorder) }
+        #expect(taken.map(ObjectIdentifier.init) == [made[1], made[0], made[2], made[3]].map(ObjectIdentifier.init))
+        #expect(spares.count == 0)
+    }
+
+    @Test func theNotedStorageIsWhereTheNextSpanWritesItsAttributes() {
+        let (provider, made) = Self.recorders(2)
+        _ = provider
+        let used = made[0]
+        Self.begin(used, attributes: ["a": 1, "b": 2, "c": 3])
+        used.end(at: 2)
+        #expect(used.clear())
+        let entry = SpareRecorders.Entry(used)
+        #expect(entry.attributeStorage != 0, "a cleared recorder keeps its attribute storage")
+
+        // The next span in it writes its attributes into that storage.
+        Self.begin(used, attributes: ["x": 1])
+        used.setAttribute("y", 2)
+        used.setAttribute("z", 3)
+        #expect(used.attributeStorageAddress == entry.attributeStorage)
+        #expect(used.snapshot.attributes.map(\.key) == ["x", "y", "z"])
+
+        // A recorder that never held an attribute has no storage to fetch.
+        #expect(SpareRecorders.Entry(made[1]).attributeStorage == 0)
+    }
+}
