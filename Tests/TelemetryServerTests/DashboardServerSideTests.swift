@@ -84,7 +84,8 @@ struct DashboardServerSideTests {
         func nextDepth() async throws -> (value: String, time: Double) {
             try await blocking { [client] in
                 while true {
-                    let event = try client.nextEvent(timeout: 5)
+                    // Every 250 ms; generous for a machine loaded by the tests running alongside.
+                    let event = try client.nextEvent(timeout: 15)
                     guard let object = try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any],
                         object["id"] as? String == "depth",
                         let result = (object["result"] as? [String: Any])?["result"] as? [[String: Any]],

@@ -44,8 +44,10 @@ struct ForwardingTests {
                 try client.send("POST", "/v1/metrics", headers: [("Content-Type", "application/x-protobuf")], body: metrics),
             ].map(\.status)
             let upstreamClient = try RawHTTPClient(port: upstreamPort)
-            // Poll the upstream (bounded) until all three have arrived.
-            for _ in 0..<500 {
+            // Poll the upstream until all three have arrived (bounded by time: a loaded machine
+            // makes each poll slower).
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
                 let trace = try upstreamClient.send("GET", "/api/traces/\(traceID)")
                 let log = try upstreamClient.send("GET", "/api/logs?traceId=\(traceID)")
                 let page = try upstreamClient.send("GET", "/metrics").text
@@ -95,7 +97,10 @@ struct ForwardingTests {
             let client = try RawHTTPClient(port: port)
             _ = try client.send("POST", "/v1/traces", headers: [("Content-Type", "application/x-protobuf")], body: traces)
             _ = try client.send("POST", "/v1/logs", headers: [("Content-Type", "application/json")], body: Array(logs.utf8))
-            for _ in 0..<500 {
+            // The retry waits for the backoff when the first attempt's connection fails instead:
+            // bounded by time, not by a count of polls.
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
                 let values = metricSamples(try client.send("GET", "/metrics").text)
                 if values["telemetryd_forwarder_sent_items_total{signal=\"traces\"}"] != nil,
                    values["telemetryd_forwarder_dropped_items_total{signal=\"logs\",reason=\"rejected\"}"] != nil

@@ -13,7 +13,10 @@ func startService(_ configure: (inout ServerConfiguration) -> Void = { _ in }) a
     configuration.storagePath = FileManager.default.temporaryDirectory
         .appendingPathComponent("telemetryd-test-\(UUID().uuidString)").path
     configure(&configuration)
-    let service = try TelemetryService(configuration: configuration)
+    // Opening the storage (SQLite, migrations) blocks: on a thread of its own, not one of the
+    // Swift pool's two, which the services of tests running alongside need for their loops.
+    let configured = configuration
+    let service = try await blocking { try TelemetryService(configuration: configured) }
     try await service.start()
     return service
 }
