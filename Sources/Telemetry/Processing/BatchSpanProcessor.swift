@@ -53,11 +53,11 @@ public final class BatchSpanProcessor: SpanProcessor {
     /// Recycles the exported recorders that no span refers to any more (the batch held the
     /// last reference), handing them back in one go.
     private static func recycle(_ batch: inout [SpanRecorder]) {
-        var spare: [SpareRecorders.Entry] = []
+        var spare: [SpanRecorder] = []
         spare.reserveCapacity(batch.count)
         while var recorder = batch.popLast() {
-            if isKnownUniquelyReferenced(&recorder), recorder.clear() { spare.append(SpareRecorders.Entry(recorder)) }
+            if isKnownUniquelyReferenced(&recorder), recorder.clear() { spare.append(recorder) }
         }
-        spare.first?.recorder.pipeline?.keepSpare(spare)
+        spare.first?.pipeline?.keepSpare(SpareRecorders.Entry.batch(spare))
     }
 }

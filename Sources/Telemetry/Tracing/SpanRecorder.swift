@@ -81,23 +81,37 @@ final class SpanRecorder: @unchecked Sendable {
         state.ended = false
     }
 
-    /// Asks this core to fetch the recorder's lines and those of its first attributes for
-    /// writing, ahead of a span that will use it (`attributeStorage`: see `attributeStorageAddress`).
-    func prefetchForWrite(attributeStorage: UInt) {
-        telemetry_prefetch_for_write(Unmanaged.passUnretained(self).toOpaque(), UInt(Self.instanceBytes))
-        if let storage = UnsafeRawPointer(bitPattern: attributeStorage) {
-            telemetry_prefetch_for_write(storage, UInt(SpanAttributes.headerBytes + 4 * MemoryLayout<SpanAttributes.Element>.stride))
+    /// Where a recorder and its attribute storage are in memory: only a hint for prefetching.
+    struct Location: Sendable, Equatable {
+        var object: UInt = 0
+        var attributeStorage: UInt = 0
+
+        /// Asks this core to fetch the recorder's lines and those of its first attributes for
+        /// writing, ahead of a span that will use it; nothing for an empty location.
+        func prefetchForWrite() {
+            if let object = UnsafeRawPointer(bitPattern: object) {
+                telemetry_prefetch_for_write(object, UInt(SpanRecorder.instanceBytes))
+            }
+            if let storage = UnsafeRawPointer(bitPattern: attributeStorage) {
+                telemetry_prefetch_for_write(
+                    storage, UInt(SpanAttributes.headerBytes + 4 * MemoryLayout<SpanAttributes.Element>.stride))
+            }
         }
     }
 
     /// The object's size: its header (type and reference counts), the lock, the state and the rest.
-    private static var instanceBytes: Int {
+    fileprivate static var instanceBytes: Int {
         16 + MemoryLayout<SpinLock>.stride + MemoryLayout<State>.stride + MemoryLayout<TracerPipeline?>.stride
             + MemoryLayout<SpanLimits>.size
     }
 
-    /// Where the attribute storage starts; read it only where nothing else writes the recorder.
-    var attributeStorageAddress: UInt { state.data.attributes.storageAddress }
+    /// Where this recorder and its attribute storage are; read it only where nothing else
+    /// writes the recorder.
+    var location: Location {
+        Location(
+            object: UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()),
+            attributeStorage: state.data.attributes.storageAddress)
+    }
 
     /// Whether `end` has not been called yet.
     var isRecording: Bool { withLock { !$0.ended } }

@@ -8,16 +8,25 @@
 /// slowest instruction of a span). Taking one also asks the core to fetch the next one's lines
 /// for writing, so that they cross while the current span runs.
 struct SpareRecorders {
-    /// A spare recorder and the address of its attribute storage, so that the thread that will
-    /// use it next can prefetch both without reading the recorder.
+    /// A spare recorder, and where the recorder handed out after it lives: taking this entry
+    /// prefetches that one from the entry's own fields, without touching the next entry (a
+    /// copy of it would retain its recorder, a write to the very line being fetched).
     struct Entry: Sendable {
         let recorder: SpanRecorder
-        let attributeStorage: UInt
+        /// The recorder handed out after this one, and its attribute storage (0: none).
+        fileprivate(set) var next: SpanRecorder.Location
 
-        /// An entry for `recorder`, cleared and referenced by nothing else.
-        init(_ recorder: SpanRecorder) {
-            self.recorder = recorder
-            attributeStorage = recorder.attributeStorageAddress
+        /// The recorders of one exported batch, cleared and referenced by nothing else, as
+        /// entries in the order `take` hands them out from the end.
+        static func batch(_ recorders: [SpanRecorder]) -> [Entry] {
+            var entries: [Entry] = []
+            entries.reserveCapacity(recorders.count)
+            var previous = SpanRecorder.Location()
+            for recorder in recorders {
+                entries.append(Entry(recorder: recorder, next: previous))
+                previous = recorder.location
+            }
+            return entries
         }
     }
 
@@ -33,7 +42,7 @@ struct SpareRecorders {
                 count -= 1
                 // The next span's recorder was last written on the export task's core: fetch
                 // its lines now, while this span runs, instead of waiting for them then.
-                if let next = batches[0].last { next.recorder.prefetchForWrite(attributeStorage: next.attributeStorage) }
+                entry.next.prefetchForWrite()
                 return entry.recorder
             }
             batches.removeFirst()

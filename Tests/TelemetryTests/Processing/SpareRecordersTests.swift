@@ -24,9 +24,9 @@ struct SpareRecordersTests {
         let (provider, made) = Self.recorders(5)
         _ = provider
         var spares = SpareRecorders()
-        spares.keep([made[0], made[1]].map(SpareRecorders.Entry.init), upTo: 4)
-        spares.keep([made[2]].map(SpareRecorders.Entry.init), upTo: 4)
-        spares.keep([made[3], made[4]].map(SpareRecorders.Entry.init), upTo: 4)
+        spares.keep(SpareRecorders.Entry.batch([made[0], made[1]]), upTo: 4)
+        spares.keep(SpareRecorders.Entry.batch([made[2]]), upTo: 4)
+        spares.keep(SpareRecorders.Entry.batch([made[3], made[4]]), upTo: 4)
         #expect(spares.count == 4, "the last batch is cut to the room left")
         var taken: [SpanRecorder] = []
         while let recorder = spares.take() { taken.append(recorder) }
@@ -34,24 +34,35 @@ struct SpareRecordersTests {
         #expect(spares.count == 0)
     }
 
-    @Test func theNotedStorageIsWhereTheNextSpanWritesItsAttributes() {
+    @Test func eachEntryLocatesTheRecorderHandedOutAfterIt() {
+        let (provider, made) = Self.recorders(3)
+        _ = provider
+        let entries = SpareRecorders.Entry.batch(made)
+        // Handed out from the end: the entry of made[2] points at made[1], made[1]'s at made[0].
+        #expect(entries.map { ObjectIdentifier($0.recorder) } == made.map(ObjectIdentifier.init))
+        #expect(entries[2].next == made[1].location && entries[1].next == made[0].location)
+        #expect(entries[0].next == SpanRecorder.Location(), "nothing is handed out after the last")
+        #expect(made[1].location.object == UInt(bitPattern: Unmanaged.passUnretained(made[1]).toOpaque()))
+    }
+
+    @Test func theLocatedStorageIsWhereTheNextSpanWritesItsAttributes() {
         let (provider, made) = Self.recorders(2)
         _ = provider
         let used = made[0]
         Self.begin(used, attributes: ["a": 1, "b": 2, "c": 3])
         used.end(at: 2)
         #expect(used.clear())
-        let entry = SpareRecorders.Entry(used)
-        #expect(entry.attributeStorage != 0, "a cleared recorder keeps its attribute storage")
+        let located = used.location.attributeStorage
+        #expect(located != 0, "a cleared recorder keeps its attribute storage")
 
         // The next span in it writes its attributes into that storage.
         Self.begin(used, attributes: ["x": 1])
         used.setAttribute("y", 2)
         used.setAttribute("z", 3)
-        #expect(used.attributeStorageAddress == entry.attributeStorage)
+        #expect(used.location.attributeStorage == located)
         #expect(used.snapshot.attributes.map(\.key) == ["x", "y", "z"])
 
         // A recorder that never held an attribute has no storage to fetch.
-        #expect(SpareRecorders.Entry(made[1]).attributeStorage == 0)
+        #expect(made[1].location.attributeStorage == 0)
     }
 }
