@@ -14,7 +14,7 @@ struct SpareRecorders {
     struct Entry: Sendable {
         let recorder: SpanRecorder
         /// The recorder handed out after this one, and its attribute storage (0: none).
-        fileprivate(set) var next: SpanRecorder.Location
+        let next: SpanRecorder.Location
 
         /// The recorders of one exported batch, cleared and referenced by nothing else, as
         /// entries in the order `take` hands them out from the end.
