@@ -34,6 +34,10 @@ final class SpanRecorder: @unchecked Sendable {
     let pipeline: TracerPipeline?
     /// The pipeline's limits, kept here so that recording needs no other object.
     private let limits: SpanLimits
+    /// The pipeline's sole batch processor, reached without retaining it (`pipeline` keeps it
+    /// alive as long as this recorder): retaining and releasing the pipeline and the processor
+    /// on every `end` were four atomic operations a span.
+    private let soleBatchProcessor: Unmanaged<BatchSpanProcessor>?
 
     /// A recorder for spans of `pipeline`; `begin` starts a span in it.
     init(pipeline: TracerPipeline) {
@@ -41,6 +45,7 @@ final class SpanRecorder: @unchecked Sendable {
         state = State(data: SpanData(name: "", context: empty, startTime: 0, resource: pipeline.resource), ended: true)
         self.pipeline = pipeline
         limits = pipeline.limits
+        soleBatchProcessor = pipeline.soleBatchProcessor.map { Unmanaged.passUnretained($0) }
     }
 
     /// A recorder carrying `data`, already ended.
@@ -48,6 +53,7 @@ final class SpanRecorder: @unchecked Sendable {
         state = State(data: data, ended: true)
         pipeline = nil
         limits = SpanLimits()
+        soleBatchProcessor = nil
     }
 
     /// Starts recording a span; the recorder is new or spare, so nothing else sees it yet.
@@ -149,8 +155,8 @@ final class SpanRecorder: @unchecked Sendable {
     /// Ends the span at `time` and hands it to the processors; later calls do nothing.
     @usableFromInline
     func end(at time: UInt64) {
-        guard let pipeline else { return }
-        let handOver = pipeline.soleBatchProcessor != nil
+        guard pipeline != nil else { return }
+        let handOver = soleBatchProcessor != nil
         let ending: Ending = withLock { state in
             guard !state.ended else { return .alreadyEnded }
             state.ended = true
@@ -159,8 +165,10 @@ final class SpanRecorder: @unchecked Sendable {
         }
         switch ending {
         case .alreadyEnded: return
-        case .handedOver(let sampled): if sampled { pipeline.soleBatchProcessor?.enqueue(self) }
-        case .ended(let finished): for processor in pipeline.processors { processor.onEnd(finished) }
+        case .handedOver(let sampled):
+            if sampled { soleBatchProcessor?._withUnsafeGuaranteedRef { $0.enqueue(self) } }
+        case .ended(let finished):
+            for processor in pipeline?.processors ?? [] { processor.onEnd(finished) }
         }
     }
 
