@@ -50,27 +50,57 @@ struct DictionaryExtractor: Instrumentation.Extractor {
     func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
 }
 
-// The same two operations on NIO's `HTTPHeaders`, for each SDK's carrier protocol: what an
-// application on a SwiftNIO server or client (Vapor, AsyncHTTPClient) writes. Set replaces, as
-// the OpenTelemetry specification's carrier Set does; names compare case-insensitively.
-struct NIOHeadersInjector: Telemetry.TextMapInjector {
+// The same two operations on NIO's `HTTPHeaders`: what an application on a SwiftNIO server or
+// client (Vapor, AsyncHTTPClient) writes, one type for both SDKs' carrier protocols (their
+// requirements are the same). Set replaces, as the OpenTelemetry specification's carrier Set
+// does; names compare case-insensitively.
+struct NIOHeadersInjector: Telemetry.TextMapInjector, Instrumentation.Injector {
     func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
         carrier.replaceOrAdd(name: key, value: value)
     }
 }
 
-struct NIOHeadersExtractor: Telemetry.TextMapExtractor {
+struct NIOHeadersExtractor: Telemetry.TextMapExtractor, Instrumentation.Extractor {
     func extract(key: String, from carrier: HTTPHeaders) -> String? { carrier.first(name: key) }
 }
 
-struct OTelNIOHeadersInjector: Instrumentation.Injector {
-    func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
-        carrier.replaceOrAdd(name: key, value: value)
+/// traceparent inject + extract through Telemetry's propagator, on a new carrier each time.
+@inline(__always)
+func telemetryTraceparent<Injector: Telemetry.TextMapInjector, Extractor: Telemetry.TextMapExtractor>(
+    _ benchmark: Benchmark, newCarrier: () -> Injector.Carrier, _ injector: Injector, _ extractor: Extractor
+) where Extractor.Carrier == Injector.Carrier {
+    let propagator = TraceContextPropagator()
+    let context = PropagationContext(
+        spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        var headers = newCarrier()
+        propagator.inject(context, into: &headers, using: injector)
+        var extracted = PropagationContext()
+        propagator.extract(from: headers, using: extractor, into: &extracted)
+        blackHole(extracted)
     }
 }
 
-struct OTelNIOHeadersExtractor: Instrumentation.Extractor {
-    func extract(key: String, from carrier: HTTPHeaders) -> String? { carrier.first(name: key) }
+/// The same through swift-otel's tracer (its W3C propagator), with its batch processor running.
+@inline(__always)
+func otelTraceparent<Injector: Instrumentation.Injector, Extractor: Instrumentation.Extractor>(
+    _ benchmark: Benchmark, newCarrier: () -> Injector.Carrier, _ injector: Injector, _ extractor: Extractor
+) throws where Extractor.Carrier == Injector.Carrier {
+    let (tracer, service) = try otelTracer(sampled: true)
+    let span = tracer.startSpan("parent", context: .topLevel)
+    let context = span.context
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        var headers = newCarrier()
+        tracer.inject(context, into: &headers, using: injector)
+        var extracted = InstrumentationContext.topLevel
+        tracer.extract(headers, into: &extracted, using: extractor)
+        blackHole(extracted)
+    }
+    benchmark.stopMeasurement()
+    span.end()
+    service.cancel()
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -164,17 +194,7 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: traceparent inject and extract
 
     Benchmark("traceparent inject+extract / Telemetry") { benchmark in
-        let propagator = TraceContextPropagator()
-        let context = PropagationContext(
-            spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            var headers: [String: String] = [:]
-            propagator.inject(context, into: &headers, using: Telemetry.DictionaryInjector())
-            var extracted = PropagationContext()
-            propagator.extract(from: headers, using: Telemetry.DictionaryExtractor(), into: &extracted)
-            blackHole(extracted)
-        }
+        telemetryTraceparent(benchmark, newCarrier: { [:] }, Telemetry.DictionaryInjector(), Telemetry.DictionaryExtractor())
     }
 
     // What the `[String: String]` carrier itself costs, with no propagator: the dictionary an
@@ -197,51 +217,15 @@ let benchmarks: @Sendable () -> Void = {
 
     // The carrier an HTTP request on SwiftNIO has: a list of header fields.
     Benchmark("traceparent inject+extract, NIO HTTPHeaders / Telemetry") { benchmark in
-        let propagator = TraceContextPropagator()
-        let context = PropagationContext(
-            spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            var headers = HTTPHeaders()
-            propagator.inject(context, into: &headers, using: NIOHeadersInjector())
-            var extracted = PropagationContext()
-            propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
-            blackHole(extracted)
-        }
+        telemetryTraceparent(benchmark, newCarrier: { HTTPHeaders() }, NIOHeadersInjector(), NIOHeadersExtractor())
     }
 
     Benchmark("traceparent inject+extract, NIO HTTPHeaders / swift-otel") { benchmark in
-        let (tracer, service) = try otelTracer(sampled: true)
-        let span = tracer.startSpan("parent", context: .topLevel)
-        let context = span.context
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            var headers = HTTPHeaders()
-            tracer.inject(context, into: &headers, using: OTelNIOHeadersInjector())
-            var extracted = InstrumentationContext.topLevel
-            tracer.extract(headers, into: &extracted, using: OTelNIOHeadersExtractor())
-            blackHole(extracted)
-        }
-        benchmark.stopMeasurement()
-        span.end()
-        service.cancel()
+        try otelTraceparent(benchmark, newCarrier: { HTTPHeaders() }, NIOHeadersInjector(), NIOHeadersExtractor())
     }
 
     Benchmark("traceparent inject+extract / swift-otel") { benchmark in
-        let (tracer, service) = try otelTracer(sampled: true)
-        let span = tracer.startSpan("parent", context: .topLevel)
-        let context = span.context
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            var headers: [String: String] = [:]
-            tracer.inject(context, into: &headers, using: DictionaryInjector())
-            var extracted = InstrumentationContext.topLevel
-            tracer.extract(headers, into: &extracted, using: DictionaryExtractor())
-            blackHole(extracted)
-        }
-        benchmark.stopMeasurement()
-        span.end()
-        service.cancel()
+        try otelTraceparent(benchmark, newCarrier: { [:] }, DictionaryInjector(), DictionaryExtractor())
     }
 }
 

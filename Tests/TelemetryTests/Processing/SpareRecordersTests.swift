@@ -7,9 +7,10 @@ import Testing
 /// it can fetch its lines ahead.
 @Suite("Spare recorders")
 struct SpareRecordersTests {
-    private static func recorders(_ count: Int) -> (TracerProvider, [SpanRecorder]) {
+    /// Recorders of one pipeline (each holds the pipeline).
+    private static func recorders(_ count: Int) -> [SpanRecorder] {
         let provider = TracerProvider(sampler: AlwaysOnSampler(), processors: [])
-        return (provider, (0..<count).map { _ in SpanRecorder(pipeline: provider.pipeline) })
+        return (0..<count).map { _ in SpanRecorder(pipeline: provider.pipeline) }
     }
 
     /// Starts a span with `attributes` in `recorder`.
@@ -21,8 +22,7 @@ struct SpareRecordersTests {
     }
 
     @Test func theOldestBatchGoesFirstAndAtMostTheLimitIsKept() {
-        let (provider, made) = Self.recorders(5)
-        _ = provider
+        let made = Self.recorders(5)
         var spares = SpareRecorders()
         spares.keep(SpareRecorders.Entry.batch([made[0], made[1]]), upTo: 4)
         spares.keep(SpareRecorders.Entry.batch([made[2]]), upTo: 4)
@@ -35,8 +35,7 @@ struct SpareRecordersTests {
     }
 
     @Test func eachEntryLocatesTheRecorderHandedOutAfterIt() {
-        let (provider, made) = Self.recorders(3)
-        _ = provider
+        let made = Self.recorders(3)
         let entries = SpareRecorders.Entry.batch(made)
         // Handed out from the end: the entry of made[2] points at made[1], made[1]'s at made[0].
         #expect(entries.map { ObjectIdentifier($0.recorder) } == made.map(ObjectIdentifier.init))
@@ -46,8 +45,7 @@ struct SpareRecordersTests {
     }
 
     @Test func theLocatedStorageIsWhereTheNextSpanWritesItsAttributes() {
-        let (provider, made) = Self.recorders(2)
-        _ = provider
+        let made = Self.recorders(2)
         let used = made[0]
         Self.begin(used, attributes: ["a": 1, "b": 2, "c": 3])
         used.end(at: 2)
