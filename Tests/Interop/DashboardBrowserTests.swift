@@ -80,13 +80,16 @@ struct DashboardBrowserTests {
         let labels = try #require(report["closeAxisLabels"] as? [String])
         #expect(labels.count >= 2 && Set(labels).count == labels.count, "axis labels \(labels)")
         #expect(labels.allSatisfy { $0.hasSuffix(" MiB") }, "axis labels \(labels)")
-        let lone = try #require(report["loneSamplePixel"] as? [String: Any])
-        let pixel = try #require(lone["pixel"] as? [Int])
-        let colour = try #require(lone["colour"] as? String)
-        #expect(pixel.count == 4 && pixel[3] == 255, "a lone sample is drawn (pixel \(pixel))")
-        #expect(
-            pixel.prefix(3).map { String(format: "%02x", $0) }.joined() == colour.dropFirst().lowercased(),
-            "in its series' colour \(colour) (pixel \(pixel))")
+        // A lone sample, and the newest of a run too short for its line to show, are dots.
+        for (key, what) in [("loneSamplePixel", "a lone sample"), ("shortRunPixel", "a run of samples under a pixel long")] {
+            let probe = try #require(report[key] as? [String: Any])
+            let pixel = try #require(probe["pixel"] as? [Int])
+            let colour = try #require(probe["colour"] as? String)
+            #expect(pixel.count == 4 && pixel[3] == 255, "\(what) is drawn (pixel \(pixel))")
+            #expect(
+                pixel.prefix(3).map { String(format: "%02x", $0) }.joined() == colour.dropFirst().lowercased(),
+                "\(what) is drawn in its series' colour \(colour) (pixel \(pixel))")
+        }
         let screenshots = try #require(report["screenshots"] as? [String])
         #expect(screenshots.count == 5)
         for path in screenshots { #expect(FileManager.default.fileExists(atPath: path), "\(path) missing") }

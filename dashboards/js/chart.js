@@ -172,14 +172,22 @@ export class TimeChart {
   }
 }
 
-/** The indices of series `index`'s samples that have no neighbour on either side: a line cannot
- * show them (a lone sample, or one between gaps), so they are drawn as dots. */
+/** The indices of series `index`'s samples that a line cannot show, drawn as dots instead: a
+ * run of samples between gaps whose line would be under a few pixels long (a lone sample, or
+ * the first few samples of a series in a window of an hour) gets a dot at its newest sample. */
 function isolatedPoints(u, index) {
+  const times = u.data[0];
   const values = u.data[index];
   const isolated = [];
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] == null) continue;
-    if ((i === 0 || values[i - 1] == null) && (i === values.length - 1 || values[i + 1] == null)) isolated.push(i);
+  let first = -1;
+  for (let i = 0; i <= values.length; i++) {
+    const present = i < values.length && values[i] != null;
+    if (present && first < 0) first = i;
+    if (!present && first >= 0) {
+      const last = i - 1;
+      if (u.valToPos(times[last], "x") - u.valToPos(times[first], "x") < 3) isolated.push(last);
+      first = -1;
+    }
   }
   return isolated.length ? isolated : null;
 }

@@ -272,6 +272,22 @@ try:
             finish(chart, { pixel, colour: u.series[1].stroke() });
           }, 50));""")
     console_errors(driver, "lone sample")
+
+    # The first samples of a series, 5 s apart in an hour's window, make a line under a pixel
+    # long: the newest gets a dot. Probed 1 px after it, inside the dot (6 px across) and past
+    # the end of the line.
+    report["shortRunPixel"] = with_chart_box(driver, 600, """
+          const series = [{ metric: { __name__: 'starting' }, values: [[now - 1810, '5'], [now - 1805, '5'], [now - 1800, '5']] }];
+          const chart = new TimeChart(box, { height: 200 });
+          chart.setMatrix(series, [], [now - 3600, now]);
+          requestAnimationFrame(() => setTimeout(() => {
+            const u = chart.plot;
+            const x = Math.round(u.valToPos(now - 1800, 'x', true)) + 1;
+            const y = Math.round(u.valToPos(5, 'y', true));
+            const pixel = Array.from(u.ctx.getImageData(x, y, 1, 1).data);
+            finish(chart, { pixel, colour: u.series[1].stroke() });
+          }, 50));""")
+    console_errors(driver, "short run")
 finally:
     driver.quit()
 
