@@ -4,8 +4,10 @@ import NIOHTTP1
 // A fixed workload for `valgrind --tool=callgrind`, which counts instructions repeatably on a
 // shared machine (see docs/span-overhead.md):
 //
-//   SpanProfile sampled|dropped|unsampled|withspan|tasklocal|traceparent|traceparent-nio [iterations]
+//   SpanProfile sampled|dropped|unsampled|withspan|tasklocal|traceparent|traceparent-nio|traceparent-request [iterations]
 //
+// `traceparent-request` injects into and extracts from one request's NIO headers, which hold
+// the request's other fields already (what propagation adds to a request).
 // `dropped` is `sampled` with a processor that drops every span: the cost without a hand-over.
 //
 // The loop runs in `workload()`, so `--toggle-collect='*workload*'` counts only it.
@@ -74,6 +76,18 @@ func workload() async {
         var extracted = PropagationContext()
         for _ in 0..<iterations {
             var headers = HTTPHeaders()
+            propagator.inject(context, into: &headers, using: NIOHeadersInjector())
+            propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
+        }
+        precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
+    case "traceparent-request":
+        let propagator = TraceContextPropagator()
+        let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+        var extracted = PropagationContext()
+        var headers = HTTPHeaders([
+            ("Host", "api.example.com"), ("User-Agent", "checkout/1.4"), ("Accept", "application/json"),
+        ])
+        for _ in 0..<iterations {
             propagator.inject(context, into: &headers, using: NIOHeadersInjector())
             propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
         }

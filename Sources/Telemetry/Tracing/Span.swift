@@ -46,7 +46,7 @@ public struct Span: Sendable {
     /// Adds an event; `timestamp` (nanoseconds since the Unix epoch) defaults to now.
     public func addEvent(_ name: String, attributes: SpanAttributes = [:], timestamp: UInt64? = nil) {
         guard let recorder else { return }
-        let time = timestamp ?? WallClock.nanoseconds()
+        let time = timestamp ?? SpanClock.nanoseconds()
         recorder.update { data, limits in
             data.record(SpanEvent(name, attributes: attributes, timestamp: time), limits: limits)
         }
@@ -100,7 +100,7 @@ public struct Span: Sendable {
     @inlinable
     public func end(at time: UInt64? = nil) {
         guard let recorder else { return }
-        recorder.end(at: time ?? WallClock.nanoseconds())
+        recorder.end(at: time ?? SpanClock.nanoseconds())
     }
 
     /// What has been recorded so far, or nil when the span is not recorded.

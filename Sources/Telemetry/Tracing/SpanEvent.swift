@@ -11,7 +11,7 @@ public struct SpanEvent: Sendable, Hashable {
 
     /// Creates an event; the time defaults to now.
     public init(
-        _ name: String, attributes: SpanAttributes = [:], timestamp: UInt64 = WallClock.nanoseconds(),
+        _ name: String, attributes: SpanAttributes = [:], timestamp: UInt64 = SpanClock.nanoseconds(),
         droppedAttributesCount: Int = 0
     ) {
         self.name = name

@@ -82,7 +82,7 @@ public struct Tracer: Sendable {
         }
         let recorder = pipeline.makeRecorder()
         recorder.begin(
-            name, context: context, parent: parent, kind: kind, startTime: startTime ?? WallClock.nanoseconds(),
+            name, context: context, parent: parent, kind: kind, startTime: startTime ?? SpanClock.nanoseconds(),
             attributes: attributes, samplerAttributes: samplerAttributes, links: links, scope: scope)
         let span = Span(context: context, recorder: recorder)
         // The batch processor does nothing at the start: alone, it need not be told.
