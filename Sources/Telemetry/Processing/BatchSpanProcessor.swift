@@ -58,6 +58,9 @@ public final class BatchSpanProcessor: SpanProcessor {
         while var recorder = batch.popLast() {
             if isKnownUniquelyReferenced(&recorder), recorder.clear() { spare.append(recorder) }
         }
-        spare.first?.pipeline?.keepSpare(SpareRecorders.Entry.batch(spare))
+        // The entries hold the only references once `spare` is consumed here, before they are
+        // handed over (a release after, on this thread, would touch recorders in use).
+        let pipeline = spare.first?.pipeline
+        pipeline?.keepSpare(SpareRecorders.Entry.batch(consume spare))
     }
 }

@@ -80,7 +80,10 @@ public struct SpanAttributes: Sendable, Hashable, Sequence, ExpressibleByDiction
     /// recorder then sets its usual handful of attributes without allocating.
     mutating func removeAllKeepingSmallStorage() {
         if elements.capacity <= 64 {
-            elements.removeAll(keepingCapacity: true)
+            // Popped one by one: each element is destroyed by code specialised for it, where
+            // `removeAll(keepingCapacity:)` destroys them through the runtime's generic value
+            // witnesses (measured: a fifth of the export task's time per span).
+            while elements.popLast() != nil {}
         } else {
             elements = []
         }

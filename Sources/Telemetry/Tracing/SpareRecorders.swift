@@ -18,13 +18,18 @@ struct SpareRecorders {
 
         /// The recorders of one exported batch, cleared and referenced by nothing else, as
         /// entries in the order `take` hands them out from the end.
-        static func batch(_ recorders: [SpanRecorder]) -> [Entry] {
+        static func batch(_ recorders: consuming [SpanRecorder]) -> [Entry] {
+            // Each recorder is moved out of the array into its entry: iterating would retain it
+            // into the entry and release it with the array, two atomic operations a recorder.
+            // Reversed first (the buffer's swaps move), so that popping yields them in order.
+            recorders.withUnsafeMutableBufferPointer { $0.reverse() }
             var entries: [Entry] = []
             entries.reserveCapacity(recorders.count)
             var previous = SpanRecorder.Location()
-            for recorder in recorders {
+            while let recorder = recorders.popLast() {
+                let location = recorder.location
                 entries.append(Entry(recorder: recorder, next: previous))
-                previous = recorder.location
+                previous = location
             }
             return entries
         }
@@ -50,12 +55,13 @@ struct SpareRecorders {
         return nil
     }
 
-    /// Adds `batch`, keeping at most `limit` recorders waiting.
-    mutating func keep(_ batch: [Entry], upTo limit: Int) {
+    /// Adds `batch` (moved in, so that `take` finds it uniquely referenced and pops in
+    /// place), keeping at most `limit` recorders waiting.
+    mutating func keep(_ batch: consuming [Entry], upTo limit: Int) {
         let room = max(0, limit - count)
         guard room > 0, !batch.isEmpty else { return }
-        let kept = batch.count <= room ? batch : Array(batch.prefix(room))
-        batches.append(kept)
-        count += kept.count
+        if batch.count > room { batch = Array(batch.prefix(room)) }
+        count += batch.count
+        batches.append(batch)
     }
 }

@@ -51,8 +51,13 @@ final class TracerPipeline: Sendable {
     var spareRecorderCount: Int { spareRecorders.withLock { $0.count } }
 
     /// Keeps `recorders` (cleared, referenced by nothing else) for later spans.
-    func keepSpare(_ recorders: [SpareRecorders.Entry]) {
+    ///
+    /// The array itself is moved into the pool, never copied: a reference the caller still
+    /// held after the lock was released would make the pool's copy shared, and the first
+    /// `take` would then copy the whole batch (measured: 4% of the span thread).
+    func keepSpare(_ recorders: consuming [SpareRecorders.Entry]) {
         guard !isStopped else { return }
-        spareRecorders.withLock { $0.keep(recorders, upTo: Self.maximumSpareRecorders) }
+        var handed: [SpareRecorders.Entry]? = consume recorders
+        spareRecorders.withLock { $0.keep(handed.take() ?? [], upTo: Self.maximumSpareRecorders) }
     }
 }
