@@ -54,12 +54,23 @@ final class BatchWorker<Item: Sendable>: Sendable {
     /// Queues `item`, or drops and counts it when the queue is full or stopping.
     func enqueue(_ item: Item) {
         let batchSize = configuration.maxExportBatchSize
-        let wake: CheckedContinuation<Void, Never>? = state.withLock { state in
+        // Only whether to wake the export task comes out of the lock: handling the optional
+        // continuation on every call went through generic value witnesses (6% of a span).
+        let full = state.withLock { state in
             guard !state.stopping, state.queue.push(item) else {
                 state.dropped += 1
-                return nil
+                return false
             }
-            guard state.queue.count >= batchSize, !state.signalled else { return nil }
+            return state.queue.count >= batchSize && !state.signalled
+        }
+        if full { signalFullBatch() }
+    }
+
+    /// Wakes the export task for a full batch (once per batch: the flag stays set until the
+    /// export task takes the queue).
+    private func signalFullBatch() {
+        let wake: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard !state.signalled else { return nil }
             state.signalled = true
             defer { state.waiter = nil }
             return state.waiter
