@@ -57,13 +57,15 @@ uint64_t telemetry_thread_clock_rate(uint64_t ticks, uint64_t wall_ns, uint64_t 
 /// Nanoseconds since the Unix epoch (`CLOCK_REALTIME`), from the counter where it serves.
 static inline uint64_t telemetry_thread_clock_now(void) {
 #if defined(__x86_64__)
-    uint64_t ticks = __builtin_ia32_rdtsc();
     const telemetry_clock_anchor *anchor = &telemetry_thread_clock;
-    // Unsigned: a counter behind the anchor (another core's, a hair behind) wraps to a huge
-    // value and renews the anchor.
-    uint64_t elapsed = ticks - anchor->ticks;
-    if (__builtin_expect(anchor->ns_per_tick_q32 != 0 && elapsed < TELEMETRY_CLOCK_WINDOW_TICKS, 1)) {
-        return anchor->wall_ns + ((elapsed * anchor->ns_per_tick_q32) >> 32);
+    // No rate: not calibrated yet, or not a machine to use the counter on (then no counter read).
+    if (__builtin_expect(anchor->ns_per_tick_q32 != 0, 1)) {
+        // Unsigned: a counter behind the anchor (another core's, a hair behind) wraps to a huge
+        // value and renews the anchor.
+        uint64_t elapsed = __builtin_ia32_rdtsc() - anchor->ticks;
+        if (__builtin_expect(elapsed < TELEMETRY_CLOCK_WINDOW_TICKS, 1)) {
+            return anchor->wall_ns + ((elapsed * anchor->ns_per_tick_q32) >> 32);
+        }
     }
 #endif
     return telemetry_thread_clock_renew();
