@@ -99,8 +99,9 @@ public struct Span: Sendable {
     /// processors. Later calls do nothing.
     @inlinable
     public func end(at time: UInt64? = nil) {
-        guard let recorder else { return }
-        recorder.end(at: time ?? SpanClock.nanoseconds())
+        // Optional chaining borrows the recorder (`guard let` copied it: a retain and a
+        // release per span); the clock is read only when there is one.
+        recorder?.end(at: time ?? SpanClock.nanoseconds())
     }
 
     /// What has been recorded so far, or nil when the span is not recorded.
