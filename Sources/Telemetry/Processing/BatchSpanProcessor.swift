@@ -56,7 +56,7 @@ public final class BatchSpanProcessor: SpanProcessor {
         var spare: [SpanRecorder] = []
         spare.reserveCapacity(batch.count)
         while var recorder = batch.popLast() {
-            if isKnownUniquelyReferenced(&recorder), recorder.clear() { spare.append(recorder) }
+            if isKnownUniquelyReferenced(&recorder), recorder.clear() { spare.append(consume recorder) }
         }
         // The entries hold the only references once `spare` is consumed here, before they are
         // handed over (a release after, on this thread, would touch recorders in use).

@@ -135,7 +135,7 @@ final class BatchWorker<Item: Sendable>: Sendable {
             while !taken.isEmpty {
                 var batch: [Item] = []
                 batch.reserveCapacity(min(batchSize, taken.count))
-                while batch.count < batchSize, let item = taken.popLast() { batch.append(item) }
+                while batch.count < batchSize, let item = taken.popLast() { batch.append(consume item) }
                 await export(batch)
                 afterExport?(&batch)
             }

@@ -28,7 +28,7 @@ struct SpareRecorders {
             var previous = SpanRecorder.Location()
             while let recorder = recorders.popLast() {
                 let location = recorder.location
-                entries.append(Entry(recorder: recorder, next: previous))
+                entries.append(Entry(recorder: consume recorder, next: previous))
                 previous = location
             }
             return entries
