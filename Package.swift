@@ -41,8 +41,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // What Swift cannot express: C11 thread-local storage (per-thread id generators) and
-        // CPU prefetch hints.
+        // What Swift cannot express: C11 thread-local storage (per-thread id generators, the
+        // span clock's per-thread anchors), the CPU's time-stamp counter and prefetch hints.
         .target(name: "CLowLevel"),
         .target(
             name: "Telemetry",

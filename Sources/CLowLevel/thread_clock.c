@@ -56,12 +56,12 @@ uint64_t telemetry_thread_clock_rate(uint64_t ticks, uint64_t wall_ns, uint64_t 
     return (uint64_t)rate;
 }
 
+#if defined(__x86_64__)
 /// Reads the wall and raw clocks and the counter as close together as it can: the counter
 /// before and after the two kernel reads, retried when a preemption or an interrupt came
 /// between them (an anchor whose ticks and time disagree would shift a whole window), and the
 /// ticks taken at the midpoint.
 static void read_anchor(telemetry_clock_anchor *anchor) {
-#if defined(__x86_64__)
     for (int attempt = 0;; attempt++) {
         uint64_t before = __builtin_ia32_rdtsc();
         anchor->wall_ns = read_clock(CLOCK_REALTIME);
@@ -70,10 +70,8 @@ static void read_anchor(telemetry_clock_anchor *anchor) {
         anchor->ticks = before + (after - before) / 2;
         if (after - before < TELEMETRY_CLOCK_ANCHOR_TICKS || attempt == 3) return;
     }
-#else
-    anchor->wall_ns = read_clock(CLOCK_REALTIME);
-#endif
 }
+#endif
 
 uint64_t telemetry_thread_clock_renew(void) {
 #if defined(__x86_64__)

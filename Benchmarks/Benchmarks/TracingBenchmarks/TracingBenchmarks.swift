@@ -50,15 +50,15 @@ struct DictionaryExtractor: Instrumentation.Extractor {
     func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
 }
 
-// The same two operations on NIO's `HTTPHeaders`: what an application on a SwiftNIO server or
-// client (Vapor, AsyncHTTPClient) writes, one type for both SDKs' carrier protocols (their
-// requirements are the same). Set replaces, as the OpenTelemetry specification's carrier Set
-// does; names compare case-insensitively.
 /// The fields of a typical outgoing API request, besides trace context.
 let requestHeaders = HTTPHeaders([
     ("Host", "api.example.com"), ("User-Agent", "checkout/1.4"), ("Accept", "application/json"),
 ])
 
+// The same two operations on NIO's `HTTPHeaders`: what an application on a SwiftNIO server or
+// client (Vapor, AsyncHTTPClient) writes, one type for both SDKs' carrier protocols (their
+// requirements are the same). Set replaces, as the OpenTelemetry specification's carrier Set
+// does; names compare case-insensitively.
 struct NIOHeadersInjector: Telemetry.TextMapInjector, Instrumentation.Injector {
     func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
         carrier.replaceOrAdd(name: key, value: value)
@@ -69,24 +69,14 @@ struct NIOHeadersExtractor: Telemetry.TextMapExtractor, Instrumentation.Extracto
     func extract(key: String, from carrier: HTTPHeaders) -> String? { carrier.first(name: key) }
 }
 
-/// traceparent inject + extract through Telemetry's propagator: on a new carrier each time,
-/// or (`reusingCarrier`) on one request's headers, which already hold the request's other
-/// fields, so that only what propagation adds to a request is measured: the header formatted,
-/// set (replacing the previous iteration's) and read back.
+/// Measures `roundTrip` (an inject and an extract) on a new carrier each time, or
+/// (`reusingCarrier`) on one request's headers, which already hold the request's other fields,
+/// so that only what propagation adds to a request is measured: the header formatted, set
+/// (replacing the previous iteration's) and read back.
 @inline(__always)
-func telemetryTraceparent<Injector: Telemetry.TextMapInjector, Extractor: Telemetry.TextMapExtractor>(
-    _ benchmark: Benchmark, newCarrier: () -> Injector.Carrier, reusingCarrier: Bool = false,
-    _ injector: Injector, _ extractor: Extractor
-) where Extractor.Carrier == Injector.Carrier {
-    let propagator = TraceContextPropagator()
-    let context = PropagationContext(
-        spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
-    @inline(__always) func roundTrip(_ headers: inout Injector.Carrier) {
-        propagator.inject(context, into: &headers, using: injector)
-        var extracted = PropagationContext()
-        propagator.extract(from: headers, using: extractor, into: &extracted)
-        blackHole(extracted)
-    }
+func measureRoundTrips<Carrier>(
+    _ benchmark: Benchmark, newCarrier: () -> Carrier, reusingCarrier: Bool, _ roundTrip: (inout Carrier) -> Void
+) {
     var request = newCarrier()
     benchmark.startMeasurement()
     for _ in benchmark.scaledIterations {
@@ -96,6 +86,23 @@ func telemetryTraceparent<Injector: Telemetry.TextMapInjector, Extractor: Teleme
             var headers = newCarrier()
             roundTrip(&headers)
         }
+    }
+}
+
+/// traceparent inject + extract through Telemetry's propagator (see `measureRoundTrips`).
+@inline(__always)
+func telemetryTraceparent<Injector: Telemetry.TextMapInjector, Extractor: Telemetry.TextMapExtractor>(
+    _ benchmark: Benchmark, newCarrier: () -> Injector.Carrier, reusingCarrier: Bool = false,
+    _ injector: Injector, _ extractor: Extractor
+) where Extractor.Carrier == Injector.Carrier {
+    let propagator = TraceContextPropagator()
+    let context = PropagationContext(
+        spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+    measureRoundTrips(benchmark, newCarrier: newCarrier, reusingCarrier: reusingCarrier) { headers in
+        propagator.inject(context, into: &headers, using: injector)
+        var extracted = PropagationContext()
+        propagator.extract(from: headers, using: extractor, into: &extracted)
+        blackHole(extracted)
     }
 }
 
@@ -108,21 +115,11 @@ func otelTraceparent<Injector: Instrumentation.Injector, Extractor: Instrumentat
     let (tracer, service) = try otelTracer(sampled: true)
     let span = tracer.startSpan("parent", context: .topLevel)
     let context = span.context
-    @inline(__always) func roundTrip(_ headers: inout Injector.Carrier) {
+    measureRoundTrips(benchmark, newCarrier: newCarrier, reusingCarrier: reusingCarrier) { headers in
         tracer.inject(context, into: &headers, using: injector)
         var extracted = InstrumentationContext.topLevel
         tracer.extract(headers, into: &extracted, using: extractor)
         blackHole(extracted)
-    }
-    var request = newCarrier()
-    benchmark.startMeasurement()
-    for _ in benchmark.scaledIterations {
-        if reusingCarrier {
-            roundTrip(&request)
-        } else {
-            var headers = newCarrier()
-            roundTrip(&headers)
-        }
     }
     benchmark.stopMeasurement()
     span.end()

@@ -61,37 +61,14 @@ func workload() async {
             precondition(value == 42)
         }
     case "traceparent":
-        let propagator = TraceContextPropagator()
-        let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
-        var extracted = PropagationContext()
-        for _ in 0..<iterations {
-            var headers: [String: String] = [:]
-            propagator.inject(context, into: &headers, using: DictionaryInjector())
-            propagator.extract(from: headers, using: DictionaryExtractor(), into: &extracted)
-        }
-        precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
+        traceparentRoundTrips(newCarrier: { [:] }, DictionaryInjector(), DictionaryExtractor())
     case "traceparent-nio":
-        let propagator = TraceContextPropagator()
-        let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
-        var extracted = PropagationContext()
-        for _ in 0..<iterations {
-            var headers = HTTPHeaders()
-            propagator.inject(context, into: &headers, using: NIOHeadersInjector())
-            propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
-        }
-        precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
+        traceparentRoundTrips(newCarrier: { HTTPHeaders() }, NIOHeadersInjector(), NIOHeadersExtractor())
     case "traceparent-request":
-        let propagator = TraceContextPropagator()
-        let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
-        var extracted = PropagationContext()
-        var headers = HTTPHeaders([
-            ("Host", "api.example.com"), ("User-Agent", "checkout/1.4"), ("Accept", "application/json"),
-        ])
-        for _ in 0..<iterations {
-            propagator.inject(context, into: &headers, using: NIOHeadersInjector())
-            propagator.extract(from: headers, using: NIOHeadersExtractor(), into: &extracted)
-        }
-        precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
+        traceparentRoundTrips(
+            newCarrier: {
+                HTTPHeaders([("Host", "api.example.com"), ("User-Agent", "checkout/1.4"), ("Accept", "application/json")])
+            }, reusingCarrier: true, NIOHeadersInjector(), NIOHeadersExtractor())
     default:
         for _ in 0..<iterations {
             let span = tracer.startSpan("GET /users", parent: nil)
@@ -101,6 +78,29 @@ func workload() async {
             span.end()
         }
     }
+}
+
+/// traceparent inject + extract `iterations` times, on a new carrier each time or (`reusingCarrier`)
+/// on one carrier throughout. Inlined into `workload`, so that the profile counts it there.
+@inline(__always)
+func traceparentRoundTrips<Injector: TextMapInjector, Extractor: TextMapExtractor>(
+    newCarrier: () -> Injector.Carrier, reusingCarrier: Bool = false, _ injector: Injector, _ extractor: Extractor
+) where Extractor.Carrier == Injector.Carrier {
+    let propagator = TraceContextPropagator()
+    let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
+    var extracted = PropagationContext()
+    var request = newCarrier()
+    for _ in 0..<iterations {
+        if reusingCarrier {
+            propagator.inject(context, into: &request, using: injector)
+            propagator.extract(from: request, using: extractor, into: &extracted)
+        } else {
+            var headers = newCarrier()
+            propagator.inject(context, into: &headers, using: injector)
+            propagator.extract(from: headers, using: extractor, into: &extracted)
+        }
+    }
+    precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)
 }
 
 @inline(never)
