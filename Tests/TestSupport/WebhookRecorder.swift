@@ -17,10 +17,16 @@ public final class WebhookRecorder: Sendable {
         public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body)) }
     }
 
+    private struct Script: Sendable {
+        let status: @Sendable (String) -> Int
+    }
+
     private final class Store: Sendable {
         let received = Mutex<[Delivery]>([])
         let attempts = Mutex<[(path: String, status: Int, at: Date)]>([])
-        let script = Mutex<@Sendable (String) -> Int>({ _ in 200 })
+        /// In a struct: a `Mutex` over a bare closure re-wraps it at every access (one call
+        /// deeper each time).
+        let script = Mutex(Script { _ in 200 })
         let stopping = Atomic<Bool>(false)
     }
 
@@ -32,7 +38,7 @@ public final class WebhookRecorder: Sendable {
         var router = Router()
         let store = store
         router.add(Route("POST", "/*", handler: .suspending { request in
-            let status = store.script.withLock { $0 }(request.path)
+            let status = store.script.withLock { $0 }.status(request.path)
             store.attempts.withLock { $0.append((request.path, status, Date())) }
             if status == 0 {
                 let until = ContinuousClock.now + hang
@@ -58,7 +64,7 @@ public final class WebhookRecorder: Sendable {
 
     /// Sets the status answered to each path (accepted deliveries are recorded).
     public func respond(_ status: @escaping @Sendable (String) -> Int) {
-        store.script.withLock { $0 = status }
+        store.script.withLock { $0 = Script(status: status) }
     }
 
     /// Every request, accepted or not: path, the status answered (0: hung), when.
