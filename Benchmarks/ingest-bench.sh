@@ -5,7 +5,10 @@
 # the official opentelemetry-proto parser (upb, C). The same payloads go over OTLP/HTTP
 # (http.client) and OTLP/gRPC (grpcio, one HTTP/2 connection per client) in alternating phases,
 # each on a fresh server, with the server's CPU time per span and its threads' context
-# switches per request beside the rates. Then an overload phase with many clients and a small
+# switches per request beside the rates. The Python clients differ in their own CPU (grpcio
+# takes more than http.client, on the same two cores), so the same rounds run again with one C
+# client for both protocols (h2load, one payload repeated): what is left is the server's.
+# Then an overload phase with many clients and a small
 # write queue: the server must answer 503 with Retry-After and keep its memory flat.
 #
 # Usage: Benchmarks/ingest-bench.sh [seconds per phase, default 10] [clients, default 4]
@@ -50,18 +53,26 @@ start_server() {
 }
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
-# One phase: a fresh server, $clients clients of one protocol for $duration seconds. Appends
+# One phase: a fresh server, $clients clients of one protocol (HTTP or gRPC) for $duration
+# seconds, Python's client libraries or (with a second argument "h2load") h2load. Appends
 # "spans seconds server_cpu_ticks context_switches requests client_cpu_seconds" to
-# $work/<protocol>.phases.
+# $work/<protocol><client>.phases.
 phase() {
-  local protocol="$1"
-  echo "--- ingest over OTLP/$protocol: $clients clients for ${duration}s" >&2
+  local protocol="$1" client="${2:-}"
+  echo "--- ingest over OTLP/$protocol${client:+ ($client)}: $clients clients for ${duration}s" >&2
   start_server
   local before after cpu_before switches_before seconds calls client_cpu
   before=$(metric telemetryd_receiver_received_spans_total)
   cpu_before=$(cpu_ticks)
   switches_before=$(switches)
-  if [ "$protocol" = HTTP ]; then
+  if [ "$client" = h2load ] && [ "$protocol" = HTTP ]; then
+    (cd "$root/Benchmarks/Ingest" && python3 h2load_load.py http "http://127.0.0.1:$port/v1/traces" "$work/payloads.bin" \
+      "$clients" "$duration") | tee "$work/load.json" >&2
+  elif [ "$client" = h2load ]; then
+    (cd "$root/Benchmarks/Ingest" && python3 h2load_load.py grpc \
+      "http://127.0.0.1:$grpc_port/opentelemetry.proto.collector.trace.v1.TraceService/Export" "$work/payloads.bin" \
+      "$clients" "$duration") | tee "$work/load.json" >&2
+  elif [ "$protocol" = HTTP ]; then
     python3 "$root/Benchmarks/Ingest/load.py" "http://127.0.0.1:$port" "$work/payloads.bin" "$clients" "$duration" \
       | tee "$work/load.json" >&2
   else
@@ -73,10 +84,10 @@ phase() {
 load = json.load(open(sys.argv[1]))
 print(load["seconds"], sum(load["statuses"].values()), load["client_cpu_seconds"])' "$work/load.json")
   echo "$(python3 -c "print(int($after - $before))") $seconds $(($(cpu_ticks) - cpu_before)) $(($(switches) - switches_before)) $calls $client_cpu" \
-    | tee -a "$work/$protocol.phases" | awk -v p="$protocol" -v tck="$(getconf CLK_TCK)" \
+    | tee -a "$work/$protocol$client.phases" | awk -v p="$protocol${client:+ ($client)}" -v tck="$(getconf CLK_TCK)" \
       '{n = ($1 > 0 ? $1 : 1); printf "%s phase: %d spans/s, server CPU %.1f µs per span, clients %.1f, %.0f context switches per request\n",
         p, $1 / $2, $3 / tck * 1e6 / n, $6 * 1e6 / n, $4 / ($5 > 0 ? $5 : 1)}' >&2
-  if [ "$protocol" = HTTP ]; then rss=$(metric process_resident_memory_bytes); fi
+  if [ "$protocol" = HTTP ] && [ -z "$client" ]; then rss=$(metric process_resident_memory_bytes); fi
   stop_server
 }
 
@@ -86,6 +97,10 @@ for _ in $(seq 1 "$rounds"); do
   phase HTTP
   phase gRPC
 done
+for _ in $(seq 1 "$rounds"); do
+  phase HTTP h2load
+  phase gRPC h2load
+done
 # "spans/s server_cpu_µs_per_span context_switches_per_request client_cpu_µs_per_span" over a
 # protocol's phases.
 totals() {
@@ -94,6 +109,8 @@ totals() {
 }
 read -r stored http_cpu http_switches http_client_cpu < <(totals HTTP)
 read -r grpc_stored grpc_cpu grpc_switches grpc_client_cpu < <(totals gRPC)
+read -r h2_http_stored h2_http_cpu _ h2_http_client_cpu < <(totals HTTPh2load)
+read -r h2_grpc_stored h2_grpc_cpu _ h2_grpc_client_cpu < <(totals gRPCh2load)
 
 echo "--- overload: $((clients * 4)) clients, write queue of 2,048 rows, ${duration}s" >&2
 printf 'storage:\n  max_write_queue_rows: 2048\n' >"$work/overload.yml"
@@ -113,6 +130,7 @@ stop_server
 
 python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "$http_cpu" "$grpc_cpu" "$http_switches" "$grpc_switches" \
   "$http_client_cpu" "$grpc_client_cpu" \
+  "$h2_http_stored $h2_grpc_stored $h2_http_cpu $h2_grpc_cpu $h2_http_client_cpu $h2_grpc_client_cpu" \
   "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
@@ -122,7 +140,8 @@ grpc_stored = int(sys.argv[6])
 http_cpu, grpc_cpu = float(sys.argv[7]), float(sys.argv[8])
 http_switches, grpc_switches = sys.argv[9], sys.argv[10]
 http_client_cpu, grpc_client_cpu = float(sys.argv[11]), float(sys.argv[12])
-samples = [int(float(s)) for s in sys.argv[13:] if s]
+h2 = [float(x) for x in sys.argv[13].split()]
+samples = [int(float(s)) for s in sys.argv[14:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
@@ -135,6 +154,9 @@ print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f}")
 print(f"server CPU per span:       HTTP {http_cpu} µs, gRPC {grpc_cpu} µs (ratio {grpc_cpu / http_cpu:.3f})")
 print(f"context switches per request: HTTP {http_switches}, gRPC {grpc_switches}")
 print(f"client CPU per span:       HTTP {http_client_cpu} µs, gRPC {grpc_client_cpu} µs (same two cores as the server)")
+print(f"one C client for both (h2load, one payload repeated): HTTP {h2[0]:,.0f} spans/s, gRPC {h2[1]:,.0f}")
+print(f"ratio gRPC / HTTP, h2load:  {h2[1] / h2[0]:.3f}; server CPU per span HTTP {h2[2]} µs, gRPC {h2[3]} µs "
+      f"(ratio {h2[3] / h2[2]:.3f}); h2load's own CPU per span HTTP {h2[4]} µs, gRPC {h2[5]} µs")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
 if samples:

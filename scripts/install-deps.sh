@@ -8,7 +8,7 @@ packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev libsnappy-dev)
 case "$mode" in
   run) ;;
   test) packages+=(prometheus prometheus-alertmanager gzip chromium chromium-driver) ;;   # prometheus brings promtool
-  bench) packages+=(prometheus prometheus-pushgateway wrk curl chromium chromium-driver) ;;
+  bench) packages+=(prometheus prometheus-pushgateway wrk nghttp2-client curl chromium chromium-driver) ;;   # nghttp2-client brings h2load
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
