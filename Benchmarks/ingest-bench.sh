@@ -107,6 +107,14 @@ totals() {
   awk -v tck="$(getconf CLK_TCK)" '{s += $1; t += $2; c += $3; w += $4; n += $5; k += $6}
     END {d = (s > 0 ? s : 1); printf "%d %.1f %.0f %.1f\n", s / t, c / tck * 1e6 / d, w / (n > 0 ? n : 1), k * 1e6 / d}' "$work/$1.phases"
 }
+# "rounds_ahead rounds median_ratio": each round's gRPC rate over the HTTP rate of the phase
+# just before it (the same minute's load), how many of them are at least 1, and their median.
+rounds() {
+  paste -d ' ' "$work/$1.phases" "$work/$2.phases" | awk '{print ($7 / $8) / ($1 / $2)}' | sort -g |
+    awk '{r[NR] = $1; if ($1 >= 1) a++} END {m = (NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2); printf "%d %d %.3f\n", a, NR, m}'
+}
+read -r rounds_ahead rounds_run rounds_median < <(rounds HTTP gRPC)
+read -r h2_rounds_ahead h2_rounds_run h2_rounds_median < <(rounds HTTPh2load gRPCh2load)
 read -r stored http_cpu http_switches http_client_cpu < <(totals HTTP)
 read -r grpc_stored grpc_cpu grpc_switches grpc_client_cpu < <(totals gRPC)
 read -r h2_http_stored h2_http_cpu _ h2_http_client_cpu < <(totals HTTPh2load)
@@ -131,6 +139,7 @@ stop_server
 python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" "$grpc_stored" "$http_cpu" "$grpc_cpu" "$http_switches" "$grpc_switches" \
   "$http_client_cpu" "$grpc_client_cpu" \
   "$h2_http_stored $h2_grpc_stored $h2_http_cpu $h2_grpc_cpu $h2_http_client_cpu $h2_grpc_client_cpu" \
+  "$rounds_ahead $rounds_run $rounds_median $h2_rounds_ahead $h2_rounds_run $h2_rounds_median" \
   "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
@@ -141,21 +150,22 @@ http_cpu, grpc_cpu = float(sys.argv[7]), float(sys.argv[8])
 http_switches, grpc_switches = sys.argv[9], sys.argv[10]
 http_client_cpu, grpc_client_cpu = float(sys.argv[11]), float(sys.argv[12])
 h2 = [float(x) for x in sys.argv[13].split()]
-samples = [int(float(s)) for s in sys.argv[14:] if s]
+paired = sys.argv[14].split()
+samples = [int(float(s)) for s in sys.argv[15:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
 print(f"python upb decode only:   {upb:>10,} spans/s")
 print(f"ratio stored / upb decode: {stored / upb:.3f}")
 print(f"telemetryd stored, gRPC:  {grpc_stored:>10,} spans/s (same payloads over OTLP/gRPC)")
-print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f}")
+print(f"ratio gRPC / HTTP:         {grpc_stored / stored:.3f} (gRPC ahead in {paired[0]} of {paired[1]} rounds; median round {paired[2]})")
 # The clients share the machine with the server: the server's own CPU time per span shows
 # what each protocol costs it, apart from how much CPU the client library takes.
 print(f"server CPU per span:       HTTP {http_cpu} µs, gRPC {grpc_cpu} µs (ratio {grpc_cpu / http_cpu:.3f})")
 print(f"context switches per request: HTTP {http_switches}, gRPC {grpc_switches}")
 print(f"client CPU per span:       HTTP {http_client_cpu} µs, gRPC {grpc_client_cpu} µs (same two cores as the server)")
 print(f"one C client for both (h2load, one payload repeated): HTTP {h2[0]:,.0f} spans/s, gRPC {h2[1]:,.0f}")
-print(f"ratio gRPC / HTTP, h2load:  {h2[1] / h2[0]:.3f}; server CPU per span HTTP {h2[2]} µs, gRPC {h2[3]} µs "
+print(f"ratio gRPC / HTTP, h2load:  {h2[1] / h2[0]:.3f} (gRPC ahead in {paired[3]} of {paired[4]} rounds; median round {paired[5]}); server CPU per span HTTP {h2[2]} µs, gRPC {h2[3]} µs "
       f"(ratio {h2[3] / h2[2]:.3f}); h2load's own CPU per span HTTP {h2[4]} µs, gRPC {h2[5]} µs")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
