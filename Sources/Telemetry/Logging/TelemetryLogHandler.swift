@@ -10,8 +10,10 @@ import Logging
 ///
 /// The level becomes the severity (`LogSeverity(_:)`) and, by name, the severity text; the
 /// message the body; metadata typed attributes (`LogValue(_:)`); the call site `code.filepath`,
-/// `code.lineno` and `code.function`; the label the instrumentation scope. The trace id, span id
-/// and flags come from `Span.current`, or from swift-distributed-tracing's `ServiceContext`.
+/// `code.lineno` and `code.function`; an error logged with the message (`logger.error("…",
+/// error: error)`) `exception.type` and `exception.message`, as `Span.recordError` names them;
+/// the label the instrumentation scope. The trace id, span id and flags come from
+/// `Span.current`, or from swift-distributed-tracing's `ServiceContext`.
 public struct TelemetryLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -43,13 +45,11 @@ public struct TelemetryLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         let now = WallClock.nanoseconds()
+        let explicit = event.metadata
         var attributes: [String: LogValue] = [:]
-        attributes.reserveCapacity(metadata.count + (explicit?.count ?? 0) + 3)
+        attributes.reserveCapacity(metadata.count + (explicit?.count ?? 0) + 5)
         for (key, value) in metadata { attributes[key] = LogValue(value) }
         if let provided = metadataProvider?.get() {
             for (key, value) in provided { attributes[key] = LogValue(value) }
@@ -57,12 +57,17 @@ public struct TelemetryLogHandler: LogHandler {
         if let explicit {
             for (key, value) in explicit { attributes[key] = LogValue(value) }
         }
-        attributes["code.filepath"] = .string(file)
-        attributes["code.lineno"] = .int(Int64(line))
-        attributes["code.function"] = .string(function)
+        attributes["code.filepath"] = .string(event.file)
+        attributes["code.lineno"] = .int(Int64(event.line))
+        attributes["code.function"] = .string(event.function)
+        if let error = event.error {
+            // OpenTelemetry's exception attributes, as on a span's exception event.
+            attributes["exception.type"] = .string(String(reflecting: type(of: error)))
+            attributes["exception.message"] = .string(String(describing: error))
+        }
         processor.onEmit(LogRecordData(
-            timestamp: now, observedTimestamp: now, severity: LogSeverity(level), severityText: level.rawValue.uppercased(),
-            body: .string(message.description), attributes: attributes, spanContext: SpanContext.active,
-            resource: resource, scope: scope))
+            timestamp: now, observedTimestamp: now, severity: LogSeverity(event.level),
+            severityText: event.level.rawValue.uppercased(), body: .string(event.message.description),
+            attributes: attributes, spanContext: SpanContext.active, resource: resource, scope: scope))
     }
 }

@@ -97,6 +97,27 @@ struct LogHandlerTests {
         #expect(processor.emitted.map(\.severityText) == [text])
     }
 
+    /// An error given with the message (swift-log's `error:` argument) becomes OpenTelemetry's
+    /// exception attributes; a record without one has none.
+    @Test func anErrorLoggedWithTheMessageBecomesExceptionAttributes() {
+        struct CardDeclined: Error, CustomStringConvertible {
+            let code: Int
+            var description: String { "card declined with code \(code)" }
+        }
+        let processor = RecordingProcessor()
+        let logger = Logger(label: "errors") { TelemetryLogHandler(label: $0, processor: processor) }
+        logger.error("charge failed", error: CardDeclined(code: 51), metadata: ["attempt": "2"])
+        logger.error("no error given")
+        let records = processor.emitted
+        #expect(records.count == 2)
+        #expect(records.first?.attributes["exception.type"] == .string(String(reflecting: CardDeclined.self)))
+        #expect(records.first?.attributes["exception.message"] == .string("card declined with code 51"))
+        #expect(records.first?.attributes["attempt"] == .string("2"))
+        #expect(records.first?.body == .string("charge failed"))
+        #expect(records.last?.attributes["exception.type"] == nil)
+        #expect(records.last?.attributes["exception.message"] == nil)
+    }
+
     @Test func recordsBelowTheLevelAreNotEmitted() {
         let processor = RecordingProcessor()
         let logger = Logger(label: "quiet") { TelemetryLogHandler(label: $0, processor: processor, logLevel: .warning) }
