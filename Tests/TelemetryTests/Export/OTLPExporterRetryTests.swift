@@ -77,7 +77,7 @@ private func sampleSpans(_ count: Int = 2) -> [SpanData] {
 struct OTLPExporterRetryTests {
     @Test func retryAfterFrom503IsHonouredThenTheRetrySucceeds() async throws {
         let endpoint = try ScriptedEndpoint { $0 == 0 ? answer(503, retryAfter: "1") : answer(200) }
-        let result = await try exporter(endpoint).export(sampleSpans())
+        let result = try await exporter(endpoint).export(sampleSpans())
         #expect(result == .success)
         let received = endpoint.received
         #expect(received.count == 2)
@@ -91,7 +91,7 @@ struct OTLPExporterRetryTests {
 
     @Test func status429IsRetriedWithBackoff() async throws {
         let endpoint = try ScriptedEndpoint { $0 < 2 ? answer(429) : answer(200) }
-        #expect(await try exporter(endpoint).export(sampleSpans()) == .success)
+        #expect(try await exporter(endpoint).export(sampleSpans()) == .success)
         let times = endpoint.received.map(\.time)
         #expect(times.count == 3)
         if times.count == 3 {
@@ -105,7 +105,7 @@ struct OTLPExporterRetryTests {
     @Test(arguments: [400, 413, 401])
     func clientErrorsAreNotRetried(status: Int) async throws {
         let endpoint = try ScriptedEndpoint { _ in answer(status) }
-        let result = await try exporter(endpoint).export(sampleSpans())
+        let result = try await exporter(endpoint).export(sampleSpans())
         guard case .failure(let reason) = result else {
             Issue.record("expected a failure, got \(result)")
             return
@@ -117,7 +117,7 @@ struct OTLPExporterRetryTests {
 
     @Test func retryableFailuresGiveUpAfterMaxAttempts() async throws {
         let endpoint = try ScriptedEndpoint { _ in answer(502) }
-        let result = await try exporter(endpoint).export(sampleSpans())
+        let result = try await exporter(endpoint).export(sampleSpans())
         #expect(result != .success)
         #expect(endpoint.received.count == 4)
         await endpoint.stop()
@@ -125,7 +125,7 @@ struct OTLPExporterRetryTests {
 
     @Test func aRetryAfterLongerThanThePolicyFailsAtOnce() async throws {
         let endpoint = try ScriptedEndpoint { _ in answer(503, retryAfter: "3600") }
-        let result = await try exporter(endpoint).export(sampleSpans())
+        let result = try await exporter(endpoint).export(sampleSpans())
         #expect(result != .success)
         #expect(endpoint.received.count == 1)
         await endpoint.stop()
@@ -165,7 +165,7 @@ struct OTLPExporterRetryTests {
         response.partialSuccess.errorMessage = "span-1 has no name"
         let body: [UInt8] = try response.serializedBytes()
         let endpoint = try ScriptedEndpoint { _ in HTTPResponse(contentType: "application/x-protobuf", body: body) }
-        #expect(await try exporter(endpoint).export(sampleSpans()) == .success)
+        #expect(try await exporter(endpoint).export(sampleSpans()) == .success)
         #expect(endpoint.received.count == 1)
         await endpoint.stop()
     }
@@ -175,7 +175,7 @@ struct OTLPExporterRetryTests {
             // AsyncHTTPClient keeps retrying a refused connection until the request times out.
             endpoint: "http://127.0.0.1:1/v1/traces", timeout: .milliseconds(300),
             retry: RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(10)))
-        let result = await try OTLPHTTPSpanExporter(configuration: configuration).export(sampleSpans())
+        let result = try await OTLPHTTPSpanExporter(configuration: configuration).export(sampleSpans())
         guard case .failure(let reason) = result else {
             Issue.record("expected a failure")
             return
