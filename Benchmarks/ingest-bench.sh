@@ -61,24 +61,18 @@ phase() {
   local protocol="$1" client="${2:-}"
   echo "--- ingest over OTLP/$protocol${client:+ ($client)}: $clients clients for ${duration}s" >&2
   start_server
-  local before after cpu_before switches_before seconds calls client_cpu
+  local before after cpu_before switches_before seconds calls client_cpu load
   before=$(metric telemetryd_receiver_received_spans_total)
   cpu_before=$(cpu_ticks)
   switches_before=$(switches)
-  if [ "$client" = h2load ] && [ "$protocol" = HTTP ]; then
-    (cd "$root/Benchmarks/Ingest" && python3 h2load_load.py http "http://127.0.0.1:$port/v1/traces" "$work/payloads.bin" \
-      "$clients" "$duration") | tee "$work/load.json" >&2
-  elif [ "$client" = h2load ]; then
-    (cd "$root/Benchmarks/Ingest" && python3 h2load_load.py grpc \
-      "http://127.0.0.1:$grpc_port/opentelemetry.proto.collector.trace.v1.TraceService/Export" "$work/payloads.bin" \
-      "$clients" "$duration") | tee "$work/load.json" >&2
-  elif [ "$protocol" = HTTP ]; then
-    python3 "$root/Benchmarks/Ingest/load.py" "http://127.0.0.1:$port" "$work/payloads.bin" "$clients" "$duration" \
-      | tee "$work/load.json" >&2
-  else
-    (cd "$root/Benchmarks/Ingest" && python3 grpc_load.py "127.0.0.1:$grpc_port" "$work/payloads.bin" "$clients" "$duration") \
-      | tee "$work/load.json" >&2
-  fi
+  case "$protocol${client:+ $client}" in
+    HTTP) load=(load.py "http://127.0.0.1:$port") ;;
+    gRPC) load=(grpc_load.py "127.0.0.1:$grpc_port") ;;
+    "HTTP h2load") load=(h2load_load.py http "http://127.0.0.1:$port/v1/traces") ;;
+    "gRPC h2load")
+      load=(h2load_load.py grpc "http://127.0.0.1:$grpc_port/opentelemetry.proto.collector.trace.v1.TraceService/Export") ;;
+  esac
+  (cd "$root/Benchmarks/Ingest" && python3 "${load[@]}" "$work/payloads.bin" "$clients" "$duration") | tee "$work/load.json" >&2
   after=$(metric telemetryd_receiver_received_spans_total)
   read -r seconds calls client_cpu < <(python3 -c 'import json, sys
 load = json.load(open(sys.argv[1]))

@@ -89,15 +89,17 @@ func traceparentRoundTrips<Injector: TextMapInjector, Extractor: TextMapExtracto
     let propagator = TraceContextPropagator()
     let context = PropagationContext(spanContext: SpanContext(traceID: .random(), spanID: .random(), traceFlags: .sampled))
     var extracted = PropagationContext()
+    func roundTrip(_ headers: inout Injector.Carrier) {
+        propagator.inject(context, into: &headers, using: injector)
+        propagator.extract(from: headers, using: extractor, into: &extracted)
+    }
     var request = newCarrier()
     for _ in 0..<iterations {
         if reusingCarrier {
-            propagator.inject(context, into: &request, using: injector)
-            propagator.extract(from: request, using: extractor, into: &extracted)
+            roundTrip(&request)
         } else {
             var headers = newCarrier()
-            propagator.inject(context, into: &headers, using: injector)
-            propagator.extract(from: headers, using: extractor, into: &extracted)
+            roundTrip(&headers)
         }
     }
     precondition(extracted.spanContext?.spanID == context.spanContext?.spanID)

@@ -19,13 +19,7 @@ final class RulesManager: Sendable {
     private let notifier: AlertNotifier?
     private let logger: Logger
     /// Told after every group evaluation (the dashboard's alert changes).
-    private let evaluated = Mutex<EvaluationHandler?>(nil)
-
-    /// The handler, inside a struct: a `Mutex` over a bare closure re-wrapped it in
-    /// reabstraction thunks at every access, one call deeper per evaluation.
-    private struct EvaluationHandler: Sendable {
-        let handle: @Sendable (RuleGroup) -> Void
-    }
+    private let evaluated = CallbackSlot<RuleGroup, Void> { _ in }
 
     /// Builds the manager; with a `store`, alerts saved before a restart are put back.
     init(
@@ -166,13 +160,13 @@ final class RulesManager: Sendable {
 
     /// Sets what is told after every group evaluation.
     func onEvaluated(_ handler: @escaping @Sendable (RuleGroup) -> Void) {
-        evaluated.withLock { $0 = EvaluationHandler(handle: handler) }
+        evaluated.set(handler)
     }
 
     /// One evaluation of `group` at `time`, counted in the metrics.
     func evaluate(_ group: RuleGroup, at time: Int64) {
         let failures = group.evaluate(at: time, engine: engine, history: history)
-        defer { evaluated.withLock { $0 }?.handle(group) }
+        defer { evaluated(group) }
         let outgoing = notifier.map { group.alertsToSend(at: time, resendDelay: $0.resendDelay) } ?? []
         let rows = notifier?.alertmanagerRows(outgoing) ?? []
         if let store {
