@@ -17,7 +17,7 @@ struct InteropSpans {
             traceID: .random(), spanID: .random(), traceFlags: .sampled, traceState: TraceState(header: "vendor=abc") ?? TraceState(),
             isRemote: true)
         var childContext: SpanContext?
-        try? await tracer.withSpan(
+        try? tracer.withSpan(
             "checkout", parent: remote, kind: .server,
             attributes: [
                 "http.route": "/checkout", "items": 3, "ratio": 0.5, "vip": true,
@@ -25,7 +25,7 @@ struct InteropSpans {
             ], links: [SpanLink(linked.context, attributes: ["reason": "batch"])]
         ) { span in
             span.addEvent("validated", attributes: ["count": 2])
-            try await tracer.withSpan("charge card", kind: .client) { child in
+            try tracer.withSpan("charge card", kind: .client) { child in
                 childContext = child.context
                 throw InteropFailure.declined
             }

@@ -13,7 +13,7 @@ struct QuickStartTests {
 
         let batch = tracer.startSpan("nightly batch", parent: nil)
         batch.end()
-        try await tracer.withSpan("POST /checkout", kind: .server) { span in
+        tracer.withSpan("POST /checkout", kind: .server) { span in
             Span.current?.setAttribute("cart.items", 3)
             span.addLink(batch.context, attributes: ["reason": "same order"])
         }
@@ -51,7 +51,7 @@ struct QuickStartTests {
         let logs = BatchLogRecordProcessor(exporter: exporter)
         let tracer = TracerProvider(processors: []).tracer("shop")
         let logger = Logger(label: "shop") { label in TelemetryLogHandler(label: label, processor: logs) }
-        let context = try await tracer.withSpan("refund") { span in
+        let context = tracer.withSpan("refund") { span in
             logger.info("refund issued", metadata: ["order": "A-17"])
             return span.context
         }

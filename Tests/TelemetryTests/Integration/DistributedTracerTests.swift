@@ -21,19 +21,19 @@ struct DistributedTracerTests {
     @Test func withSpanNestsThroughInstrumentationContext() async throws {
         let pipeline = RecordingPipeline()
         let tracer = DistributedTracer(pipeline.tracer, provider: pipeline.provider)
-        try await tracer.withSpan("handle request", ofKind: .server) { outer in
+        tracer.withSpan("handle request", ofKind: .server) { outer in
             outer.attributes["http.method"] = "GET"
             outer.attributes["http.status_code"] = 200
             outer.addEvent(Tracing.SpanEvent(name: "cache miss"))
             #expect(InstrumentationContext.current?[TelemetrySpanContextKey.self] != nil)
-            await tracer.withSpan("query") { _ in }
+            tracer.withSpan("query") { _ in }
             // A Telemetry span started inside sees the current Tracing span only through the
             // context; Telemetry's own withSpan nests the other way round.
-            await pipeline.tracer.withSpan("telemetry-native") { _ in
+            pipeline.tracer.withSpan("telemetry-native") { _ in
                 tracer.withSpan("tracing-inside-native") { _ in }
             }
-            await #expect(throws: Failure.self) {
-                try await tracer.withSpan("call upstream", ofKind: .client) { _ in throw Failure() }
+            #expect(throws: Failure.self) {
+                try tracer.withSpan("call upstream", ofKind: .client) { _ in throw Failure() }
             }
             #expect(outer.attributes["http.method"]?.toSpanAttribute() == .string("GET"))
         }

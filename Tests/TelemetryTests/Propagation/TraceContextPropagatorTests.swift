@@ -152,8 +152,8 @@ struct BaggagePropagatorTests {
     @Test func compositeCarriesSpanAndBaggageTogether() async throws {
         let pipeline = RecordingPipeline()
         let baggage = try #require(Baggage().setting("tenant", to: "acme"))
-        let headers = await Baggage.$current.withValue(baggage) {
-            await pipeline.tracer.withSpan("client", kind: .client) { _ in CompositePropagator.w3c.headers() }
+        let headers = Baggage.$current.withValue(baggage) {
+            pipeline.tracer.withSpan("client", kind: .client) { _ in CompositePropagator.w3c.headers() }
         }
         #expect(headers["baggage"] == "tenant=acme")
         let extracted = CompositePropagator.w3c.extract(headers: headers)

@@ -131,7 +131,7 @@ struct ContextTests {
 
     @Test func anExplicitNilParentStartsANewTrace() async {
         let pipeline = RecordingPipeline()
-        await pipeline.tracer.withSpan("outer") { outer in
+        pipeline.tracer.withSpan("outer") { outer in
             let root = pipeline.tracer.startSpan("root", parent: nil)
             #expect(root.context.traceID != outer.context.traceID)
             root.end()
