@@ -29,7 +29,7 @@ public final class HTTPServer: Sendable {
     /// Header deadlines per connection.
     let tracker: ConnectionTracker
     /// Memory for request bodies in flight.
-    let bodyBudget: BodyBudget
+    public let bodyBudget: BodyBudget
     /// Requests that arrived before draining began and have not completed.
     let inFlight = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
@@ -44,16 +44,19 @@ public final class HTTPServer: Sendable {
     private let openStreams = Mutex<[ObjectIdentifier: ResponseStream]>([:])
 
     /// Creates a server; call `start()` to listen.
+    ///
+    /// - Parameter bodyBudget: memory for request bodies in flight, shared with other
+    ///   listeners; by default one of `configuration.maxInFlightBodyBytes` for this server alone.
     public init(
         configuration: HTTPServerConfiguration, router: Router, logger: Logger = Logger(label: "http"),
-        observer: (@Sendable (CompletedRequest) -> Void)? = nil
+        bodyBudget: BodyBudget? = nil, observer: (@Sendable (CompletedRequest) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
         self.observer = observer
         tracker = ConnectionTracker(headerTimeoutSeconds: configuration.requestHeaderTimeoutSeconds)
-        bodyBudget = BodyBudget(limit: configuration.maxInFlightBodyBytes)
+        self.bodyBudget = bodyBudget ?? BodyBudget(limit: configuration.maxInFlightBodyBytes)
         failureLog = RateLimitedLogger(logger: logger)
     }
 

@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import GRDB
 import HTTPServer
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
@@ -11,50 +9,6 @@ import SwiftProtobuf
 import TelemetryServer
 import TestSupport
 import Testing
-
-/// Bytes sent and received as they are, so a test can send what no generated client would.
-private struct RawBytes: MessageSerializer, MessageDeserializer {
-    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
-    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
-        serializedMessageBytes.withUnsafeBytes { Array($0) }
-    }
-}
-
-private let grpcAnyPort = ListenAddress(host: "127.0.0.1", port: 0)
-
-private let traceExport = Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor
-
-/// One unary call to telemetryd's gRPC port: the response bytes or the status error.
-private func call(
-    port: UInt16, _ body: [UInt8], method: MethodDescriptor = traceExport, gzip: Bool = false
-) async throws -> Result<[UInt8], RPCError> {
-    let transport = try HTTP2ClientTransport.Posix(
-        target: .ipv4(address: "127.0.0.1", port: Int(port)), transportSecurity: .plaintext,
-        config: .defaults { $0.compression.enabledAlgorithms = [.gzip] })
-    return try await withGRPCClient(transport: transport) { client in
-        var options = CallOptions.defaults
-        options.timeout = .seconds(30)
-        if gzip { options.compression = .gzip }
-        do {
-            let answer = try await client.unary(
-                request: ClientRequest(message: body), descriptor: method, serializer: RawBytes(), deserializer: RawBytes(),
-                options: options
-            ) { try $0.message }
-            return .success(answer)
-        } catch let error as RPCError {
-            return .failure(error)
-        }
-    }
-}
-
-private func expectFailure(_ result: Result<[UInt8], RPCError>, _ code: RPCError.Code) throws -> RPCError {
-    guard case .failure(let error) = result else {
-        Issue.record("expected \(code), got a response")
-        throw RPCError(code: .unknown, message: "unexpected success")
-    }
-    #expect(error.code == code, "\(error)")
-    return error
-}
 
 @Suite("OTLP/gRPC receiver over a real socket")
 struct GRPCReceiverTests {
@@ -135,18 +89,7 @@ struct GRPCReceiverTests {
         }
         let port = try #require(service.grpcBoundAddress).port
         // Another connection holds SQLite's write lock, so the writer waits and the queue fills.
-        let blocker = try DatabaseQueue(path: storage + "/telemetry.sqlite")
-        let locked = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        Thread {
-            try? blocker.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                locked.signal()
-                release.wait()
-                try db.execute(sql: "COMMIT")
-            }
-        }.start()
-        try await blocking { locked.wait() }
+        let lock = try await SQLiteWriteLock.take(storage: storage)
         let traceIDs = (0..<6).map { _ in randomTraceID() }
         let results = try await withThrowingTaskGroup(of: Result<[UInt8], RPCError>.self) { group in
             for traceID in traceIDs {
@@ -155,7 +98,7 @@ struct GRPCReceiverTests {
             }
             var answered: [Result<[UInt8], RPCError>] = []
             while answered.count < 4, let result = try await group.next() { answered.append(result) }
-            release.signal()
+            lock.release()
             while let result = try await group.next() { answered.append(result) }
             return answered
         }

@@ -14,7 +14,7 @@ import PromQL
 ///   connection_timeout: 60s
 ///   per_ip_connection_limit: 512
 ///   request_header_timeout: 10s   # a client must send its headers within this
-///   max_inflight_body_size: 0     # memory for bodies in flight (after gzip); 0: 1/8 of RAM
+///   max_inflight_body_size: 0     # memory for bodies in flight, HTTP and gRPC (after gzip); 0: 1/8 of RAM
 ///   dashboards_path: ./dashboards # serve the dashboard from this folder; default: the copy built in
 ///   max_event_clients: 1000       # browsers on the event stream at once; more get 503
 /// storage:

@@ -22,7 +22,7 @@ final class HTTPMetrics: Sendable {
                 help: "Connections closed because the request headers did not arrive within the header timeout."))
         bodyBytesInFlight = try registry.gauge(
             name: "telemetryd_http_in_flight_body_bytes",
-            help: "Bytes of request bodies held (after inflating gzip), counted against the memory budget.", unit: "bytes")
+            help: "Bytes of request bodies held by the HTTP and OTLP/gRPC listeners (after inflating), counted against the memory budget.", unit: "bytes")
     }
 
     func record(_ request: CompletedRequest) {

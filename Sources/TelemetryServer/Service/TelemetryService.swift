@@ -155,12 +155,14 @@ public final class TelemetryService: Service, Sendable {
             onLogs: { logs in summaries.record(logs: logs) }, forwarder: forwarder,
             maxValueBytes: Int(clamping: configuration.maxValueSize.bytes))
         receiver.add(to: &router)
+        // One allowance for request bodies in flight over both listeners.
+        let bodyBudget = BodyBudget(limit: configuration.httpConfiguration.maxInFlightBodyBytes)
         if let address = configuration.grpcListenAddress {
             do {
                 let service = OTLPGRPCService(
                     receiver: receiver, metrics: try GRPCMetrics(registry: registry),
-                    maxMessageBytes: configuration.maxRequestBodyBytes)
-                grpcServer = OTLPGRPCServer(address: address, service: service, logger: logger)
+                    maxMessageBytes: configuration.maxRequestBodyBytes, bodyBudget: bodyBudget)
+                grpcServer = OTLPGRPCServer(address: address, service: service, bodyBudget: bodyBudget, logger: logger)
             } catch {
                 throw StartupError(description: "cannot register own metrics: \(error)")
             }
@@ -233,7 +235,7 @@ public final class TelemetryService: Service, Sendable {
         dashboard.add(to: &router)
         server = HTTPServer(
             configuration: configuration.httpConfiguration, router: router,
-            logger: logger, observer: { httpMetrics.record($0) })
+            logger: logger, bodyBudget: bodyBudget, observer: { httpMetrics.record($0) })
         serverBox.withLock { [server] in $0 = server }
         reloadTarget.withLock { $0 = self }
     }

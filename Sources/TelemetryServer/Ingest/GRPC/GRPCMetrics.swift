@@ -4,12 +4,21 @@ import Telemetry
 /// What the OTLP/gRPC receiver counts, on `/metrics`.
 struct GRPCMetrics: Sendable {
     private let requests: Counter
+    private let refusedStreams: Counter
 
     init(registry: MetricRegistry) throws(MetricError) {
         requests = try registry.counter(
             name: "telemetryd_grpc_requests_total",
             help: "OTLP/gRPC calls answered, by method (package.Service/Method) and gRPC status (OK, InvalidArgument, Unavailable, ...).",
             labelNames: ["method", "code"])
+        refusedStreams = try registry.counter(
+            name: "telemetryd_grpc_refused_streams_total",
+            help: "OTLP/gRPC calls reset with REFUSED_STREAM because the memory budget for request bodies in flight was full.")
+    }
+
+    /// Counts one stream refused for want of memory (`StreamBodyBudgetHandler`).
+    func recordRefusedStream() {
+        refusedStreams.increment()
     }
 
     /// Counts one answered call; a nil code is OK.

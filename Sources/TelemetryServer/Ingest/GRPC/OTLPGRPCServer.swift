@@ -17,6 +17,8 @@ import Synchronization
 /// retryable; the service's own check gives the right status below the bound.) The listener has
 /// event loops of its own, and its handlers run on them (`EventLoopTaskExecutor`): a call does
 /// not cross threads to be handled, and a busy Swift pool in the process does not delay it.
+/// Request bytes in flight draw on the memory budget the HTTP listener uses
+/// (`StreamBodyBudgetHandler`), so the two listeners together hold at most that much.
 final class OTLPGRPCServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
@@ -36,7 +38,7 @@ final class OTLPGRPCServer: Sendable {
     static let targetWindowSize = 8 << 20
     static let maxFrameSize = 1 << 20
 
-    init(address: ListenAddress, service: OTLPGRPCService, logger: Logger) {
+    init(address: ListenAddress, service: OTLPGRPCService, bodyBudget: BodyBudget, logger: Logger) {
         let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
             address.isIPv6 ? .ipv6(host: address.host, port: Int(address.port)) : .ipv4(host: address.host, port: Int(address.port))
@@ -51,9 +53,29 @@ final class OTLPGRPCServer: Sendable {
                 config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
                 config.http2.targetWindowSize = Self.targetWindowSize
                 config.http2.maxFrameSize = Self.maxFrameSize
+                // Named for debugging, but it is the transport's one hook into each stream's
+                // pipeline, where bytes can be counted before gRPC buffers them.
+                config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
+                    Self.countBodyBytes(of: stream, against: bodyBudget, metrics: service.metrics)
+                }
             }, eventLoopGroup: eventLoops)
         server = GRPCServer(transport: transport, services: [service])
         self.logger = logger
+    }
+
+    /// Puts a `StreamBodyBudgetHandler` first in a new stream's pipeline.
+    private static func countBodyBytes(
+        of stream: any Channel, against budget: BodyBudget, metrics: GRPCMetrics
+    ) -> EventLoopFuture<Void> {
+        let install: @Sendable () throws -> Void = {
+            let handler = StreamBodyBudgetHandler(budget: budget) { metrics.recordRefusedStream() }
+            try stream.pipeline.syncOperations.addHandler(handler, position: .first)
+        }
+        // The transport calls this on the stream's event loop, before the stream's first frame.
+        if stream.eventLoop.inEventLoop {
+            return stream.eventLoop.makeCompletedFuture(withResultOf: install)
+        }
+        return stream.eventLoop.submit(install)
     }
 
     /// Binds and starts serving; returns the address bound (its real port when 0 was asked).

@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCProtobuf
 import HTTPServer
+import NIOHTTP2
 import OTLP
 import OTLPGRPC
 import SwiftProtobuf
@@ -19,6 +20,10 @@ struct OTLPGRPCService: RegistrableRPCService {
     let metrics: GRPCMetrics
     /// Largest message accepted, after decompression; larger ones are `RESOURCE_EXHAUSTED`.
     let maxMessageBytes: Int
+    /// Memory for request bodies in flight, shared with the HTTP listener. The bytes on the
+    /// wire are counted as they arrive (`StreamBodyBudgetHandler`); a compressed message's
+    /// inflated size is counted here too, as the HTTP listener counts an inflated gzip body.
+    let bodyBudget: BodyBudget
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         let receiver = receiver
@@ -41,13 +46,15 @@ struct OTLPGRPCService: RegistrableRPCService {
     ) {
         let metrics = metrics
         let limit = maxMessageBytes
+        let budget = bodyBudget
         router.registerHandler(
             forMethod: method, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
         ) { request, _ in
             // Stay on the connection's event loop when resumed from elsewhere (see
             // `EventLoopTaskExecutor`).
             try await withTaskExecutorPreference(EventLoopTaskExecutor.currentLoop()) {
-                try await Self.handle(request, method: method, metrics: metrics, limit: limit, export: export)
+                try await Self.handle(
+                    request, method: method, metrics: metrics, limit: limit, budget: budget, export: export)
             }
         }
     }
@@ -55,13 +62,13 @@ struct OTLPGRPCService: RegistrableRPCService {
     /// One call: the request's single message, its size checked, through `export`.
     private static func handle(
         _ request: StreamingServerRequest<[UInt8]>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
-        export: @Sendable ([UInt8]) async throws -> [UInt8]
+        budget: BodyBudget, export: @Sendable ([UInt8]) async throws -> [UInt8]
     ) async throws -> StreamingServerResponse<[UInt8]> {
         let single: ServerRequest<[UInt8]>
         do {
             single = try await ServerRequest(stream: request)
         } catch {
-            metrics.record(method, code: (error as? RPCError)?.code ?? .invalidArgument)
+            metrics.record(method, code: Self.code(forUnreadRequest: error))
             throw error
         }
         guard single.message.count <= limit else {
@@ -71,6 +78,9 @@ struct OTLPGRPCService: RegistrableRPCService {
                 message: "message of \(single.message.count) bytes is over the \(limit)-byte limit")
         }
         do {
+            let inflated = Self.isCompressed(request.metadata) ? single.message.count : 0
+            guard budget.reserve(inflated) else { throw HTTPError.overBudget(retryAfterSeconds: 1) }
+            defer { budget.release(inflated) }
             let response = try await export(single.message)
             metrics.record(method, code: nil)
             return StreamingServerResponse(single: ServerResponse(message: response))
@@ -79,6 +89,20 @@ struct OTLPGRPCService: RegistrableRPCService {
             metrics.record(method, code: status.code)
             throw status
         }
+    }
+
+    /// The status to count for a call whose message could not be read: the transport's own, or
+    /// for a stream that closed first, `UNAVAILABLE` when it was refused for want of memory
+    /// (`StreamBodyBudgetHandler`; what the client sees too) and `CANCELLED` otherwise.
+    static func code(forUnreadRequest error: any Error) -> RPCError.Code {
+        if let error = error as? RPCError { return error.code }
+        if let closed = error as? NIOHTTP2Errors.StreamClosed { return closed.errorCode == .refusedStream ? .unavailable : .cancelled }
+        return .invalidArgument
+    }
+
+    /// Whether the call's message came compressed (`grpc-encoding` other than `identity`).
+    static func isCompressed(_ metadata: Metadata) -> Bool {
+        metadata[stringValues: "grpc-encoding"].contains { $0 != "identity" }
     }
 
     /// The gRPC status for a receive error, as the OTLP specification maps them.
