@@ -29,6 +29,15 @@ private func bytesInFlightOnceSettled(port: UInt16) throws -> Double? {
     return held
 }
 
+/// Raw connections a test keeps open across suspension points.
+private final class HeldConnections: @unchecked Sendable {
+    var clients: [RawHTTPClient]
+
+    init(_ clients: [RawHTTPClient]) {
+        self.clients = clients
+    }
+}
+
 @Suite("OTLP/gRPC under hostile load, over a real socket")
 struct HostileGRPCTests {
     /// gRPC request bytes count against the memory budget HTTP bodies use, from the first byte
@@ -95,6 +104,56 @@ struct HostileGRPCTests {
         let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
         #expect(after.metrics["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"Unavailable\"}"] == 2)
         #expect(after.metrics["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 2)
+        await service.stop()
+    }
+
+    /// Connections from one address past `web.per_ip_connection_limit` are closed on accepting
+    /// them; when one of them goes, a call gets through again.
+    @Test func connectionsPastThePerAddressLimitAreClosed() async throws {
+        let service = try await startService {
+            $0.grpcListenAddress = grpcAnyPort
+            $0.perIPConnectionLimit = 3
+        }
+        let port = try #require(service.grpcBoundAddress).port
+        let httpPort = service.boundAddress.port
+        // Four connections; which one the server refuses depends on the order its event loops
+        // take them up, so each is read until it closes or two seconds pass.
+        let held = try await blocking { () throws -> HeldConnections in
+            let clients = try (0..<4).map { _ in try RawHTTPClient(port: port) }
+            return HeldConnections(clients.filter { !$0.drainUntilClosed(seconds: 2) })
+        }
+        #expect(held.clients.count == 3, "one of four connections is closed")
+        held.clients.removeFirst()  // closes its socket
+        // Once the server has seen it close, a call from the same address gets through.
+        let metrics = try await blocking { () throws -> [String: Double] in
+            var metrics: [String: Double] = [:]
+            for _ in 0..<50 {
+                metrics = metricSamples(try RawHTTPClient(port: httpPort).send("GET", "/metrics").text)
+                if metrics["telemetryd_grpc_open_connections"] == 2 { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return metrics
+        }
+        #expect(metrics["telemetryd_grpc_open_connections"] == 2)
+        #expect(metrics["telemetryd_grpc_refused_connections_total"] == 1)
+        _ = try await call(port: port, Array(try traceRequest(traceID: randomTraceID()).serializedData())).get()
+        // Stopping does not wait for connections that never go (the idle timeout is 60 s here).
+        let stopping = ContinuousClock.now
+        await service.stop()
+        #expect(ContinuousClock.now - stopping < .seconds(15))
+        withExtendedLifetime(held) {}
+    }
+
+    /// A connection without calls is closed after `web.connection_timeout`, as on the HTTP
+    /// listener, so idle connections do not pile up.
+    @Test func anIdleConnectionIsClosed() async throws {
+        let service = try await startService {
+            $0.grpcListenAddress = grpcAnyPort
+            $0.connectionTimeout = PrometheusDuration(milliseconds: 1_000)
+        }
+        let port = try #require(service.grpcBoundAddress).port
+        let closed = try await blocking { try RawHTTPClient(port: port).drainUntilClosed(seconds: 10) }
+        #expect(closed)
         await service.stop()
     }
 

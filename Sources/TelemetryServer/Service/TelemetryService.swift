@@ -159,10 +159,17 @@ public final class TelemetryService: Service, Sendable {
         let bodyBudget = BodyBudget(limit: configuration.httpConfiguration.maxInFlightBodyBytes)
         if let address = configuration.grpcListenAddress {
             do {
+                let metrics = try GRPCMetrics(registry: registry)
                 let service = OTLPGRPCService(
-                    receiver: receiver, metrics: try GRPCMetrics(registry: registry),
-                    maxMessageBytes: configuration.maxRequestBodyBytes, bodyBudget: bodyBudget)
-                grpcServer = OTLPGRPCServer(address: address, service: service, bodyBudget: bodyBudget, logger: logger)
+                    receiver: receiver, metrics: metrics, maxMessageBytes: configuration.maxRequestBodyBytes,
+                    bodyBudget: bodyBudget)
+                let limits = OTLPGRPCServer.Limits(
+                    bodyBudget: bodyBudget,
+                    connections: GRPCConnectionLimiter(
+                        limit: configuration.connectionLimit, perAddressLimit: configuration.perIPConnectionLimit,
+                        metrics: metrics),
+                    idleTimeout: .milliseconds(max(1_000, configuration.connectionTimeout.milliseconds)))
+                grpcServer = OTLPGRPCServer(address: address, service: service, limits: limits, logger: logger)
             } catch {
                 throw StartupError(description: "cannot register own metrics: \(error)")
             }

@@ -18,7 +18,9 @@ import Synchronization
 /// event loops of its own, and its handlers run on them (`EventLoopTaskExecutor`): a call does
 /// not cross threads to be handled, and a busy Swift pool in the process does not delay it.
 /// Request bytes in flight draw on the memory budget the HTTP listener uses
-/// (`StreamBodyBudgetHandler`), so the two listeners together hold at most that much.
+/// (`StreamBodyBudgetHandler`), so the two listeners together hold at most that much; open
+/// connections are capped with the HTTP listener's limits (`GRPCConnectionLimiter`), and one on
+/// which nothing arrives for the HTTP listener's idle timeout is closed (`QuietConnectionCloser`).
 final class OTLPGRPCServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
@@ -38,7 +40,17 @@ final class OTLPGRPCServer: Sendable {
     static let targetWindowSize = 8 << 20
     static let maxFrameSize = 1 << 20
 
-    init(address: ListenAddress, service: OTLPGRPCService, bodyBudget: BodyBudget, logger: Logger) {
+    /// What one client may hold of the listener: memory for request bytes (shared with the HTTP
+    /// listener), connections, and time without calls.
+    struct Limits {
+        var bodyBudget: BodyBudget
+        var connections: GRPCConnectionLimiter
+        var idleTimeout: Duration
+    }
+
+    init(address: ListenAddress, service: OTLPGRPCService, limits: Limits, logger: Logger) {
+        let bodyBudget = limits.bodyBudget
+        let connections = limits.connections
         let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
             address.isIPv6 ? .ipv6(host: address.host, port: Int(address.port)) : .ipv4(host: address.host, port: Int(address.port))
@@ -53,8 +65,17 @@ final class OTLPGRPCServer: Sendable {
                 config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
                 config.http2.targetWindowSize = Self.targetWindowSize
                 config.http2.maxFrameSize = Self.maxFrameSize
-                // Named for debugging, but it is the transport's one hook into each stream's
-                // pipeline, where bytes can be counted before gRPC buffers them.
+                // Named for debugging, but they are the transport's one hook into each
+                // connection and each stream's pipeline: where connections can be counted, and
+                // bytes before gRPC buffers them.
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = { connection in
+                    connections.admit(connection).flatMap {
+                        Self.onLoop(of: connection) {
+                            try connection.pipeline.syncOperations.addHandlers(
+                                QuietConnectionCloser.handlers(closingAfter: limits.idleTimeout), position: .first)
+                        }
+                    }
+                }
                 config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
                     Self.countBodyBytes(of: stream, against: bodyBudget, metrics: service.metrics)
                 }
@@ -67,15 +88,19 @@ final class OTLPGRPCServer: Sendable {
     private static func countBodyBytes(
         of stream: any Channel, against budget: BodyBudget, metrics: GRPCMetrics
     ) -> EventLoopFuture<Void> {
-        let install: @Sendable () throws -> Void = {
+        onLoop(of: stream) {
             let handler = StreamBodyBudgetHandler(budget: budget) { metrics.recordRefusedStream() }
             try stream.pipeline.syncOperations.addHandler(handler, position: .first)
         }
-        // The transport calls this on the stream's event loop, before the stream's first frame.
-        if stream.eventLoop.inEventLoop {
-            return stream.eventLoop.makeCompletedFuture(withResultOf: install)
+    }
+
+    /// Runs `work` on `channel`'s event loop: at once when called there, as the transport calls
+    /// its callbacks (before the channel's first read), else as a task on it.
+    private static func onLoop(of channel: any Channel, _ work: @escaping @Sendable () throws -> Void) -> EventLoopFuture<Void> {
+        if channel.eventLoop.inEventLoop {
+            return channel.eventLoop.makeCompletedFuture(withResultOf: work)
         }
-        return stream.eventLoop.submit(install)
+        return channel.eventLoop.submit(work)
     }
 
     /// Binds and starts serving; returns the address bound (its real port when 0 was asked).
@@ -109,10 +134,20 @@ final class OTLPGRPCServer: Sendable {
     }
 
     /// Stops accepting calls, lets calls in flight finish, and waits for the listener to close.
-    func stop() async {
+    ///
+    /// Calls in flight get up to `gracePeriod` (the HTTP listener's grace period); then the
+    /// listener is cancelled, closing connections whose clients did not go when asked (a
+    /// graceful shutdown otherwise waits for every connection, and one that never answers
+    /// `GOAWAY` would hold the process).
+    func stop(gracePeriod: Duration = .seconds(5)) async {
         server.beginGracefulShutdown()
         let task = serving.withLock { $0 }
+        let deadline = Task {
+            try? await Task.sleep(for: gracePeriod)
+            task?.cancel()
+        }
         await task?.value
+        deadline.cancel()
         try? await eventLoops.shutdownGracefully()
     }
 }
