@@ -168,7 +168,7 @@ public final class TelemetryService: Service, Sendable {
                     connections: GRPCConnectionLimiter(
                         limit: configuration.connectionLimit, perAddressLimit: configuration.perIPConnectionLimit,
                         metrics: metrics),
-                    idleTimeout: .milliseconds(max(1_000, configuration.connectionTimeout.milliseconds)))
+                    idleTimeout: OTLPGRPCServer.idleTimeout(httpIdleTimeout: configuration.connectionTimeout))
                 grpcServer = OTLPGRPCServer(address: address, service: service, limits: limits, logger: logger)
             } catch {
                 throw StartupError(description: "cannot register own metrics: \(error)")

@@ -20,7 +20,7 @@ import Synchronization
 /// Request bytes in flight draw on the memory budget the HTTP listener uses
 /// (`StreamBodyBudgetHandler`), so the two listeners together hold at most that much; open
 /// connections are capped with the HTTP listener's limits (`GRPCConnectionLimiter`), and one on
-/// which nothing arrives for the HTTP listener's idle timeout is closed (`QuietConnectionCloser`).
+/// which nothing arrives for a while is closed (`QuietConnectionCloser`, `idleTimeout`).
 final class OTLPGRPCServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let transport: HTTP2ServerTransport.Posix
@@ -46,6 +46,13 @@ final class OTLPGRPCServer: Sendable {
         var bodyBudget: BodyBudget
         var connections: GRPCConnectionLimiter
         var idleTimeout: Duration
+    }
+
+    /// How long a connection may stay quiet: five times the HTTP listener's idle timeout (five
+    /// minutes by default), so that a client exporting every minute (OpenTelemetry's default
+    /// metric interval) keeps its connection rather than racing its close; at least a second.
+    static func idleTimeout(httpIdleTimeout: PrometheusDuration) -> Duration {
+        .milliseconds(max(1_000, 5 * httpIdleTimeout.milliseconds))
     }
 
     init(address: ListenAddress, service: OTLPGRPCService, limits: Limits, logger: Logger) {

@@ -1,7 +1,7 @@
 import NIOCore
 
-/// Closes an OTLP/gRPC connection on which nothing has arrived for the HTTP listener's idle
-/// timeout (`web.connection_timeout`), as libmicrohttpd closes a quiet HTTP connection. It
+/// Closes an OTLP/gRPC connection on which nothing has arrived for a while
+/// (`OTLPGRPCServer.idleTimeout`), as libmicrohttpd closes a quiet HTTP connection. It
 /// follows an `IdleStateHandler` at the front of the connection's pipeline and acts on its
 /// read-idle event.
 ///
