@@ -16,19 +16,6 @@ private func largeTraceBody(traceID: String, bytes: Int) throws -> [UInt8] {
     return Array(try request.serializedData())
 }
 
-/// `telemetryd_http_in_flight_body_bytes` once it is 0, or after five seconds: a stream gives its
-/// bytes back when the server closes it, which can come after the client has its answer.
-private func bytesInFlightOnceSettled(port: UInt16) throws -> Double? {
-    let client = try RawHTTPClient(port: port)
-    var held: Double?
-    for _ in 0..<50 {
-        held = metricSamples(try client.send("GET", "/metrics").text)["telemetryd_http_in_flight_body_bytes"]
-        if held == 0 { break }
-        Thread.sleep(forTimeInterval: 0.1)
-    }
-    return held
-}
-
 /// Raw connections a test keeps open across suspension points.
 private final class HeldConnections: @unchecked Sendable {
     var clients: [RawHTTPClient]
@@ -92,7 +79,8 @@ struct HostileGRPCTests {
         #expect(metricsWhileHeld["telemetryd_grpc_refused_streams_total"] == 2)
 
         // The budget is whole again: the same message now goes through, and both are stored.
-        #expect(try await blocking { try bytesInFlightOnceSettled(port: httpPort) } == 0)
+        let gauge = "telemetryd_http_in_flight_body_bytes"
+        #expect(try await blocking { try metricsOnceSettled(port: httpPort, gauge, at: 0)[gauge] } == 0)
         let again = randomTraceID()
         _ = try await call(port: port, try largeTraceBody(traceID: again, bytes: 300 << 10)).get()
         let after = try await blocking { () throws -> (metrics: [String: Double], stored: Int) in
@@ -125,14 +113,8 @@ struct HostileGRPCTests {
         #expect(held.clients.count == 3, "one of four connections is closed")
         held.clients.removeFirst()  // closes its socket
         // Once the server has seen it close, a call from the same address gets through.
-        let metrics = try await blocking { () throws -> [String: Double] in
-            var metrics: [String: Double] = [:]
-            for _ in 0..<50 {
-                metrics = metricSamples(try RawHTTPClient(port: httpPort).send("GET", "/metrics").text)
-                if metrics["telemetryd_grpc_open_connections"] == 2 { break }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return metrics
+        let metrics = try await blocking {
+            try metricsOnceSettled(port: httpPort, "telemetryd_grpc_open_connections", at: 2)
         }
         #expect(metrics["telemetryd_grpc_open_connections"] == 2)
         #expect(metrics["telemetryd_grpc_refused_connections_total"] == 1)

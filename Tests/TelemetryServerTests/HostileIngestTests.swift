@@ -142,15 +142,9 @@ struct HostileIngestTests {
             let plain = try RawHTTPClient(port: port).send("POST", "/v1/traces", headers: protobuf, body: raw)
             let again = try RawHTTPClient(port: port)
             let accepted = try again.send("POST", "/v1/traces", headers: protobuf, body: small)
-            // A refused request gives its bytes back when libmicrohttpd reports it complete,
-            // on the server's thread, which can come after the client has read the 503.
-            var held: Double?
-            for _ in 0..<50 {
-                held = metricSamples(try again.send("GET", "/metrics").text)["telemetryd_http_in_flight_body_bytes"]
-                if held == 0 { break }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            return (inflated, plain, accepted, held)
+            // A refused request gives its bytes back when libmicrohttpd reports it complete.
+            let gauge = "telemetryd_http_in_flight_body_bytes"
+            return (inflated, plain, accepted, try metricsOnceSettled(port: port, gauge, at: 0)[gauge])
         }
         for refused in [inflated, plain] {
             #expect(refused.status == 503)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OTLP
 import SwiftProtobuf
 import TelemetryServer
@@ -251,19 +250,7 @@ struct BackPressureTests {
         }
         let port = service.boundAddress.port
         // Another connection holds SQLite's write lock, so the writer waits and the queue fills.
-        let blocker = try DatabaseQueue(path: storage + "/telemetry.sqlite")
-        let locked = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Thread {
-            try? blocker.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                locked.signal()
-                release.wait()
-                try db.execute(sql: "COMMIT")
-            }
-        }
-        holder.start()
-        locked.wait()
+        let lock = try await SQLiteWriteLock.take(storage: storage)
         let traceIDs = (0..<8).map { _ in randomTraceID() }
         let bodies = try traceIDs.map { Array(try traceRequest(traceID: $0).serializedData()) }
         let responses = try await withThrowingTaskGroup(of: RawHTTPResponse.self) { group in
@@ -278,7 +265,7 @@ struct BackPressureTests {
             // Release the lock once every request has been answered or is waiting for a commit.
             var answered: [RawHTTPResponse] = []
             while answered.count < 6, let response = try await group.next() { answered.append(response) }
-            release.signal()
+            lock.release()
             while let response = try await group.next() { answered.append(response) }
             return answered
         }

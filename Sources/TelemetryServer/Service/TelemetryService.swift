@@ -164,7 +164,6 @@ public final class TelemetryService: Service, Sendable {
                     receiver: receiver, metrics: metrics, maxMessageBytes: configuration.maxRequestBodyBytes,
                     bodyBudget: bodyBudget)
                 let limits = OTLPGRPCServer.Limits(
-                    bodyBudget: bodyBudget,
                     connections: GRPCConnectionLimiter(
                         limit: configuration.connectionLimit, perAddressLimit: configuration.perIPConnectionLimit,
                         metrics: metrics),

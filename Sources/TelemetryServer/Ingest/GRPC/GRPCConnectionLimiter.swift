@@ -31,9 +31,6 @@ final class GRPCConnectionLimiter: Sendable {
         self.metrics = metrics
     }
 
-    /// Connections open now.
-    var openConnections: Int { open.withLock { $0.total } }
-
     /// Admits `connection`, counted until it closes, or closes it (the future then fails, and
     /// the transport drops the connection).
     func admit(_ connection: any Channel) -> EventLoopFuture<Void> {

@@ -40,10 +40,9 @@ final class OTLPGRPCServer: Sendable {
     static let targetWindowSize = 8 << 20
     static let maxFrameSize = 1 << 20
 
-    /// What one client may hold of the listener: memory for request bytes (shared with the HTTP
-    /// listener), connections, and time without calls.
+    /// What one client may hold of the listener besides request bytes (those draw on the
+    /// service's `bodyBudget`): connections, and time without traffic.
     struct Limits {
-        var bodyBudget: BodyBudget
         var connections: GRPCConnectionLimiter
         var idleTimeout: Duration
     }
@@ -56,7 +55,7 @@ final class OTLPGRPCServer: Sendable {
     }
 
     init(address: ListenAddress, service: OTLPGRPCService, limits: Limits, logger: Logger) {
-        let bodyBudget = limits.bodyBudget
+        let bodyBudget = service.bodyBudget
         let connections = limits.connections
         let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
