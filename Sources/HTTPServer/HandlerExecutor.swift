@@ -25,8 +25,10 @@ public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var next = 0
 
-    /// Starts `threads` threads that run jobs in the order they were enqueued.
-    init(threads: Int, name: String) {
+    /// Starts `threads` threads, named `name-0`, `name-1`…, that run jobs in the order they
+    /// were enqueued. For work that must not hold up the handlers (or be held up by them), such
+    /// as long computations a handler hands over; the threads live as long as the process.
+    public init(threads: Int, name: String) {
         for index in 0..<threads {
             let thread = Thread { [self] in runJobs() }
             thread.name = "\(name)-\(index)"

@@ -100,11 +100,19 @@ struct Evaluator<Source: SeriesSource> {
         }
         samplesLoaded += series.reduce(0) { $0 + $1.samples.count }
         if samplesLoaded > engine.maxSamples {
-            throw EvaluationError(.execution, "query processing would load too many samples into memory in query execution")
+            throw Self.tooManySamples
         }
         loaded[key] = (windowFrom, windowThrough, series)
         return series
     }
+
+    /// Prometheus's error for a query past `maxSamples`.
+    static var tooManySamples: EvaluationError {
+        EvaluationError(.execution, "query processing would load too many samples into memory in query execution")
+    }
+
+    /// Most points reserved ahead for one series of a stepped result.
+    static var maxReservedPoints: Int { 5_000 }
 
     private func selectorReach(_ selector: VectorSelector) -> Int64 {
         engine.lookbackDelta + max(0, selector.offset.milliseconds)
@@ -166,6 +174,9 @@ struct Evaluator<Source: SeriesSource> {
     mutating func evaluateSteps(_ expr: Expr, from: Int64, through: Int64, step: Int64) throws(EvaluationError) -> [Series] {
         var byLabels: [Labels: Int] = [:]
         var result: [Series] = []
+        // Points held for the result count against the sample limit, as in Prometheus: a
+        // subquery's range is the query's to choose (`[10000y:1s]` is 3 × 10^11 steps).
+        var points = 0
         var time = from
         while time <= through {
             let elements: [VectorElement]
@@ -174,13 +185,16 @@ struct Evaluator<Source: SeriesSource> {
             case .scalar(let value): elements = [VectorElement(labels: Labels([(String, String)]()), value: value)]
             default: elements = []
             }
+            points += elements.count
+            if points > engine.maxSamples { throw Self.tooManySamples }
             for element in elements {
                 if let index = byLabels[element.labels] {
                     result[index].samples.append(Sample(time: time, value: element.value))
                 } else {
                     byLabels[element.labels] = result.count
                     var samples: [Sample] = []
-                    samples.reserveCapacity(Int((through - time) / step) + 1)
+                    // Room for every step, up to a bound: memory follows the points that exist.
+                    samples.reserveCapacity(min(Int((through - time) / step) + 1, Self.maxReservedPoints))
                     samples.append(Sample(time: time, value: element.value))
                     result.append(Series(labels: element.labels, samples: samples))
                 }

@@ -4,26 +4,52 @@ import PromQL
 
 /// `query`, `query_range`, `series`, `labels` and `label/{name}/values` over the metric
 /// history, with Prometheus's parameters, limits, errors and JSON.
+///
+/// PromQL evaluation runs on threads of its own (`queryThreads`), never on the threads that
+/// run the other handlers: a query may compute for as long as its timeout allows, and OTLP
+/// exports, scrapes and the dashboard must not wait behind it. At most that many queries
+/// evaluate at once; the others wait their turn, and the wait counts against their timeout
+/// (Prometheus's query queue does the same).
 struct PrometheusQueryAPI: Sendable {
     let history: MetricHistory
-    let engine: Engine
+    var engine: Engine
     var metrics: HistoryMetrics?
+
+    /// The threads PromQL queries evaluate on: two per core, so that a second query can start
+    /// while one computes, and few enough that handlers keep their share of the cores.
+    static let queryThreads = HandlerExecutor(
+        threads: 2 * max(1, ProcessInfo.processInfo.activeProcessorCount), name: "promql")
 
     func add(to router: inout Router) {
         let api = self
-        let endpoints: [(String, [String], @Sendable (PrometheusQueryAPI, HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse)] = [
-            ("/api/v1/query", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.query(request) }),
-            ("/api/v1/query_range", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.queryRange(request) }),
-            ("/api/v1/series", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.series(request) }),
-            ("/api/v1/labels", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.labels(request) }),
-            ("/api/v1/label/{name}/values", ["GET"], { (api, request) throws(APIParameters.Invalid) in try api.labelValues(request) }),
+        typealias Endpoint = @Sendable (PrometheusQueryAPI, HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse
+        let endpoints: [(String, [String], evaluates: Bool, Endpoint)] = [
+            ("/api/v1/query", ["GET", "POST"], evaluates: true, { (api, request) throws(APIParameters.Invalid) in try api.query(request) }),
+            ("/api/v1/query_range", ["GET", "POST"], evaluates: true, { (api, request) throws(APIParameters.Invalid) in try api.queryRange(request) }),
+            ("/api/v1/series", ["GET", "POST"], evaluates: false, { (api, request) throws(APIParameters.Invalid) in try api.series(request) }),
+            ("/api/v1/labels", ["GET", "POST"], evaluates: false, { (api, request) throws(APIParameters.Invalid) in try api.labels(request) }),
+            ("/api/v1/label/{name}/values", ["GET"], evaluates: false, { (api, request) throws(APIParameters.Invalid) in try api.labelValues(request) }),
         ]
-        for (path, methods, endpoint) in endpoints {
+        for (path, methods, evaluates, endpoint) in endpoints {
             for method in methods {
                 router.add(Route(method, path, errorFormatter: APIEnvelope.errorFormatter, handler: .suspending { request in
-                    api.respond { () throws(APIParameters.Invalid) -> HTTPResponse in try endpoint(api, request) }
+                    guard evaluates else { return api.respond { () throws(APIParameters.Invalid) in try endpoint(api, request) } }
+                    return await api.onQueryThreads { api in
+                        api.respond { () throws(APIParameters.Invalid) in try endpoint(api, request) }
+                    }
                 }))
             }
+        }
+    }
+
+    /// Runs `body` on `queryThreads`, with the time spent waiting for one taken off the
+    /// engine's timeout.
+    private func onQueryThreads(_ body: @escaping @Sendable (PrometheusQueryAPI) -> HTTPResponse) async -> HTTPResponse {
+        let enqueued = ContinuousClock.now
+        return await withTaskExecutorPreference(Self.queryThreads) {
+            var api = self
+            api.engine.timeout -= ContinuousClock.now - enqueued
+            return body(api)
         }
     }
 

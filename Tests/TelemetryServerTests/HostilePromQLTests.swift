@@ -1,0 +1,74 @@
+import Foundation
+import OTLP
+import SwiftProtobuf
+import TelemetryServer
+import TestSupport
+import Testing
+
+private func escaped(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+}
+
+/// Defects of the PromQL API found by fuzzing the engine (`Fuzz/`) and trying what it found
+/// against the server, over a real socket.
+@Suite("Hostile input: PromQL queries")
+struct HostilePromQLTests {
+    /// One request used to abort the server: a subquery's points were reserved for its whole
+    /// range up front (`[10000y:1s]`: 5 TB), and the allocation failed. Now the points count
+    /// against `--query.max-samples` as they are produced: 422, and the server keeps serving.
+    @Test func aHugeSubqueryIsAnErrorNotACrash() async throws {
+        let service = try await startService { $0.queryMaxSamples = 100_000 }
+        let port = service.boundAddress.port
+        let (huge, after) = try await blocking {
+            let client = try RawHTTPClient(port: port, timeoutSeconds: 60)
+            return (
+                try client.send("GET", "/api/v1/query?query=" + escaped("count_over_time(vector(1)[10000y:1s])")),
+                try client.send("GET", "/api/v1/query?query=1%2B1")
+            )
+        }
+        #expect(huge.status == 422)
+        #expect(huge.text.contains("\"errorType\":\"execution\""))
+        #expect(huge.text.contains("too many samples"))
+        #expect(after.status == 200)
+        #expect(after.text.contains("\"2\""))
+        await service.stop()
+    }
+
+    /// PromQL evaluation had the threads of every other handler: two queries that computed
+    /// until their timeout held up OTLP exports for as long (97 s measured with the default
+    /// timeout). Queries now evaluate on threads of their own; with all of them busy and more
+    /// queries waiting, an export and a scrape are answered before any query ends.
+    @Test func queriesRunningToTheirTimeoutDoNotHoldUpIngest() async throws {
+        let service = try await startService { $0.queryEngineTimeout = PrometheusDuration(milliseconds: 4000) }
+        let port = service.boundAddress.port
+        // 3 × 10^12 subquery steps over a series that does not exist: no memory, only time.
+        let slow = "/api/v1/query?query=" + escaped("count_over_time(no_such_metric[100y:1ms])")
+        let busy = 2 * ProcessInfo.processInfo.activeProcessorCount + 2
+        let queries = (0..<busy).map { _ in
+            Task {
+                try await blocking {
+                    let response = try RawHTTPClient(port: port, timeoutSeconds: 60).send("GET", slow)
+                    return (response, ContinuousClock.now)
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let (export, scrape, answered) = try await blocking {
+            let client = try RawHTTPClient(port: port, timeoutSeconds: 60)
+            let body = Array(try traceRequest(traceID: randomTraceID(), service: "checkout").serializedData())
+            let export = try client.send("POST", "/v1/traces", headers: [("Content-Type", "application/x-protobuf")], body: body)
+            return (export, try client.send("GET", "/metrics"), ContinuousClock.now)
+        }
+        #expect(export.status == 200)
+        #expect(scrape.status == 200)
+        var ended: [ContinuousClock.Instant] = []
+        for query in queries {
+            let (response, at) = try await query.value
+            ended.append(at)
+            #expect(response.status == 503)
+            #expect(response.text.contains("\"errorType\":\"timeout\""))
+        }
+        if let first = ended.min() { #expect(answered < first, "the export waited for a query") }
+        await service.stop()
+    }
+}
