@@ -13,7 +13,7 @@ fuzz="$root/Tests/Fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 harnesses=("$@")
 if [ "${#harnesses[@]}" -eq 0 ]; then
-  harnesses=(FuzzOTLPProtobuf FuzzOTLPJSON FuzzConfig FuzzQuery FuzzPromQL)
+  harnesses=(FuzzOTLPProtobuf FuzzOTLPJSON FuzzConfig FuzzQuery FuzzPromQL FuzzRules)
 fi
 
 cd "$fuzz"

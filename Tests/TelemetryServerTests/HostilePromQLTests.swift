@@ -34,6 +34,29 @@ struct HostilePromQLTests {
         await service.stop()
     }
 
+    /// A selector's pattern is matched against every series name in the history; Swift's
+    /// `Regex` backtracks, and `(.|.)*zzz` against a 35-character name takes 2^35 steps (hours,
+    /// with no way to stop the match at the query's timeout). Patterns are now matched in
+    /// linear time, as Prometheus's RE2 matches them.
+    @Test func aBacktrackingPatternIsAnsweredAtOnce() async throws {
+        let service = try await startService()
+        let port = service.boundAddress.port
+        let started = ContinuousClock.now
+        let (evil, plain) = try await blocking {
+            let client = try RawHTTPClient(port: port, timeoutSeconds: 120)
+            return (
+                try client.send("GET", "/api/v1/query?query=" + escaped("{__name__=~\"(.|.)*zzz\"}")),
+                try client.send("GET", "/api/v1/series?match[]=" + escaped("{__name__=~\"(telemetryd|t)_(.|.)*_total\"}"))
+            )
+        }
+        #expect(evil.status == 200)
+        #expect(evil.text.contains("\"result\":[]"))
+        #expect(plain.status == 200)
+        #expect(plain.text.contains("telemetryd_"))
+        #expect(ContinuousClock.now - started < .seconds(20))
+        await service.stop()
+    }
+
     /// PromQL evaluation had the threads of every other handler: two queries that computed
     /// until their timeout held up OTLP exports for as long (97 s measured with the default
     /// timeout). Queries now evaluate on threads of their own; with all of them busy and more

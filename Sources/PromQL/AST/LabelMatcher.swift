@@ -22,7 +22,8 @@ public struct LabelMatcher: Sendable, Equatable {
         case .equal: return value.isEmpty
         case .notEqual: return !value.isEmpty
         case .regexMatch, .regexNoMatch:
-            let matches = (try? Regex("^(?:\(value))$").wholeMatch(in: "")) != nil
+            let matches = (try? LinearRegex(value)).map { $0.wholeMatch("") }
+                ?? ((try? Regex("^(?:\(value))$").wholeMatch(in: "")) != nil)
             return kind == .regexMatch ? matches : !matches
         }
     }

@@ -126,11 +126,15 @@ extension Evaluator {
         guard Self.isValidLabelName(destination) else {
             throw EvaluationError(.execution, "invalid destination label name in label_replace(): \(destination)")
         }
+        // A value that does not match is told in linear time; only a match runs `Regex`
+        // (which backtracks) for its groups.
+        let linear = try? LinearRegex(pattern)
         var result: [VectorElement] = []
         var seen: Set<Labels> = []
         for element in elements {
             var labels = element.labels
-            if let match = try? regex.wholeMatch(in: element.labels[source]) {
+            let value = element.labels[source]
+            if linear?.wholeMatch(value) ?? true, let match = try? regex.wholeMatch(in: value) {
                 labels = labels.setting(destination, Self.expand(replacement, match))
             }
             guard seen.insert(labels).inserted else {

@@ -40,13 +40,18 @@ public struct CompiledMatcher: @unchecked Sendable {
     private let kind: LabelMatcher.Kind
     private let value: String
     private let regex: Regex<AnyRegexOutput>?
+    /// The same pattern, matched in linear time (`LinearRegex`); nil only for syntax it does
+    /// not implement, which `regex` matches instead.
+    private let linear: LinearRegex?
 
     /// Compiles `matcher`.
     public init(_ matcher: LabelMatcher) throws {
         name = matcher.name
         kind = matcher.kind
         value = matcher.value
-        regex = kind == .regexMatch || kind == .regexNoMatch ? try Regex("^(?:\(matcher.value))$") : nil
+        let isRegex = kind == .regexMatch || kind == .regexNoMatch
+        regex = isRegex ? try Regex("^(?:\(matcher.value))$") : nil
+        linear = isRegex ? try? LinearRegex(matcher.value) : nil
     }
 
     /// The one value an equality matcher accepts; nil for other kinds.
@@ -57,8 +62,13 @@ public struct CompiledMatcher: @unchecked Sendable {
         switch kind {
         case .equal: return candidate == value
         case .notEqual: return candidate != value
-        case .regexMatch: return (try? regex?.wholeMatch(in: candidate)) != nil
-        case .regexNoMatch: return (try? regex?.wholeMatch(in: candidate)) == nil
+        case .regexMatch: return regexMatches(candidate)
+        case .regexNoMatch: return !regexMatches(candidate)
         }
+    }
+
+    private func regexMatches(_ candidate: String) -> Bool {
+        if let linear { return linear.wholeMatch(candidate) }
+        return (try? regex?.wholeMatch(in: candidate)) != nil
     }
 }
