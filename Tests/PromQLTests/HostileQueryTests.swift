@@ -47,4 +47,30 @@ struct HostileQueryTests {
         }
         #expect(elements.map(\.value) == [86_401])
     }
+
+    /// 100,000 nested parentheses overflowed the stack while parsing (the process ended), and
+    /// a long chain of binary operators built a tree that evaluation and printing would
+    /// overflow on. Both are now parse errors past `Parser.maxDepth` levels.
+    @Test(arguments: [
+        String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
+        Array(repeating: "1", count: 5_000).joined(separator: " + "),
+        String(repeating: "-(", count: 2_000) + "up" + String(repeating: ")", count: 2_000),
+        String(repeating: "abs(", count: 2_000) + "up" + String(repeating: ")", count: 2_000),
+    ])
+    func deepExpressionsAreParseErrors(query: String) {
+        #expect {
+            try Parser.parse(query)
+        } throws: { error in
+            (error as? ParseError)?.message == "expression nested too deeply (more than 1000 levels)"
+        }
+    }
+
+    /// Just under the limit still parses and evaluates.
+    @Test func expressionsUnderTheDepthLimitEvaluate() throws {
+        let depth = Parser.maxDepth - 2
+        let nested = String(repeating: "(", count: depth) + "2" + String(repeating: ")", count: depth)
+        let chain = Array(repeating: "1", count: Parser.maxDepth).joined(separator: " + ")
+        #expect(try Engine().instant(try Parser.parse(nested), at: 0, source: source) == .scalar(time: 0, value: 2))
+        #expect(try Engine().instant(try Parser.parse(chain), at: 0, source: source) == .scalar(time: 0, value: 1000))
+    }
 }

@@ -34,6 +34,27 @@ struct HostilePromQLTests {
         await service.stop()
     }
 
+    /// A query of 100,000 nested parentheses (a 200 KB form body) overflowed the stack of the
+    /// thread parsing it, and the process ended without a word. Now it is a 400.
+    @Test func aDeeplyNestedQueryIsA400() async throws {
+        let service = try await startService()
+        let port = service.boundAddress.port
+        let query = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        let (deep, after) = try await blocking {
+            let client = try RawHTTPClient(port: port, timeoutSeconds: 60)
+            return (
+                try client.send(
+                    "POST", "/api/v1/query", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                    body: Array(("query=" + escaped(query)).utf8)),
+                try client.send("GET", "/api/v1/query?query=1%2B1")
+            )
+        }
+        #expect(deep.status == 400)
+        #expect(deep.text.contains("nested too deeply"))
+        #expect(after.status == 200)
+        await service.stop()
+    }
+
     /// A selector's pattern is matched against every series name in the history; Swift's
     /// `Regex` backtracks, and `(.|.)*zzz` against a 35-character name takes 2^35 steps (hours,
     /// with no way to stop the match at the query's timeout). Patterns are now matched in

@@ -7,7 +7,9 @@ extension Parser {
         }
         let arguments = try parseArguments(context: "function call arguments")
         try Self.check(function, arguments, at: nameToken.position)
-        return Node(expr: .call(function, arguments.map(\.expr)), start: nameToken.position)
+        return Node(
+            expr: .call(function, arguments.map(\.expr)), start: nameToken.position,
+            depth: try Self.depth(over: arguments, at: nameToken.position))
     }
 
     /// `(expr, expr, …)`, for function calls and aggregations alike.
@@ -110,7 +112,8 @@ extension Parser {
         let aggregation = Aggregation(
             op: op, expr: expr.expr, parameter: parameter, grouping: grouping?.labels ?? [],
             without: grouping?.without ?? false)
-        return Node(expr: .aggregation(aggregation), start: opToken.position)
+        return Node(
+            expr: .aggregation(aggregation), start: opToken.position, depth: try Self.depth(over: arguments, at: opToken.position))
     }
 
     /// `true` for `without`, `false` for `by`, nil for anything else.

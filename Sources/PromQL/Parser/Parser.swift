@@ -5,11 +5,33 @@
 public struct Parser {
     var tokens: [Token]
     var index = 0
+    /// `parseExpression` calls in progress.
+    private var nesting = 0
 
-    /// An expression with the offset where it starts, which Prometheus's messages point at.
+    /// An expression with the offset where it starts, which Prometheus's messages point at,
+    /// and the depth of its tree.
     struct Node {
         var expr: Expr
         var start: Int
+        var depth = 1
+    }
+
+    /// The deepest expression tree accepted, and the deepest nesting of sub-expressions while
+    /// parsing. Parsing, printing and evaluation recurse once per level: a query of 100,000
+    /// nested parentheses overflowed the thread's stack and ended the process. Prometheus's
+    /// parser has no such limit (Go's stacks grow); no real query comes near it.
+    public static let maxDepth = 1000
+
+    /// The error for a tree deeper than `maxDepth`.
+    static func tooDeep(at position: Int) -> ParseError {
+        ParseError(position: position, message: "expression nested too deeply (more than \(maxDepth) levels)")
+    }
+
+    /// `children`'s depth plus one, checked against `maxDepth`.
+    static func depth(over children: [Node], at position: Int) throws(ParseError) -> Int {
+        let depth = (children.map(\.depth).max() ?? 0) + 1
+        guard depth <= maxDepth else { throw tooDeep(at: position) }
+        return depth
     }
 
     /// Parses `input` into an expression.
@@ -83,6 +105,9 @@ public struct Parser {
     }
 
     mutating func parseExpression(minimumPrecedence: Int) throws(ParseError) -> Node {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxDepth else { throw Self.tooDeep(at: current.position) }
         var lhs = try parseUnary()
         while let op = binaryOperator, op.precedence >= minimumPrecedence {
             let opToken = advance()
@@ -97,7 +122,7 @@ public struct Parser {
                 expr: try Self.binary(
                     op, lhs.expr, rhs.expr, returnBool: returnBool, matching: matching, start: lhs.start,
                     operatorPosition: opToken.position),
-                start: lhs.start)
+                start: lhs.start, depth: try Self.depth(over: [lhs, rhs], at: opToken.position))
         }
         return lhs
     }
@@ -151,14 +176,17 @@ public struct Parser {
         guard case .op(let op) = current.kind, op == .sub || op == .add else { return try parsePostfix() }
         let opToken = advance()
         // Unary operators bind like `*`: tighter than `+`, looser than `^` (`-2^2` is -4).
-        let operand = try parseExpression(minimumPrecedence: BinaryOperator.pow.precedence).expr
+        let operandNode = try parseExpression(minimumPrecedence: BinaryOperator.pow.precedence)
+        let operand = operandNode.expr
         if case .number(let value) = operand { return Node(expr: .number(op == .sub ? -value : value), start: opToken.position) }
         guard operand.type == .scalar || operand.type == .vector else {
             throw ParseError(
                 position: opToken.position,
                 message: "unary expression only allowed on expressions of type scalar or instant vector, got \"\(operand.type.rawValue)\"")
         }
-        return Node(expr: .unary(op == .sub ? .minus : .plus, operand), start: opToken.position)
+        return Node(
+            expr: .unary(op == .sub ? .minus : .plus, operand), start: opToken.position,
+            depth: try Self.depth(over: [operandNode], at: opToken.position))
     }
 
     mutating func parsePrimaryExpression() throws(ParseError) -> Node {
@@ -175,7 +203,7 @@ public struct Parser {
             let inner = try parseExpression(minimumPrecedence: 1)
             guard current.kind == .rightParen else { throw unexpected(expected: "\")\"") }
             advance()
-            return Node(expr: .paren(inner.expr), start: token.position)
+            return Node(expr: .paren(inner.expr), start: token.position, depth: try Self.depth(over: [inner], at: token.position))
         case .identifier where next.kind == .leftParen:
             return try parseCall()
         case .identifier, .metricIdentifier, .leftBrace:
