@@ -11,6 +11,11 @@ public func fuzzRules(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var parser = RuleFileParser()
     _ = parser.parse(text)
     let template = RuleTemplate(text, name: "__alert_Fuzz")
+    let environment = TemplateEnvironment(
+        externalURL: alert.externalURL,
+        query: { _ in
+            [TemplateSample(labels: ["instance": "db-1:9100"], value: 1), TemplateSample(labels: ["instance": "db-2:9100"], value: 2.5)]
+        })
     _ = template.expand(alert, environment: environment)
     return 0
 }
@@ -18,12 +23,6 @@ public func fuzzRules(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 private let alert = TemplateData(
     labels: ["alertname": "Fuzz", "instance": "db-1:9100", "job": "node"],
     externalLabels: ["cluster": "eu-1"], externalURL: "http://telemetryd.example:4318", value: 0.93)
-
-private let environment = TemplateEnvironment(
-    externalURL: alert.externalURL,
-    query: { _ in
-        [TemplateSample(labels: ["instance": "db-1:9100"], value: 1), TemplateSample(labels: ["instance": "db-2:9100"], value: 2.5)]
-    })
 
 @_cdecl("FuzzRules_main")
 public func fuzzRulesMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
