@@ -62,19 +62,24 @@ struct HostilePromQLTests {
     @Test func aBacktrackingPatternIsAnsweredAtOnce() async throws {
         let service = try await startService()
         let port = service.boundAddress.port
+        let names = "/api/v1/series?match[]=" + escaped("{__name__=~\"(telemetryd|t)_(.|.)*_total\"}")
+        // The history holds the server's own metrics once it has sampled them.
+        var plain: RawHTTPResponse?
+        for _ in 0..<60 {
+            plain = try await blocking { try RawHTTPClient(port: port, timeoutSeconds: 60).send("GET", names) }
+            if plain?.text.contains("telemetryd_") == true { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(plain?.status == 200)
+        #expect(plain?.text.contains("telemetryd_") == true)
         let started = ContinuousClock.now
-        let (evil, plain) = try await blocking {
-            let client = try RawHTTPClient(port: port, timeoutSeconds: 120)
-            return (
-                try client.send("GET", "/api/v1/query?query=" + escaped("{__name__=~\"(.|.)*zzz\"}")),
-                try client.send("GET", "/api/v1/series?match[]=" + escaped("{__name__=~\"(telemetryd|t)_(.|.)*_total\"}"))
-            )
+        let evil = try await blocking {
+            try RawHTTPClient(port: port, timeoutSeconds: 120).send("GET", "/api/v1/query?query=" + escaped("{__name__=~\"(.|.)*zzz\"}"))
         }
         #expect(evil.status == 200)
         #expect(evil.text.contains("\"result\":[]"))
-        #expect(plain.status == 200)
-        #expect(plain.text.contains("telemetryd_"))
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // Generous for a loaded machine; a backtracking matcher takes hours.
+        #expect(ContinuousClock.now - started < .seconds(60))
         await service.stop()
     }
 
