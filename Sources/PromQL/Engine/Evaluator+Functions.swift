@@ -126,16 +126,16 @@ extension Evaluator {
         guard Self.isValidLabelName(destination) else {
             throw EvaluationError(.execution, "invalid destination label name in label_replace(): \(destination)")
         }
-        // A value that does not match is told in linear time; only a match runs `Regex`
-        // (which backtracks) for its groups.
+        // Matched in linear time where the pattern allows (`LinearRegex`), with Swift's `Regex`
+        // (which backtracks) only for syntax it does not implement.
         let linear = try? LinearRegex(pattern)
         var result: [VectorElement] = []
         var seen: Set<Labels> = []
         for element in elements {
             var labels = element.labels
             let value = element.labels[source]
-            if linear?.wholeMatch(value) ?? true, let match = try? regex.wholeMatch(in: value) {
-                labels = labels.setting(destination, Self.expand(replacement, match))
+            if let replaced = Self.replace(value, linear: linear, regex: regex, with: replacement) {
+                labels = labels.setting(destination, replaced)
             }
             guard seen.insert(labels).inserted else {
                 throw EvaluationError(.execution, "vector cannot contain metrics with the same labelset")
@@ -145,9 +145,32 @@ extension Evaluator {
         return result
     }
 
-    /// Replaces `$1`, `${1}` and `$name` in `template` with the match's groups, as Go's
-    /// `Regexp.Expand` does (unknown groups become empty).
-    static func expand(_ template: String, _ match: Regex<AnyRegexOutput>.Match) -> String {
+    /// `replacement` expanded with the groups of a whole match of `value`, or nil when `value`
+    /// does not match.
+    private static func replace(
+        _ value: String, linear: LinearRegex?, regex: Regex<AnyRegexOutput>, with replacement: String
+    ) -> String? {
+        if let linear {
+            guard let groups = linear.wholeMatchGroups(value) else { return nil }
+            return expand(replacement) { name in
+                guard let index = Int(name) ?? linear.groupNames[String(name)], index < groups.count,
+                    let range = groups[index]
+                else { return nil }
+                let scalars = value.unicodeScalars
+                let start = scalars.index(scalars.startIndex, offsetBy: range.lowerBound)
+                return String(scalars[start..<scalars.index(start, offsetBy: range.count)])
+            }
+        }
+        guard let match = try? regex.wholeMatch(in: value) else { return nil }
+        return expand(replacement) { name in
+            if let number = Int(name) { return number < match.output.count ? match.output[number].substring.map(String.init) : nil }
+            return match.output[String(name)]?.substring.map(String.init)
+        }
+    }
+
+    /// Replaces `$1`, `${1}` and `$name` in `template` with the groups `group` finds by number
+    /// or name, as Go's `Regexp.Expand` does (unknown groups become empty).
+    static func expand(_ template: String, group: (Substring) -> String?) -> String {
         var output = ""
         var rest = Substring(template)
         while let dollar = rest.firstIndex(of: "$") {
@@ -170,11 +193,7 @@ extension Evaluator {
                 output += "$"
                 continue
             }
-            if let number = Int(name) {
-                if number < match.output.count, let substring = match.output[number].substring { output += substring }
-            } else if let substring = match.output[String(name)]?.substring {
-                output += substring
-            }
+            output += group(name) ?? ""
         }
         return output + rest
     }

@@ -43,6 +43,8 @@ public struct LinearRegex: Sendable {
     let sets: [ScalarSet]
     /// Capture groups, the whole match (group 0) included.
     public let groupCount: Int
+    /// The numbers of named groups.
+    public let groupNames: [String: Int]
 
     /// Compiles `pattern`. Throws `Unsupported` for syntax it does not implement or does not
     /// recognise (Go's own checks, done with `RegexCheck`, come first).
@@ -55,6 +57,7 @@ public struct LinearRegex: Sendable {
         program = compiler.program
         sets = compiler.sets
         groupCount = parser.groupCount + 1
+        groupNames = parser.groupNames
     }
 
     /// Whether the whole of `text` matches.

@@ -27,6 +27,8 @@ struct LinearRegexParser {
     private var flags = Flags()
     var foldsCase: Bool { flags.foldsCase }
     private(set) var groupCount = 0
+    /// The numbers of named groups (`(?P<name>re)`).
+    private(set) var groupNames: [String: Int] = [:]
     /// Go's limit on `{n,m}` counts.
     static let maxRepeat = 1000
 
@@ -104,10 +106,15 @@ struct LinearRegexParser {
         if take("P") || peek == "<" {
             // (?P<name>re) or (?<name>re): a named capture.
             guard take("<") else { throw unsupported("invalid named capture") }
-            while let next = peek, next != ">" { position += 1 }
+            var name = ""
+            while let next = peek, next != ">" {
+                name.unicodeScalars.append(next)
+                position += 1
+            }
             guard take(">") else { throw unsupported("invalid named capture") }
             groupCount += 1
             let index = groupCount
+            if groupNames[name] == nil { groupNames[name] = index }
             let inner = try alternation()
             guard take(")") else { throw unsupported("missing )") }
             return .group(inner, capture: index)
