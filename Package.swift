@@ -66,6 +66,11 @@ let package = Package(
             pkgConfig: "snappy",
             providers: [.apt(["libsnappy-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
         .target(name: "SnappyCodec", dependencies: ["CSnappy"]),
         .target(name: "PromQL"),
@@ -115,6 +120,7 @@ let package = Package(
                 "OTLP",
                 "OTLPGRPC",
                 "SnappyCodec",
+                "CSQLite",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),

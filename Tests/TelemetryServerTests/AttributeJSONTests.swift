@@ -37,4 +37,21 @@ struct AttributeJSONTests {
         #expect((parsed["list"] as? [Any])?.count == 2)
         #expect(parsed.count == 3)
     }
+
+    /// Every ASCII character, with escapes first, last and side by side (the escaper copies the
+    /// runs between them whole), through both the in-place and the byte-by-byte path.
+    @Test func everyCharacterRoundTripsThroughEitherPath() throws {
+        let ascii = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self)
+        let texts = [ascii, "\n" + ascii + "\"", "\"\\\u{01}", "plain", "", "ü → 😀 \u{1F}end"]
+        for text in texts {
+            var inPlace: [UInt8] = []
+            AttributeJSON.appendEscaped(text.utf8, to: &inPlace)
+            var byteByByte: [UInt8] = []
+            AttributeJSON.appendEscaped(AnySequence(text.utf8), to: &byteByByte)
+            #expect(inPlace == byteByByte)
+            let parsed = try JSONSerialization.jsonObject(with: Data(inPlace), options: .fragmentsAllowed) as? String
+            #expect(parsed == text)
+            #expect(!inPlace.dropFirst().dropLast().contains(where: { $0 < 0x20 }), "no raw control byte is left")
+        }
+    }
 }

@@ -34,18 +34,19 @@ final class SignalSummaries: Sendable {
         guard isListening else { return }
         pending.withLock { pending in
             pending.spans += spans.count
-            for span in spans {
-                let id = Hex.encode(span.traceID)
+            // Read in place (a bound row would be a copy of all its strings).
+            for index in spans.indices {
+                let id = Hex.encode(spans[index].traceID)
                 if pending.traces[id] == nil {
                     guard pending.traces.count < Self.maxTraces else { continue }
                     pending.traceOrder.append(id)
-                    pending.traces[id] = (span.serviceName, nil, 0)
+                    pending.traces[id] = (spans[index].serviceName, nil, 0)
                 }
-                if span.parentSpanID == nil || span.parentSpanID?.isEmpty == true {
-                    pending.traces[id]?.root = span.name
-                    pending.traces[id]?.service = span.serviceName
+                if spans[index].parentSpanID?.isEmpty ?? true {
+                    pending.traces[id]?.root = spans[index].name
+                    pending.traces[id]?.service = spans[index].serviceName
                 }
-                if span.statusCode == 2 { pending.traces[id]?.errors += 1 }
+                if spans[index].statusCode == 2 { pending.traces[id]?.errors += 1 }
             }
         }
     }

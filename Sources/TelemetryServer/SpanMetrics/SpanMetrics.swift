@@ -61,23 +61,26 @@ final class SpanMetrics: Sendable {
     func record(_ spans: [SpanRow]) {
         var groups: [Key: [Int]] = [:]
         var skipped = 0
-        for (index, span) in spans.enumerated() {
-            if Self.implausibleTimes(span) {
+        // Rows are read in place through their index: binding one (`for span in spans`) copies
+        // it, retaining and releasing each of its fifteen strings and blobs.
+        for index in spans.indices {
+            if Self.implausibleTimes(spans[index]) {
                 skipped += 1
                 continue
             }
-            groups[Key(service: span.serviceName, name: span.name, kind: span.kind, status: span.statusCode), default: []]
-                .append(index)
+            let key = Key(
+                service: spans[index].serviceName, name: spans[index].name, kind: spans[index].kind,
+                status: spans[index].statusCode)
+            groups[key, default: []].append(index)
         }
         if skipped > 0 { skippedSpans.increment(by: Int64(skipped)) }
         for (key, indices) in groups {
             guard let last = indices.last, let (target, overflowed) = series(for: key) else { continue }
             if overflowed { overflowSpans.increment(by: Int64(indices.count)) }
             for index in indices.dropLast() { target.duration.observe(Self.seconds(spans[index])) }
-            let span = spans[last]
             let exemplar = Exemplar(
-                traceID: Hex.encode(span.traceID), spanID: Hex.encode(span.spanID), value: Self.seconds(span),
-                timestamp: Double(span.endUnixNano) / 1e9)
+                traceID: Hex.encode(spans[last].traceID), spanID: Hex.encode(spans[last].spanID),
+                value: Self.seconds(spans[last]), timestamp: Double(spans[last].endUnixNano) / 1e9)
             target.duration.observe(exemplar.value, exemplar: exemplar)
             target.calls.increment(by: Double(indices.count), exemplar: Exemplar(
                 traceID: exemplar.traceID, spanID: exemplar.spanID, value: 1, timestamp: exemplar.timestamp))

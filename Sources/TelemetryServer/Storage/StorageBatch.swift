@@ -22,11 +22,13 @@ struct StorageBatch: Sendable {
         StorageBatch(rows: spans.count + logs.count) { db in
             if !spans.isEmpty {
                 var binder = SQLiteBinder(try db.cachedStatement(sql: SpanRow.insertSQL), in: db)
-                for span in spans { try span.insert(with: &binder) }
+                // Indexing rather than `for span in spans`: a row is read in place, not copied
+                // (a copy retains and releases its fifteen strings and blobs).
+                for index in spans.indices { try spans[index].insert(with: &binder) }
             }
             if !logs.isEmpty {
                 var binder = SQLiteBinder(try db.cachedStatement(sql: LogRow.insertSQL), in: db)
-                for log in logs { try log.insert(with: &binder) }
+                for index in logs.indices { try logs[index].insert(with: &binder) }
             }
         }
     }
