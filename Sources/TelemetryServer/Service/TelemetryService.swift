@@ -221,7 +221,10 @@ public final class TelemetryService: Service, Sendable {
             }
         }))
         RemoteWriteReceiver(
-            history: history, maxDecodedBytes: configuration.httpConfiguration.maxInflatedBodyBytes
+            history: history, maxDecodedBytes: configuration.httpConfiguration.maxInflatedBodyBytes,
+            limits: SeriesLabelLimits(
+                maxNames: configuration.historyMaxLabelNamesPerSeries, maxNameBytes: configuration.historyMaxLabelNameLength,
+                maxValueBytes: configuration.historyMaxLabelValueLength)
         ).add(to: &router)
         PrometheusQueryAPI(
             history: history,

@@ -6,7 +6,8 @@ import SnappyCodec
 /// `WriteRequest`, appended to the metric history.
 ///
 /// Answers 204 once the samples are durable; 400 for a body that is not snappy, not a valid
-/// `WriteRequest`, or holds refused samples (the others are stored; out-of-order samples are
+/// `WriteRequest`, with a series past the label limits (`SeriesLabelLimits`; nothing of it is
+/// stored), or holds refused samples (the others are stored; out-of-order samples are
 /// refused and counted, never reordered; a resend of a stored sample is accepted); 413 when
 /// the body or its decompressed size passes the cap; 503 with `Retry-After` when the write
 /// queue is full; 500 when storage fails (senders retry 5xx and 429, not 4xx).
@@ -16,10 +17,13 @@ struct RemoteWriteReceiver: Sendable {
     let maxDecodedBytes: Int
     /// Label sets of series already seen, by their encoded bytes.
     let interner: LabelsInterner
+    /// Bounds on each series' labels: a series past them makes the request a 400.
+    let limits: SeriesLabelLimits
 
-    init(history: MetricHistory, maxDecodedBytes: Int = 100 << 20) {
+    init(history: MetricHistory, maxDecodedBytes: Int = 100 << 20, limits: SeriesLabelLimits = SeriesLabelLimits()) {
         self.history = history
         self.maxDecodedBytes = maxDecodedBytes
+        self.limits = limits
         interner = LabelsInterner(capacity: max(2 * history.maxSeries, 100_000))
     }
 
@@ -40,7 +44,7 @@ struct RemoteWriteReceiver: Sendable {
         }
         let decoded: WriteRequest
         do {
-            decoded = try WriteRequest(decoding: body, interner: interner)
+            decoded = try WriteRequest(decoding: body, interner: interner, limits: limits)
         } catch {
             throw HTTPError(status: 400, message: error.description)
         }

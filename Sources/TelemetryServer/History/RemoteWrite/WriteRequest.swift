@@ -19,8 +19,10 @@ struct WriteRequest: Sendable {
     }
 
     /// Decodes and validates `bytes`: every series needs a `__name__`, valid and unique label
-    /// names, and valid UTF-8.
-    init(decoding bytes: [UInt8], interner: LabelsInterner? = nil) throws(Invalid) {
+    /// names, valid UTF-8, and labels within `limits`.
+    init(decoding bytes: [UInt8], interner: LabelsInterner? = nil, limits: SeriesLabelLimits = SeriesLabelLimits())
+        throws(Invalid)
+    {
         let decoded: Result<WriteRequest, Invalid> = bytes.withUnsafeBytes { raw in
             do throws(Invalid) {
                 var request = WriteRequest()
@@ -40,7 +42,7 @@ struct WriteRequest: Sendable {
                 }
                 request.series.reserveCapacity(ranges.count)
                 for (number, range) in ranges.enumerated() {
-                    try Self.decodeSeries(raw, range, index: number, interner: interner, into: &request)
+                    try Self.decodeSeries(raw, range, index: number, interner: interner, limits: limits, into: &request)
                 }
                 return .success(request)
             } catch {
@@ -52,7 +54,7 @@ struct WriteRequest: Sendable {
 
     private static func decodeSeries(
         _ raw: UnsafeRawBufferPointer, _ range: Range<Int>, index: Int, interner: LabelsInterner?,
-        into request: inout WriteRequest
+        limits: SeriesLabelLimits, into request: inout WriteRequest
     ) throws(Invalid) {
         var cursor = ProtobufCursor(raw, range: range)
         var labelFields: [Range<Int>] = []
@@ -87,19 +89,23 @@ struct WriteRequest: Sendable {
             if !samples.isEmpty { request.series.append((known, samples)) }
             return
         }
+        // Counted before any string is made.
+        guard labelFields.count <= limits.maxNames else {
+            throw Invalid(
+                description: "series \(index): \(labelFields.count) labels, more than the limit of \(limits.maxNames) "
+                    + "(history.max_label_names_per_series)")
+        }
         var pairs: [(name: String, value: String)] = []
         pairs.reserveCapacity(labelFields.count)
-        do throws(ProtobufCursor.Malformed) {
-            for label in labelFields { pairs.append(try decodeLabel(raw, label, series: index)) }
-        } catch {
-            throw Invalid(description: "malformed protobuf in series \(index): \(error.reason)")
-        }
+        for label in labelFields { pairs.append(try decodeLabel(raw, label, series: index, limits: limits)) }
         for (name, _) in pairs where !Labels.isValidName(name) {
             throw Invalid(description: "series \(index): invalid label name \"\(name)\"")
         }
         guard let labels = Labels.unique(pairs) else {
-            let names = pairs.map(\.name)
-            let repeated = names.first { name in names.filter { $0 == name }.count > 1 } ?? ""
+            // The first name seen a second time, found in one pass (counting each name's
+            // occurrences was quadratic: 2.4 s for a series of 32,000 labels).
+            var seen = Set<String>()
+            let repeated = pairs.first { !seen.insert($0.name).inserted }?.name ?? ""
             throw Invalid(description: "series \(index): label \"\(repeated)\" appears twice")
         }
         guard !labels[Labels.metricName].isEmpty else {
@@ -109,21 +115,41 @@ struct WriteRequest: Sendable {
         if !samples.isEmpty { request.series.append((labels, samples)) }
     }
 
-    private static func decodeLabel(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, series: Int)
-        throws(ProtobufCursor.Malformed) -> (String, String)
-    {
+    private static func decodeLabel(
+        _ raw: UnsafeRawBufferPointer, _ range: Range<Int>, series: Int, limits: SeriesLabelLimits
+    ) throws(Invalid) -> (String, String) {
         var cursor = ProtobufCursor(raw, range: range)
         var name = ""
         var value = ""
         while !cursor.isAtEnd {
-            let (field, wireType) = try cursor.tag()
-            guard wireType == 2, field == 1 || field == 2 else {
-                try cursor.skip(wireType)
-                continue
+            let field: Int
+            let text: Range<Int>
+            do throws(ProtobufCursor.Malformed) {
+                let wireType: Int
+                (field, wireType) = try cursor.tag()
+                guard wireType == 2, field == 1 || field == 2 else {
+                    try cursor.skip(wireType)
+                    continue
+                }
+                text = try cursor.lengthDelimited()
+            } catch {
+                throw Invalid(description: "malformed protobuf in series \(series): \(error.reason)")
             }
-            let text = try cursor.lengthDelimited()
+            // Checked before a string is made: an over-long label is refused, never decoded.
+            if field == 1, text.count > limits.maxNameBytes {
+                throw Invalid(
+                    description: "series \(series): a label name of \(text.count) bytes, longer than the limit of "
+                        + "\(limits.maxNameBytes) (history.max_label_name_length)")
+            }
+            if field == 2, text.count > limits.maxValueBytes {
+                throw Invalid(
+                    description: "series \(series): \(name.isEmpty ? "a label value" : "the value of label \"\(name)\"") "
+                        + "of \(text.count) bytes, longer than the limit of \(limits.maxValueBytes) "
+                        + "(history.max_label_value_length)")
+            }
             guard let decoded = cursor.string(text) else {
-                throw ProtobufCursor.Malformed(reason: "label \(field == 1 ? "name" : "value") is not valid UTF-8")
+                throw Invalid(
+                    description: "malformed protobuf in series \(series): label \(field == 1 ? "name" : "value") is not valid UTF-8")
             }
             if field == 1 { name = decoded } else { value = decoded }
         }
