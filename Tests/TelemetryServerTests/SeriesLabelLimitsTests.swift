@@ -1,4 +1,5 @@
 import Foundation
+import OTLP
 import PromQL
 import SnappyCodec
 @testable import TelemetryServer
@@ -44,17 +45,17 @@ struct SeriesLabelLimitsTests {
         let name = [("__name__", "m")]
         let thirty = name + (1..<30).map { ("l\($0)", "v") }
         #expect(try WriteRequest(decoding: series(thirty)).series[0].labels.pairs.count == 30)
-        #expect(refusal(series(thirty + [("l30", "v")])) == "series 0: 31 labels, more than the limit of 30 (history.max_label_names_per_series)")
+        #expect(refusal(series(thirty + [("l30", "v")])) == "series 0: 31 labels, more than the limit of 30 (limits.max_label_names_per_series)")
 
         let longName = String(repeating: "n", count: 1024)
         #expect(refusal(series(name + [(longName, "v")])) == nil)
         #expect(refusal(series(name + [(longName + "n", "v")]))
-            == "series 0: a label name of 1025 bytes, longer than the limit of 1024 (history.max_label_name_length)")
+            == "series 0: a label name of 1025 bytes, longer than the limit of 1024 (limits.max_label_name_length)")
 
         let longValue = String(repeating: "v", count: 2048)
         #expect(refusal(series(name + [("big", longValue)])) == nil)
         #expect(refusal(series(name + [("big", longValue + "ü")]))
-            == "series 0: the value of label \"big\" of 2050 bytes, longer than the limit of 2048 (history.max_label_value_length)")
+            == "series 0: the value of label \"big\" of 2050 bytes, longer than the limit of 2048 (limits.max_label_value_length)")
 
         let tight = SeriesLabelLimits(maxNames: 2, maxNameBytes: 8, maxValueBytes: 1)
         #expect(refusal(series(name + [("a", "b")]), limits: tight) == nil)
@@ -98,12 +99,17 @@ struct SeriesLabelLimitsTests {
 
     @Test func theLimitsAreReadFromTheConfigurationFile() throws {
         let configuration = try ServerConfiguration.parse(
-            "history:\n  max_label_names_per_series: 60\n  max_label_name_length: 200\n  max_label_value_length: 65536\n",
+            "limits:\n  max_label_names_per_series: 60\n  max_label_name_length: 200\n  max_label_value_length: 65536\n",
             file: "limits.yml")
-        #expect(configuration.historyMaxLabelNamesPerSeries == 60)
-        #expect(configuration.historyMaxLabelNameLength == 200)
-        #expect(configuration.historyMaxLabelValueLength == 65536)
-        #expect(throws: ConfigError.self) { try ServerConfiguration.parse("history:\n  max_label_value_length: 0\n", file: "zero.yml") }
+        #expect(configuration.seriesLabelLimits == SeriesLabelLimits(maxNames: 60, maxNameBytes: 200, maxValueBytes: 65536))
+        #expect(ServerConfiguration().seriesLabelLimits == SeriesLabelLimits(maxNames: 30, maxNameBytes: 1024, maxValueBytes: 2048))
+        do {
+            _ = try ServerConfiguration.parse("limits:\n  max_label_value_length: 0\n", file: "zero.yml")
+            Issue.record("a limit of 0 was accepted")
+        } catch {
+            #expect(error.description.contains("limits.max_label_value_length"))
+        }
+        #expect(throws: ConfigError.self) { try ServerConfiguration.parse("limits:\n  max_labels: 3\n", file: "unknown.yml") }
     }
 
     /// Over a real socket: a series with a 1 MB label value is a 400 naming the limit and is not
@@ -133,5 +139,66 @@ struct SeriesLabelLimitsTests {
         #expect(text.contains("rw_fine"))
         #expect(!text.contains("rw_huge"))
         #expect(!text.contains("rw_wide"))
+    }
+
+    /// OTLP metric points: a new series past the limits is rejected and counted; series already
+    /// held, and those within the limits, are not.
+    @Test func theOTLPMetricStoreRejectsPointsPastTheLimits() {
+        let store = OTLPMetricStore(
+            staleAfterNanos: 1_000, maxSeries: 10, limits: SeriesLabelLimits(maxNames: 3, maxNameBytes: 5, maxValueBytes: 8),
+            now: { 5_000 })
+        func update(_ labels: [(String, String)], family: String = "depth") -> MetricUpdate {
+            MetricUpdate(
+                family: family, type: .gauge, help: "", unit: "", labels: labels.map { MetricLabel(name: $0.0, value: $0.1) },
+                value: .number(1), mode: .replace)
+        }
+        #expect(store.apply([update([("job", "a"), ("zone", "eu")])]).count == 0)
+        let rejected = store.apply([
+            update([("job", "a"), ("zone", "eu"), ("rack", "1")]),
+            update([("job", "123456789")]),
+            update([("longer", "a")]),
+            update([("job", "a")], family: "a_metric_name"),
+        ])
+        #expect(rejected.count == 4)
+        #expect(rejected.firstError == "metric depth: 4 labels, more than the limit of 3 (limits.max_label_names_per_series)")
+        #expect(store.seriesCount == 1)
+        #expect(store.apply([update([("job", "a"), ("zone", "eu")])]).count == 0)
+    }
+
+    /// Over a real socket: an OTLP gauge point with a 60 KB attribute, or with 40 attributes, is
+    /// rejected in `partial_success` naming the limit and stays off `/metrics`; its neighbour is kept.
+    @Test func otlpPointsPastTheLimitsAreRejectedPartially() async throws {
+        let service = try await startService()
+        defer { Task { await service.stop() } }
+        let port = service.boundAddress.port
+        func gauge(_ name: String, _ attributes: [Opentelemetry_Proto_Common_V1_KeyValue]) -> OTLPMetric {
+            var point = Opentelemetry_Proto_Metrics_V1_NumberDataPoint()
+            point.asDouble = 1
+            point.timeUnixNano = UInt64(Date().timeIntervalSince1970 * 1e9)
+            point.attributes = attributes
+            var metric = OTLPMetric()
+            metric.name = name
+            metric.gauge.dataPoints = [point]
+            return metric
+        }
+        let body = Array(try metricsRequest([
+            gauge("long.gauge", [keyValue("blob", String(repeating: "x", count: 60_000))]),
+            gauge("wide.gauge", (0..<40).map { keyValue("k\($0)", "v") }),
+            gauge("fine.gauge", [keyValue("k", "v")]),
+        ]).serializedData())
+        let (posted, scraped) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (
+                try client.send("POST", "/v1/metrics", headers: [("Content-Type", "application/x-protobuf")], body: body),
+                try client.send("GET", "/metrics")
+            )
+        }
+        #expect(posted.status == 200)
+        let response = try MetricsResponse(serializedBytes: posted.body)
+        #expect(response.partialSuccess.rejectedDataPoints == 2)
+        #expect(response.partialSuccess.errorMessage.contains("60000 bytes, longer than the limit of 2048 (limits.max_label_value_length)"))
+        #expect(scraped.text.contains("fine_gauge{"))
+        #expect(!scraped.text.contains("long_gauge"))
+        #expect(!scraped.text.contains("wide_gauge"))
     }
 }

@@ -30,7 +30,8 @@ import PromQL
 /// history:
 ///   interval: 5s              # /metrics is sampled into the metric history this often
 ///   max_series: 20000         # series held; samples of further new series are refused
-///   max_label_names_per_series: 30  # a remote-write series past these is refused (400)
+/// limits:                     # a series sent over remote write or OTLP past these is refused
+///   max_label_names_per_series: 30
 ///   max_label_name_length: 1024
 ///   max_label_value_length: 2048
 /// global:
@@ -107,12 +108,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var alerting = AlertingConfiguration()
     /// Most series the metric history holds.
     public var historyMaxSeries = 20_000
-    /// Most labels on a series received over remote write (`history.max_label_names_per_series`).
-    public var historyMaxLabelNamesPerSeries = 30
-    /// Longest label name received over remote write, in bytes (`history.max_label_name_length`).
-    public var historyMaxLabelNameLength = 1024
-    /// Longest label value received over remote write, in bytes (`history.max_label_value_length`).
-    public var historyMaxLabelValueLength = 2048
+    /// Bounds on the labels of series clients send over remote write and OTLP (`limits:`).
+    public var seriesLabelLimits = SeriesLabelLimits()
     /// `--query.timeout`: how long one PromQL query may run.
     public var queryEngineTimeout = PrometheusDuration(milliseconds: 120_000)
     /// `--query.max-samples`: most samples one PromQL query may load.
@@ -271,17 +268,9 @@ public struct ServerConfiguration: Sendable, Equatable {
                 configuration.historyInterval = interval
             }
             if let limit = try history.integer("max_series", minimum: 1) { configuration.historyMaxSeries = limit }
-            if let limit = try history.integer("max_label_names_per_series", minimum: 1) {
-                configuration.historyMaxLabelNamesPerSeries = limit
-            }
-            if let limit = try history.integer("max_label_name_length", minimum: 1) {
-                configuration.historyMaxLabelNameLength = limit
-            }
-            if let limit = try history.integer("max_label_value_length", minimum: 1) {
-                configuration.historyMaxLabelValueLength = limit
-            }
             try history.rejectUnknownFields()
         }
+        if var limits = try root.mapping("limits") { configuration.seriesLabelLimits = try SeriesLabelLimits.read(&limits) }
         if var global = try root.mapping("global") {
             if let interval = try global.duration("evaluation_interval", positive: true) {
                 configuration.evaluationInterval = interval

@@ -5,8 +5,8 @@ import Telemetry
 ///
 /// Delta points are added to what is stored (delta to cumulative); other points replace it. A
 /// series not updated for `staleAfterNanos` disappears at the next scrape. The number of
-/// series is bounded: past `maxSeries`, points for new series are rejected, so memory stays
-/// bounded whatever clients send.
+/// series is bounded: past `maxSeries`, points for new series are rejected, and so is the size
+/// of each series' labels (`limits`), so memory stays bounded whatever clients send.
 final class OTLPMetricStore: MetricCollector {
     private struct Series {
         var value: CollectedSeries.Value
@@ -28,11 +28,17 @@ final class OTLPMetricStore: MetricCollector {
     private let state = Mutex(State())
     let staleAfterNanos: UInt64
     let maxSeries: Int
+    /// Bounds on a new series' labels: a point past them is rejected.
+    let limits: SeriesLabelLimits
     private let now: @Sendable () -> UInt64
 
-    init(staleAfterNanos: UInt64, maxSeries: Int, now: @escaping @Sendable () -> UInt64 = { WallClock.nanoseconds() }) {
+    init(
+        staleAfterNanos: UInt64, maxSeries: Int, limits: SeriesLabelLimits = SeriesLabelLimits(),
+        now: @escaping @Sendable () -> UInt64 = { WallClock.nanoseconds() }
+    ) {
         self.staleAfterNanos = staleAfterNanos
         self.maxSeries = maxSeries
+        self.limits = limits
         self.now = now
     }
 
@@ -58,6 +64,13 @@ final class OTLPMetricStore: MetricCollector {
                     continue
                 }
                 let existing = state.families[update.family]?.series[update.labels]
+                if existing == nil,
+                    let problem = limits.problem(
+                        name: update.family, labels: update.labels.lazy.map { (name: $0.name, value: $0.value) })
+                {
+                    rejections.add("metric \(update.family.prefix(200)): \(problem)")
+                    continue
+                }
                 if existing == nil, state.seriesCount >= maxSeries {
                     if !swept {
                         sweep(&state, at: time)

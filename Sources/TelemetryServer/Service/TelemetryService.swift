@@ -107,7 +107,7 @@ public final class TelemetryService: Service, Sendable {
         }
         let metricStore = OTLPMetricStore(
             staleAfterNanos: UInt64(configuration.metricStaleness.milliseconds) * 1_000_000,
-            maxSeries: configuration.maxMetricSeries)
+            maxSeries: configuration.maxMetricSeries, limits: configuration.seriesLabelLimits)
         let database = database
         let writer = writer
         let processMetrics = processMetrics
@@ -222,9 +222,7 @@ public final class TelemetryService: Service, Sendable {
         }))
         RemoteWriteReceiver(
             history: history, maxDecodedBytes: configuration.httpConfiguration.maxInflatedBodyBytes,
-            limits: SeriesLabelLimits(
-                maxNames: configuration.historyMaxLabelNamesPerSeries, maxNameBytes: configuration.historyMaxLabelNameLength,
-                maxValueBytes: configuration.historyMaxLabelValueLength)
+            limits: configuration.seriesLabelLimits
         ).add(to: &router)
         PrometheusQueryAPI(
             history: history,

@@ -90,11 +90,7 @@ struct WriteRequest: Sendable {
             return
         }
         // Counted before any string is made.
-        guard labelFields.count <= limits.maxNames else {
-            throw Invalid(
-                description: "series \(index): \(labelFields.count) labels, more than the limit of \(limits.maxNames) "
-                    + "(history.max_label_names_per_series)")
-        }
+        if let problem = limits.countProblem(labelFields.count) { throw Invalid(description: "series \(index): \(problem)") }
         var pairs: [(name: String, value: String)] = []
         pairs.reserveCapacity(labelFields.count)
         for label in labelFields { pairs.append(try decodeLabel(raw, label, series: index, limits: limits)) }
@@ -136,16 +132,11 @@ struct WriteRequest: Sendable {
                 throw Invalid(description: "malformed protobuf in series \(series): \(error.reason)")
             }
             // Checked before a string is made: an over-long label is refused, never decoded.
-            if field == 1, text.count > limits.maxNameBytes {
-                throw Invalid(
-                    description: "series \(series): a label name of \(text.count) bytes, longer than the limit of "
-                        + "\(limits.maxNameBytes) (history.max_label_name_length)")
-            }
-            if field == 2, text.count > limits.maxValueBytes {
-                throw Invalid(
-                    description: "series \(series): \(name.isEmpty ? "a label value" : "the value of label \"\(name)\"") "
-                        + "of \(text.count) bytes, longer than the limit of \(limits.maxValueBytes) "
-                        + "(history.max_label_value_length)")
+            if let problem = field == 1
+                ? limits.nameProblem(bytes: text.count)
+                : limits.valueProblem(bytes: text.count, name: name.isEmpty ? nil : name)
+            {
+                throw Invalid(description: "series \(series): \(problem)")
             }
             guard let decoded = cursor.string(text) else {
                 throw Invalid(
