@@ -13,7 +13,7 @@ fuzz="$root/Tests/Fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 harnesses=("$@")
 if [ "${#harnesses[@]}" -eq 0 ]; then
-  harnesses=(FuzzOTLPProtobuf FuzzOTLPJSON FuzzConfig FuzzQuery FuzzPromQL FuzzRules)
+  harnesses=(FuzzOTLPProtobuf FuzzOTLPJSON FuzzConfig FuzzQuery FuzzPromQL FuzzRules FuzzRemoteWrite)
 fi
 
 cd "$fuzz"

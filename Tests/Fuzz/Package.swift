@@ -4,7 +4,7 @@
 // `make fuzz` (see scripts/fuzz.sh) with `-sanitize=fuzzer,address -enable-testing`.
 import PackageDescription
 
-let harnesses = ["FuzzOTLPProtobuf", "FuzzOTLPJSON", "FuzzConfig", "FuzzQuery", "FuzzPromQL", "FuzzRules"]
+let harnesses = ["FuzzOTLPProtobuf", "FuzzOTLPJSON", "FuzzConfig", "FuzzQuery", "FuzzPromQL", "FuzzRules", "FuzzRemoteWrite"]
 
 let package = Package(
     name: "TelemetryFuzz",
