@@ -1,7 +1,9 @@
 import Foundation
 import OTLP
+import PromQL
+import SnappyCodec
 import SwiftProtobuf
-import TelemetryServer
+@testable import TelemetryServer
 import TestSupport
 import Testing
 
@@ -119,5 +121,43 @@ struct HostilePromQLTests {
         }
         if let first = ended.min() { #expect(answered < first, "the export waited for a query") }
         await service.stop()
+    }
+
+    /// Thousands of `match[]` patterns over thousands of series take minutes (2,000 over 19,000
+    /// series: 50 s on a release build), and the selection held the history's lock throughout,
+    /// so no sample could be appended meanwhile, and it ran on the handlers' threads with no
+    /// timeout. Now each pattern takes the lock on its own, the selection runs on the query
+    /// threads, and past `--query.timeout` it is a 503 `timeout`.
+    @Test func aHugeSeriesSelectionTimesOutAndDoesNotHoldUpAppends() async throws {
+        let service = try await startService { $0.queryEngineTimeout = PrometheusDuration(milliseconds: 3_000) }
+        defer { Task { await service.stop() } }
+        let port = service.boundAddress.port
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        @Sendable func write(_ names: Range<Int>, at time: Int64) throws -> RawHTTPResponse {
+            let series = names.map { (labels: Labels([("__name__", "selection_\($0)"), ("job", "load")]), samples: [Sample(time: time, value: 1)]) }
+            let body = Snappy.compress(WriteRequest(series: series).encoded())
+            return try RawHTTPClient(port: port).send("POST", "/api/v1/write", headers: [("Content-Encoding", "snappy")], body: body)
+        }
+        #expect(try await blocking { try write(0..<5_000, at: now - 1_000) }.status == 204)
+        let form = (0..<3_000).map { "match%5B%5D=" + escaped("{__name__=~\".*x.*y.*z.*\($0)\"}") }.joined(separator: "&")
+        let selection = Task {
+            try await blocking {
+                let started = Date()
+                let response = try RawHTTPClient(port: port, timeoutSeconds: 600).send(
+                    "POST", "/api/v1/series", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+                return (response, Date().timeIntervalSince(started))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let (appended, appendSeconds) = try await blocking {
+            let started = Date()
+            return (try write(0..<1, at: now), Date().timeIntervalSince(started))
+        }
+        let (selected, selectionSeconds) = try await selection.value
+        #expect(appended.status == 204)
+        #expect(selected.status == 503)
+        #expect(selected.text.contains("\"errorType\":\"timeout\""))
+        #expect(appendSeconds < selectionSeconds / 2, "append \(appendSeconds) s, selection \(selectionSeconds) s")
+        #expect(selectionSeconds < 60)
     }
 }

@@ -42,19 +42,29 @@ extension MetricHistory {
     /// Label sets of the series matching any of the matcher lists with samples between
     /// `start` and `end` (judged by the series' first and last sample, as Prometheus judges by
     /// block bounds).
-    func series(matching matchers: [[LabelMatcher]], start: Int64, end: Int64) throws -> [Labels] {
+    ///
+    /// Each list is matched under the head's lock on its own, and `deadline` is checked between
+    /// them: thousands of `match[]` patterns over 20,000 series take minutes (2,000 took 50 s),
+    /// and held under one lock they stopped every append to the history for as long.
+    func series(
+        matching matchers: [[LabelMatcher]], start: Int64, end: Int64, deadline: ContinuousClock.Instant? = nil
+    ) throws -> [Labels] {
         let lists = try matchers.map { try $0.map(CompiledMatcher.init) }
-        let found: Set<Labels> = head.withLock { head in
-            var found = Set<Labels>()
-            for list in lists {
-                for series in matching(list, in: head) where series.firstTime <= end && series.lastTime >= start {
-                    found.insert(series.labels)
+        var found = Set<Labels>()
+        for list in lists {
+            if let deadline, ContinuousClock.now > deadline { throw SelectionTimeout() }
+            let labels: [Labels] = head.withLock { head in
+                matching(list, in: head).compactMap { series in
+                    series.firstTime <= end && series.lastTime >= start ? series.labels : nil
                 }
             }
-            return found
+            found.formUnion(labels)
         }
         return found.sorted()
     }
+
+    /// A series selection that passed its deadline.
+    struct SelectionTimeout: Error {}
 
     private func matching(_ matchers: [CompiledMatcher], in head: Head) -> [HeadSeries] {
         let candidates = head.index.candidates(matchers).map { $0.compactMap { head.series[$0] } } ?? Array(head.series.values)

@@ -75,7 +75,9 @@ struct APIParameters {
     /// Every `match[]` selector.
     func matchers() throws(Invalid) -> [[LabelMatcher]] {
         var lists: [[LabelMatcher]] = []
-        for text in all("match[]") {
+        var seen = Set<String>()
+        // A selector given again adds nothing: each is parsed and matched once.
+        for text in all("match[]") where seen.insert(text).inserted {
             let expr: Expr
             do throws(ParseError) {
                 expr = try Parser.parse(text)

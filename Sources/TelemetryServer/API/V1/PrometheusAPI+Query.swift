@@ -5,10 +5,10 @@ import PromQL
 /// `query`, `query_range`, `series`, `labels` and `label/{name}/values` over the metric
 /// history, with Prometheus's parameters, limits, errors and JSON.
 ///
-/// PromQL evaluation runs on threads of its own (`queryThreads`), never on the threads that
-/// run the other handlers: a query may compute for as long as its timeout allows, and OTLP
-/// exports, scrapes and the dashboard must not wait behind it. At most that many queries
-/// evaluate at once; the others wait their turn, and the wait counts against their timeout
+/// PromQL evaluation and series selection run on threads of their own (`queryThreads`), never
+/// on the threads that run the other handlers: a query may compute for as long as its timeout
+/// allows, and OTLP exports, scrapes and the dashboard must not wait behind it. At most that
+/// many queries evaluate at once; the others wait their turn, and the wait counts against their timeout
 /// (Prometheus's query queue does the same).
 struct PrometheusQueryAPI: Sendable {
     let history: MetricHistory
@@ -23,18 +23,19 @@ struct PrometheusQueryAPI: Sendable {
     func add(to router: inout Router) {
         let api = self
         typealias Endpoint = @Sendable (PrometheusQueryAPI, HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse
-        let endpoints: [(String, [String], evaluates: Bool, Endpoint)] = [
-            ("/api/v1/query", ["GET", "POST"], evaluates: true, { (api, request) throws(APIParameters.Invalid) in try api.query(request) }),
-            ("/api/v1/query_range", ["GET", "POST"], evaluates: true, { (api, request) throws(APIParameters.Invalid) in try api.queryRange(request) }),
-            ("/api/v1/series", ["GET", "POST"], evaluates: false, { (api, request) throws(APIParameters.Invalid) in try api.series(request) }),
-            ("/api/v1/labels", ["GET", "POST"], evaluates: false, { (api, request) throws(APIParameters.Invalid) in try api.labels(request) }),
-            ("/api/v1/label/{name}/values", ["GET"], evaluates: false, { (api, request) throws(APIParameters.Invalid) in try api.labelValues(request) }),
+        let endpoints: [(String, [String], Endpoint)] = [
+            ("/api/v1/query", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.query(request) }),
+            ("/api/v1/query_range", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.queryRange(request) }),
+            // Series selection can compute as long as a query (thousands of `match[]` patterns
+            // over every series): on the same threads, under the same timeout.
+            ("/api/v1/series", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.series(request) }),
+            ("/api/v1/labels", ["GET", "POST"], { (api, request) throws(APIParameters.Invalid) in try api.labels(request) }),
+            ("/api/v1/label/{name}/values", ["GET"], { (api, request) throws(APIParameters.Invalid) in try api.labelValues(request) }),
         ]
-        for (path, methods, evaluates, endpoint) in endpoints {
+        for (path, methods, endpoint) in endpoints {
             for method in methods {
                 router.add(Route(method, path, errorFormatter: APIEnvelope.errorFormatter, handler: .suspending { request in
-                    guard evaluates else { return api.respond { () throws(APIParameters.Invalid) in try endpoint(api, request) } }
-                    return await api.onQueryThreads { api in
+                    await api.onQueryThreads { api in
                         api.respond { () throws(APIParameters.Invalid) in try endpoint(api, request) }
                     }
                 }))
@@ -119,13 +120,13 @@ struct PrometheusQueryAPI: Sendable {
         let parameters = APIParameters(request)
         let matchers = try parameters.matchers()
         guard !matchers.isEmpty else { return APIEnvelope.error("bad_data", "no match[] parameter provided") }
-        let found = try matching(matchers, parameters)
+        guard let found = try matching(matchers, parameters) else { return Self.selectionTimedOut }
         return APIEnvelope.success("[" + found.map(APIFormat.labels).joined(separator: ",") + "]")
     }
 
     func labels(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
         let parameters = APIParameters(request)
-        let found = try matching(try parameters.matchers(), parameters)
+        guard let found = try matching(try parameters.matchers(), parameters) else { return Self.selectionTimedOut }
         let names = Set(found.flatMap { $0.pairs.map(\.name) }).sorted()
         return APIEnvelope.success("[" + names.map(APIFormat.string).joined(separator: ",") + "]")
     }
@@ -136,22 +137,29 @@ struct PrometheusQueryAPI: Sendable {
             return APIEnvelope.error("bad_data", "invalid label name: \(APIFormat.string(name))")
         }
         let parameters = APIParameters(request)
-        let found = try matching(try parameters.matchers(), parameters)
+        guard let found = try matching(try parameters.matchers(), parameters) else { return Self.selectionTimedOut }
         let values = Set(found.map { $0[name] }.filter { !$0.isEmpty }).sorted()
         return APIEnvelope.success("[" + values.map(APIFormat.string).joined(separator: ",") + "]")
     }
 
     /// Series matching any of `matchers` (every series when none are given) within the
-    /// optional `start` and `end`.
-    private func matching(_ matchers: [[LabelMatcher]], _ parameters: APIParameters) throws(APIParameters.Invalid) -> [Labels] {
+    /// optional `start` and `end`; nil when the engine's timeout passed first.
+    private func matching(_ matchers: [[LabelMatcher]], _ parameters: APIParameters) throws(APIParameters.Invalid) -> [Labels]? {
         let start = try parameters.time("start", default: Int64.min / 2)
         let end = try parameters.time("end", default: Int64.max / 2)
         let lists = matchers.isEmpty ? [[LabelMatcher(name: Labels.metricName, kind: .regexMatch, value: ".+")]] : matchers
         do {
-            return try history.series(matching: lists, start: start, end: end)
+            return try history.series(matching: lists, start: start, end: end, deadline: .now + engine.timeout)
+        } catch is MetricHistory.SelectionTimeout {
+            return nil
         } catch {
             throw APIParameters.invalid("match[]", "\(error)")
         }
+    }
+
+    /// What a series selection past the timeout answers: 503, as a query past it does.
+    private static var selectionTimedOut: HTTPResponse {
+        APIEnvelope.error("timeout", "query timed out in series selection")
     }
 
     static func json(_ value: QueryValue) -> String {
