@@ -13,10 +13,20 @@ final class ViewStore: Sendable {
 
     private let writer: StorageWriter?
     private let stored: Mutex<Stored>
+    /// Most views kept: each is evaluated at its refresh while a browser is connected, so views
+    /// added without end would take the dashboard's evaluation time without end.
+    let maxViews: Int
+
+    /// Why a view was not added: `maxViews` are kept already.
+    struct Full: Error, CustomStringConvertible {
+        let maxViews: Int
+        var description: String { "at most \(maxViews) views are kept; delete one first" }
+    }
 
     /// Loads stored views and adds the defaults not seen before (none stored without a database).
-    init(database: TelemetryDatabase?, writer: StorageWriter?, defaults: [DashboardView]) throws {
+    init(database: TelemetryDatabase?, writer: StorageWriter?, defaults: [DashboardView], maxViews: Int = 500) throws {
         self.writer = writer
+        self.maxViews = maxViews
         var views: [DashboardView] = []
         var known = Set<String>()
         var nextPosition = 0
@@ -60,14 +70,23 @@ final class ViewStore: Sendable {
     }
 
     /// Adds a view at the end; false when the id is taken.
+    ///
+    /// - Throws: `Full` when `maxViews` are kept; a storage error when it cannot be saved.
     func add(_ view: DashboardView) async throws -> Bool {
-        let position: Int? = stored.withLock { stored in
-            guard !stored.views.contains(where: { $0.id == view.id }) else { return nil }
+        enum Slot { case taken, full, at(Int) }
+        let slot: Slot = stored.withLock { stored in
+            guard !stored.views.contains(where: { $0.id == view.id }) else { return .taken }
+            guard stored.views.count < maxViews else { return .full }
             stored.views.append(view)
             stored.nextPosition += 1
-            return stored.nextPosition - 1
+            return .at(stored.nextPosition - 1)
         }
-        guard let position else { return false }
+        let position: Int
+        switch slot {
+        case .taken: return false
+        case .full: throw Full(maxViews: maxViews)
+        case .at(let index): position = index
+        }
         try await persist(view, position: position, deleted: false)
         return true
     }

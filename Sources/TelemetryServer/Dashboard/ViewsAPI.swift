@@ -48,6 +48,8 @@ struct ViewsAPI: Sendable {
                 response.status = 409
                 return response
             }
+        } catch let full as ViewStore.Full {
+            return APIEnvelope.error("bad_data", "invalid view: \(full.description)")
         } catch {
             return APIEnvelope.error("internal", "cannot store the view: \(error)")
         }
