@@ -61,6 +61,8 @@ public final class DashboardServer: Sendable {
     }
 
     /// Adds a view, or replaces the one with the same id.
+    ///
+    /// - Throws: when 500 views are kept already (the error says so), or the view cannot be stored.
     public func registerView(_ view: DashboardView) async throws {
         let views = service.dashboard.views
         if try await !views.add(view) { _ = try await views.replace(view) }
