@@ -70,9 +70,7 @@ final class Dashboard: Sendable {
     func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [events, heartbeat] in await events.runHeartbeat(every: heartbeat) }
-            // Views are PromQL: evaluated on the query threads, as queries are, not on the
-            // Swift pool other work shares.
-            group.addTask(executorPreference: PrometheusQueryAPI.queryThreads) { [viewPublisher] in await viewPublisher.run() }
+            group.addTask(executorPreference: ViewPublisher.thread) { [viewPublisher] in await viewPublisher.run() }
             group.addTask { [health] in await health.run() }
         }
     }
