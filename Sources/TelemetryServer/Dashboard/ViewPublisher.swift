@@ -18,11 +18,6 @@ final class ViewPublisher: Sendable {
     /// When each view was last published (milliseconds).
     private let published = Mutex<[String: Int64]>([:])
 
-    /// Where views are evaluated: a thread of their own, so that a slow view does not hold a
-    /// thread of the Swift pool other work shares, and live views keep their refresh while
-    /// PromQL queries fill the query threads.
-    static let thread = HandlerExecutor(threads: 1, name: "views")
-
     init(
         views: ViewStore, history: any SeriesSource, registry: MetricRegistry, engine: Engine, events: EventBroadcaster,
         beforeSample: @escaping @Sendable () -> Void
