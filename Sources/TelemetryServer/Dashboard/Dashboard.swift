@@ -70,7 +70,7 @@ final class Dashboard: Sendable {
     func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [events, heartbeat] in await events.runHeartbeat(every: heartbeat) }
-            group.addTask { [viewPublisher] in await viewPublisher.run() }
+            group.addTask(executorPreference: ViewPublisher.thread) { [viewPublisher] in await viewPublisher.run() }
             group.addTask { [health] in await health.run() }
         }
     }

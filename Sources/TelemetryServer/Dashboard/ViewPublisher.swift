@@ -18,6 +18,12 @@ final class ViewPublisher: Sendable {
     /// When each view was last published (milliseconds).
     private let published = Mutex<[String: Int64]>([:])
 
+    /// Where views are evaluated: a thread of their own, so that a slow view (up to 500, each
+    /// as often as every 250 ms, each allowed the engine's timeout) does not hold a thread of
+    /// the Swift pool that rules and the history sampler share, and live views keep their
+    /// refresh while PromQL queries fill the query threads.
+    static let thread = HandlerExecutor(threads: 1, name: "views")
+
     init(
         views: ViewStore, history: any SeriesSource, registry: MetricRegistry, engine: Engine, events: EventBroadcaster,
         beforeSample: @escaping @Sendable () -> Void
