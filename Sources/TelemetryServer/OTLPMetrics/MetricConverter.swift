@@ -154,15 +154,17 @@ enum MetricConverter {
     }
 
     /// Sanitized attribute labels plus `fixed`, which win over attributes of the same name.
-    /// Attributes whose names collide after sanitizing are joined with `;`, ordered by key.
+    /// Attributes whose names collide after sanitizing are joined with `;`, ordered by key; a
+    /// repeated key keeps its last value. Linear in the attributes: keys are found by hashing
+    /// (a search of each name's list was quadratic: 65,536 keys that all sanitize to one name
+    /// took 4.1 s, and a 20 MiB body holds a million).
     private static func labels(_ attributes: [KeyValue], overriddenBy fixed: [MetricLabel]) -> [MetricLabel] {
-        var byName: [String: [(key: String, value: String)]] = [:]
+        var byName: [String: [String: String]] = [:]
         for attribute in attributes {
             guard let name = PrometheusNaming.labelName(attribute.key) else { continue }
-            byName[name, default: []].removeAll { $0.key == attribute.key }
-            byName[name, default: []].append((attribute.key, labelValue(attribute.value)))
+            byName[name, default: [:]][attribute.key] = labelValue(attribute.value)
         }
-        for label in fixed { byName[label.name] = [(label.name, label.value)] }
+        for label in fixed { byName[label.name] = [label.name: label.value] }
         return byName.map { name, values in
             MetricLabel(name: name, value: values.sorted { $0.key < $1.key }.map(\.value).joined(separator: ";"))
         }.sorted()
