@@ -120,15 +120,17 @@ struct PrometheusQueryAPI: Sendable {
         let parameters = APIParameters(request)
         let matchers = try parameters.matchers()
         guard !matchers.isEmpty else { return APIEnvelope.error("bad_data", "no match[] parameter provided") }
-        guard let found = try matching(matchers, parameters) else { return Self.selectionTimedOut }
-        return APIEnvelope.success("[" + found.map(APIFormat.labels).joined(separator: ",") + "]")
+        return try matching(matchers, parameters) { found in
+            APIEnvelope.success("[" + found.map(APIFormat.labels).joined(separator: ",") + "]")
+        }
     }
 
     func labels(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
         let parameters = APIParameters(request)
-        guard let found = try matching(try parameters.matchers(), parameters) else { return Self.selectionTimedOut }
-        let names = Set(found.flatMap { $0.pairs.map(\.name) }).sorted()
-        return APIEnvelope.success("[" + names.map(APIFormat.string).joined(separator: ",") + "]")
+        return try matching(try parameters.matchers(), parameters) { found in
+            let names = Set(found.flatMap { $0.pairs.map(\.name) }).sorted()
+            return APIEnvelope.success("[" + names.map(APIFormat.string).joined(separator: ",") + "]")
+        }
     }
 
     func labelValues(_ request: HTTPRequest) throws(APIParameters.Invalid) -> HTTPResponse {
@@ -137,29 +139,29 @@ struct PrometheusQueryAPI: Sendable {
             return APIEnvelope.error("bad_data", "invalid label name: \(APIFormat.string(name))")
         }
         let parameters = APIParameters(request)
-        guard let found = try matching(try parameters.matchers(), parameters) else { return Self.selectionTimedOut }
-        let values = Set(found.map { $0[name] }.filter { !$0.isEmpty }).sorted()
-        return APIEnvelope.success("[" + values.map(APIFormat.string).joined(separator: ",") + "]")
-    }
-
-    /// Series matching any of `matchers` (every series when none are given) within the
-    /// optional `start` and `end`; nil when the engine's timeout passed first.
-    private func matching(_ matchers: [[LabelMatcher]], _ parameters: APIParameters) throws(APIParameters.Invalid) -> [Labels]? {
-        let start = try parameters.time("start", default: Int64.min / 2)
-        let end = try parameters.time("end", default: Int64.max / 2)
-        let lists = matchers.isEmpty ? [[LabelMatcher(name: Labels.metricName, kind: .regexMatch, value: ".+")]] : matchers
-        do {
-            return try history.series(matching: lists, start: start, end: end, deadline: .now + engine.timeout)
-        } catch is MetricHistory.SelectionTimeout {
-            return nil
-        } catch {
-            throw APIParameters.invalid("match[]", "\(error)")
+        return try matching(try parameters.matchers(), parameters) { found in
+            let values = Set(found.map { $0[name] }.filter { !$0.isEmpty }).sorted()
+            return APIEnvelope.success("[" + values.map(APIFormat.string).joined(separator: ",") + "]")
         }
     }
 
-    /// What a series selection past the timeout answers: 503, as a query past it does.
-    private static var selectionTimedOut: HTTPResponse {
-        APIEnvelope.error("timeout", "query timed out in series selection")
+    /// `answer` for the series matching any of `matchers` (every series when none are given)
+    /// within the optional `start` and `end`; the engine's error when its timeout passed first.
+    private func matching(
+        _ matchers: [[LabelMatcher]], _ parameters: APIParameters, _ answer: ([Labels]) -> HTTPResponse
+    ) throws(APIParameters.Invalid) -> HTTPResponse {
+        let start = try parameters.time("start", default: Int64.min / 2)
+        let end = try parameters.time("end", default: Int64.max / 2)
+        let lists = matchers.isEmpty ? [[LabelMatcher(name: Labels.metricName, kind: .regexMatch, value: ".+")]] : matchers
+        let found: [Labels]
+        do {
+            found = try history.series(matching: lists, start: start, end: end, deadline: .now + engine.timeout)
+        } catch let error as EvaluationError {
+            return APIEnvelope.error(error.kind.rawValue, error.message)
+        } catch {
+            throw APIParameters.invalid("match[]", "\(error)")
+        }
+        return answer(found)
     }
 
     static func json(_ value: QueryValue) -> String {
