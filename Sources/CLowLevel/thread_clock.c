@@ -58,18 +58,20 @@ uint64_t telemetry_thread_clock_rate(uint64_t ticks, uint64_t wall_ns, uint64_t 
 
 #if defined(__x86_64__)
 /// Reads the wall and raw clocks and the counter as close together as it can: the counter
-/// before and after the two kernel reads, retried when a preemption or an interrupt came
-/// between them (an anchor whose ticks and time disagree would shift a whole window), and the
-/// ticks taken at the midpoint.
-static void read_anchor(telemetry_clock_anchor *anchor) {
-    for (int attempt = 0;; attempt++) {
+/// before and after the two kernel reads, and the ticks taken at the midpoint. A preemption or
+/// an interrupt (or a virtual machine's pause) among them makes an anchor whose ticks and time
+/// disagree, which would shift a whole window and, through the rate, every thread's reads: such
+/// reads are taken again, and after four interrupted tries there is no anchor (returns 0).
+static int read_anchor(telemetry_clock_anchor *anchor) {
+    for (int attempt = 0; attempt < 4; attempt++) {
         uint64_t before = __builtin_ia32_rdtsc();
         anchor->wall_ns = read_clock(CLOCK_REALTIME);
         anchor->raw_ns = read_clock(CLOCK_MONOTONIC_RAW);
         uint64_t after = __builtin_ia32_rdtsc();
         anchor->ticks = before + (after - before) / 2;
-        if (after - before < TELEMETRY_CLOCK_ANCHOR_TICKS || attempt == 3) return;
+        if (after - before < TELEMETRY_CLOCK_ANCHOR_TICKS) return 1;
     }
+    return 0;
 }
 #endif
 
@@ -78,7 +80,8 @@ uint64_t telemetry_thread_clock_renew(void) {
     if (!telemetry_thread_clock_uses_counter()) return read_clock(CLOCK_REALTIME);
     telemetry_clock_anchor *anchor = &telemetry_thread_clock;
     telemetry_clock_anchor next;
-    read_anchor(&next);
+    // No trustworthy anchor this time: the kernel's time, and the next read tries again.
+    if (!read_anchor(&next)) return next.wall_ns;
     uint64_t rate = atomic_load_explicit(&shared_rate_q32, memory_order_relaxed);
     if (anchor->ticks != 0 && next.ticks > anchor->ticks) {
         uint64_t elapsed = next.ticks - anchor->ticks;

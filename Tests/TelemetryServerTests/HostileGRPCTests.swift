@@ -119,10 +119,12 @@ struct HostileGRPCTests {
         #expect(metrics["telemetryd_grpc_open_connections"] == 2)
         #expect(metrics["telemetryd_grpc_refused_connections_total"] == 1)
         _ = try await call(port: port, Array(try traceRequest(traceID: randomTraceID()).serializedData())).get()
-        // Stopping does not wait for connections that never go (the idle timeout is 60 s here).
+        // Stopping does not wait for connections that never go (their idle timeout is 300 s
+        // here; the bound is far above what a task has waited for the shared pool under make
+        // test's parallel load, 25 s).
         let stopping = ContinuousClock.now
         await service.stop()
-        #expect(ContinuousClock.now - stopping < .seconds(15))
+        #expect(ContinuousClock.now - stopping < .seconds(120))
         withExtendedLifetime(held) {}
     }
 
