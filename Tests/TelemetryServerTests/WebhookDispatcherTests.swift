@@ -166,11 +166,35 @@ struct WebhookDispatcherTests {
         try await silences.add(
             SilenceStore.Silence(
                 id: "s1", matchers: [LabelMatcher(name: "instance", kind: .regexMatch, value: "a|b")], startsAt: Self.t0,
-                endsAt: Self.t0 + 3_600_000, createdBy: "test", comment: "", updatedAt: Self.t0))
+                endsAt: Self.t0 + 3_600_000, createdBy: "test", comment: "", updatedAt: Self.t0), at: Self.t0)
         let dispatcher = WebhookDispatcher(receivers: [Self.receiver()], externalURL: "", silences: silences)
         dispatcher.receive(["a", "b", "c"].map { Self.alert("Down", instance: $0) }, at: Self.t0)
         let notified = try #require(dispatcher.flush(at: Self.t0 + 30 * Self.second).first)
         #expect(try Self.instances(notified) == ["c"])
+    }
+
+    /// Expired silences beyond `max_silences` go, the longest expired first; a full store of
+    /// pending and active silences refuses one more.
+    @Test func expiredSilencesPastTheLimitGoLongestExpiredFirst() async throws {
+        let limits = SilenceLimits(maxSilences: 2, maxSilenceBytes: 1000, retention: PrometheusDuration(milliseconds: 86_400_000))
+        let silences = try SilenceStore(database: nil, writer: nil, limits: limits)
+        func silence(_ id: String, at time: Int64) -> SilenceStore.Silence {
+            SilenceStore.Silence(
+                id: id, matchers: [LabelMatcher(name: "instance", kind: .equal, value: id)], startsAt: time,
+                endsAt: time + 3_600_000, createdBy: "test", comment: "", updatedAt: time)
+        }
+        for (index, id) in ["a", "b", "c", "d"].enumerated() {
+            let time = Self.t0 + Int64(index) * 60_000
+            try await silences.add(silence(id, at: time), at: time)
+            #expect(try await silences.expire(id, at: time + 1000))
+        }
+        #expect(Set(silences.all.map(\.id)) == ["c", "d"], "a and b expired longest ago")
+        try await silences.add(silence("e", at: Self.t0 + 600_000), at: Self.t0 + 600_000)
+        try await silences.add(silence("f", at: Self.t0 + 600_000), at: Self.t0 + 600_000)
+        await #expect(throws: SilenceStore.Refusal.self) {
+            try await silences.add(silence("g", at: Self.t0 + 600_000), at: Self.t0 + 600_000)
+        }
+        #expect(Set(silences.all.map(\.id)) == ["c", "d", "e", "f"])
     }
 
     @Test(arguments: [

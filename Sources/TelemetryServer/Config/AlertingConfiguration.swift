@@ -8,6 +8,9 @@ import PromQL
 /// alerting:
 ///   resend_delay: 1m               # firing alerts are re-sent this often (Prometheus's default)
 ///   max_notification_age: 24h      # a queued notification older than this is dropped
+///   max_silences: 1000             # pending or active at once (and as many expired kept)
+///   max_silence_size_bytes: 16384  # matchers, author and comment of one silence
+///   silence_retention: 120h        # an expired silence is listed this long, then deleted
 ///   alertmanagers:
 ///     - url: http://alertmanager:9093
 ///       timeout: 10s
@@ -31,6 +34,8 @@ public struct AlertingConfiguration: Sendable, Equatable {
     public var maxNotificationAge = PrometheusDuration(milliseconds: 24 * 3_600_000)
     public var alertmanagers: [AlertmanagerTarget] = []
     public var webhooks: [WebhookReceiver] = []
+    /// Bounds on the silences kept (`max_silences`, `max_silence_size_bytes`, `silence_retention`).
+    public var silenceLimits = SilenceLimits()
 
     public init() {}
 
@@ -38,6 +43,7 @@ public struct AlertingConfiguration: Sendable, Equatable {
         var configuration = AlertingConfiguration()
         if let delay = try reader.duration("resend_delay", positive: true) { configuration.resendDelay = delay }
         if let age = try reader.duration("max_notification_age", positive: true) { configuration.maxNotificationAge = age }
+        configuration.silenceLimits = try SilenceLimits.read(&reader)
         for var entry in try reader.mappings("alertmanagers") ?? [] {
             configuration.alertmanagers.append(try AlertmanagerTarget.read(&entry))
         }

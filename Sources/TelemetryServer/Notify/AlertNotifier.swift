@@ -25,7 +25,7 @@ final class AlertNotifier: Sendable {
         self.configuration = configuration
         resendDelay = configuration.resendDelay.milliseconds
         queue = try NotificationQueue(database: database, writer: writer)
-        silences = try SilenceStore(database: database, writer: writer)
+        silences = try SilenceStore(database: database, writer: writer, limits: configuration.silenceLimits)
         dispatcher = WebhookDispatcher(
             receivers: configuration.webhooks, externalURL: externalURL, silences: silences,
             log: try Self.loadLog(database, since: now() - 5 * 86_400_000))

@@ -43,7 +43,9 @@ struct SilencesAPI: Sendable {
             return APIEnvelope.error("bad_data", error.message)
         }
         do {
-            try await silences.add(silence)
+            try await silences.add(silence, at: silence.updatedAt)
+        } catch let refusal as SilenceStore.Refusal {
+            return APIEnvelope.error("bad_data", refusal.message)
         } catch {
             return APIEnvelope.error("internal", "cannot store the silence: \(error)")
         }
