@@ -115,7 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
         // SIGHUP reloads the configuration and rule files, as it does for Prometheus.
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangup.setEventHandler { try? service.reload() }
+        hangup.setEventHandler { Task { try? await service.reload() } }
         hangup.resume()
         defer { hangup.cancel() }
         let group = ServiceGroup(

@@ -40,6 +40,7 @@ public final class TelemetryService: Service, Sendable {
     private let rules: RulesManager
     private let notifier: AlertNotifier
     private let reloadMetrics: ReloadMetrics
+    private let reloadRunner: ReloadRunner
     let dashboard: Dashboard
     /// Reads the configuration again for a reload (the file and flags); nil reuses the one
     /// the server started with.
@@ -209,15 +210,16 @@ public final class TelemetryService: Service, Sendable {
         } catch {
             throw StartupError(description: "cannot register own metrics: \(error)")
         }
-        // The route calls back into the service, which exists only once init finishes.
+        // The runner calls back into the service, which exists only once init finishes.
         let reloadTarget = Mutex<TelemetryService?>(nil)
-        router.add(Route("POST", "/-/reload", handler: .immediate { _ in
-            guard let service = reloadTarget.withLock({ $0 }) else { return .text("not ready", status: 503) }
-            do {
-                try service.reload()
-                return .text("")
-            } catch {
-                return .text("failed to reload config: \(error)\n", status: 500)
+        let runner = ReloadRunner {
+            reloadTarget.withLock { $0 }?.reloadNow() ?? .failure(ReloadError(description: "the server is starting"))
+        }
+        reloadRunner = runner
+        router.add(Route("POST", "/-/reload", handler: .suspending { _ in
+            switch await runner.run() {
+            case .success: return .text("")
+            case .failure(let error): return .text("failed to reload config: \(error)\n", status: 500)
             }
         }))
         RemoteWriteReceiver(
@@ -256,7 +258,15 @@ public final class TelemetryService: Service, Sendable {
     /// `global.evaluation_interval` and `global.external_labels` take effect; other settings
     /// need a restart. A problem leaves the rules in force running, sets
     /// `telemetryd_config_last_reload_successful` to 0 and is thrown naming file and line.
-    public func reload() throws(ReloadError) {
+    ///
+    /// Reloads run one at a time on a thread of their own (`ReloadRunner`), never on the
+    /// caller's: a request made while one runs waits for the next, which requests made
+    /// meanwhile share.
+    public func reload() async throws(ReloadError) {
+        try await reloadRunner.run().get()
+    }
+
+    private func reloadNow() -> Result<Void, ReloadError> {
         do {
             let fresh = try configurationLoader?() ?? configuration
             let groups = try RulesManager.loadGroups(
@@ -265,11 +275,12 @@ public final class TelemetryService: Service, Sendable {
             rules.replace(with: groups)
             reloadMetrics.succeeded()
             logger.info("configuration reloaded", metadata: ["rule_groups": "\(groups.count)"])
+            return .success(())
         } catch {
             reloadMetrics.failed()
             let message = "\(error)"
             logger.error("reload failed; the rules in force keep running", metadata: ["error": "\(message)"])
-            throw ReloadError(description: message)
+            return .failure(ReloadError(description: message))
         }
     }
 
