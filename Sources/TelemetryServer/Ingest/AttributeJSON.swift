@@ -19,7 +19,7 @@ struct AttributeJSON {
     /// Longest string or bytes value kept, in bytes.
     let maxValueBytes: Int
     /// Values cut so far.
-    private(set) var truncatedValues = 0
+    var truncatedValues = 0
 
     init(maxValueBytes: Int = AttributeJSON.defaultMaxValueBytes) {
         self.maxValueBytes = max(1, maxValueBytes)

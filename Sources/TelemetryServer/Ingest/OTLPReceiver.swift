@@ -53,25 +53,41 @@ struct OTLPReceiver: Sendable {
     func exportTraces(
         _ body: [UInt8], encoding: OTLPEncoding
     ) async -> Result<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse, HTTPError> {
-        let lenient = LenientDecoder(
-            resources: \SpanConverter.Request.resourceSpans, scopes: \.scopeSpans, items: \.spans, itemName: "span")
-        return await receive(body, encoding: encoding, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
-            (decoded: SpanConverter.Request) in
-            let converted = SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes)
+        let store = { (converted: SpanConverter.Result) in
             metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
             return (converted.rows.count, converted.rejections, { () async throws(StorageWriter.WriteError) -> Rejections in
                 try await writer.submit(spans: converted.rows)
                 onSpans(converted.rows)
                 return Rejections()
             })
-        } respond: { (rejections: Rejections) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse in
-            var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
-            if rejections.count > 0 {
-                response.partialSuccess.rejectedSpans = Int64(rejections.count)
-                response.partialSuccess.errorMessage = rejections.firstError ?? ""
-            }
-            return response
         }
+        // Protobuf bodies are read straight into rows where the wire decoder takes them.
+        if encoding == .protobuf,
+            let converted = SpanWireDecoder.convert(body, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes)
+        {
+            let (valid, rejections, write) = store(converted)
+            return await accept(
+                signal: .traces, counters: metrics.spans, valid: valid, rejections: rejections, store: write,
+                protobuf: { body }, respond: Self.traceResponse)
+        }
+        let lenient = LenientDecoder(
+            resources: \SpanConverter.Request.resourceSpans, scopes: \.scopeSpans, items: \.spans, itemName: "span")
+        return await receive(body, encoding: encoding, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
+            (decoded: SpanConverter.Request) in
+            store(SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes))
+        } respond: { rejections in
+            Self.traceResponse(rejections)
+        }
+    }
+
+    /// The answer to a trace export, with `partial_success` when spans were rejected.
+    private static func traceResponse(_ rejections: Rejections) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse {
+        var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
+        if rejections.count > 0 {
+            response.partialSuccess.rejectedSpans = Int64(rejections.count)
+            response.partialSuccess.errorMessage = rejections.firstError ?? ""
+        }
+        return response
     }
 
     /// Receives one encoded metrics export (see `exportTraces`).
@@ -149,6 +165,19 @@ struct OTLPReceiver: Sendable {
         let (valid, converted, store) = convert(decoded)
         var rejections = decodeRejections
         rejections.add(converted)
+        return await accept(
+            signal: signal, counters: counters, valid: valid, rejections: rejections, store: store,
+            protobuf: { encoding == .protobuf ? body : ((try? decoded.serializedBytes()) ?? []) }, respond: respond)
+    }
+
+    /// Stores what an export holds, counts it and answers: `valid` items and the `rejections`
+    /// found so far (the store step may add more); `protobuf` gives the export for the forwarder.
+    private func accept<Response: SwiftProtobuf.Message>(
+        signal: OTLPSignal, counters: SignalCounters, valid: Int, rejections found: Rejections,
+        store: () async throws(StorageWriter.WriteError) -> Rejections, protobuf: () -> [UInt8],
+        respond: (Rejections) -> Response
+    ) async -> Result<Response, HTTPError> {
+        var rejections = found
         do {
             rejections.add(try await store())
         } catch {
@@ -160,12 +189,11 @@ struct OTLPReceiver: Sendable {
                     logMessage: "\(signal.path): \(error.message)"))
         }
         counters.rejected.increment(by: Int64(rejections.count))
-        let accepted = valid - (rejections.count - converted.count - decodeRejections.count)
+        let accepted = valid - (rejections.count - found.count)
         counters.received.increment(by: Int64(accepted))
         if let forwarder, accepted > 0 {
             // The export goes on as received (upstream judges invalid items itself), in protobuf.
-            let protobuf = encoding == .protobuf ? body : ((try? decoded.serializedBytes()) ?? [])
-            forwarder.forward(signal, body: protobuf, items: accepted)
+            forwarder.forward(signal, body: protobuf(), items: accepted)
         }
         return .success(respond(rejections))
     }

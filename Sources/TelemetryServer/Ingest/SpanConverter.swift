@@ -54,14 +54,19 @@ enum SpanConverter {
     }
 
     private static func problem(with span: Opentelemetry_Proto_Trace_V1_Span) -> String? {
-        if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
-            return "span \"\(span.name)\": trace_id must be 16 bytes and not all zero (got \(span.traceID.count) bytes)"
+        problem(traceID: span.traceID, spanID: span.spanID, parentSpanIDCount: span.parentSpanID.count, name: span.name)
+    }
+
+    /// Why a span with these ids cannot be stored, or nil (`name` is read only for the reason).
+    static func problem(traceID: Data, spanID: Data, parentSpanIDCount: Int, name: @autoclosure () -> String) -> String? {
+        if traceID.count != 16 || traceID.allSatisfy({ $0 == 0 }) {
+            return "span \"\(name())\": trace_id must be 16 bytes and not all zero (got \(traceID.count) bytes)"
         }
-        if span.spanID.count != 8 || span.spanID.allSatisfy({ $0 == 0 }) {
-            return "span \"\(span.name)\": span_id must be 8 bytes and not all zero (got \(span.spanID.count) bytes)"
+        if spanID.count != 8 || spanID.allSatisfy({ $0 == 0 }) {
+            return "span \"\(name())\": span_id must be 8 bytes and not all zero (got \(spanID.count) bytes)"
         }
-        if !span.parentSpanID.isEmpty, span.parentSpanID.count != 8 {
-            return "span \"\(span.name)\": parent_span_id must be empty or 8 bytes (got \(span.parentSpanID.count))"
+        if parentSpanIDCount != 0, parentSpanIDCount != 8 {
+            return "span \"\(name())\": parent_span_id must be empty or 8 bytes (got \(parentSpanIDCount))"
         }
         return nil
     }

@@ -1,5 +1,6 @@
 // libFuzzer harness: OTLP/HTTP protobuf bodies through decoding (strict, then lenient),
-// conversion to rows and metric series, and exposition of the series.
+// conversion to rows and metric series, and exposition of the series. Whatever the span wire
+// decoder takes must decode strictly too, to the same rows, rejections and cuts.
 import FuzzDriver
 import OTLP
 import SwiftProtobuf
@@ -13,6 +14,15 @@ public func fuzzOTLPProtobuf(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         ?? LenientDecoder(resources: \SpanConverter.Request.resourceSpans, scopes: \.scopeSpans, items: \.spans, itemName: "span")
         .decode(bytes)?.0
     if let traces { _ = SpanConverter.convert(traces, receivedAt: 1, maxValueBytes: 64) }
+    if let wire = SpanWireDecoder.convert(bytes, receivedAt: 1, maxValueBytes: 64) {
+        guard let strict = try? SpanConverter.Request(serializedBytes: bytes) else {
+            fatalError("the wire decoder took an export SwiftProtobuf refuses")
+        }
+        let expected = SpanConverter.convert(strict, receivedAt: 1, maxValueBytes: 64)
+        guard wire.rows == expected.rows, wire.rejections == expected.rejections,
+            wire.truncatedValues == expected.truncatedValues
+        else { fatalError("the wire decoder's rows differ: \(wire) against \(expected)") }
+    }
     let logs = (try? LogConverter.Request(serializedBytes: bytes))
         ?? LenientDecoder(resources: \LogConverter.Request.resourceLogs, scopes: \.scopeLogs, items: \.logRecords, itemName: "log")
         .decode(bytes)?.0
