@@ -58,4 +58,19 @@ struct HandlerExecutorTests {
         #expect(response.text.trimmingCharacters(in: .whitespacesAndNewlines) == "answer 1")
         await server.stop()
     }
+
+    #if os(Linux)
+    /// Threads started with a niceness run at that nice value (Linux keeps it per thread);
+    /// threads without one keep the process's.
+    @Test func aPositiveNicenessLowersItsThreadsPriority() async {
+        func niceValue(on executor: HandlerExecutor) async -> Int32 {
+            await Task(executorPreference: executor) { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }.value
+        }
+        let base = await niceValue(on: HandlerExecutor.shared)
+        let lowered = await niceValue(on: HandlerExecutor(threads: 1, name: "nice-test", niceness: 7))
+        // Raising priority back needs a privilege, so a process already above 7 stays there.
+        #expect(lowered == max(7, base))
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == base, "the calling thread is left alone")
+    }
+    #endif
 }

@@ -16,9 +16,11 @@ struct PrometheusQueryAPI: Sendable {
     var metrics: HistoryMetrics?
 
     /// The threads PromQL queries evaluate on: two per core, so that a second query can start
-    /// while one computes, and few enough that handlers keep their share of the cores.
+    /// while one computes, at a lower priority (nice 10), so that on busy cores ingest, scrapes
+    /// and the storage writer come first: a query's time is bounded by its timeout, an
+    /// export's answer by nothing but the CPU it gets.
     static let queryThreads = HandlerExecutor(
-        threads: 2 * max(1, ProcessInfo.processInfo.activeProcessorCount), name: "promql")
+        threads: 2 * max(1, ProcessInfo.processInfo.activeProcessorCount), name: "promql", niceness: 10)
 
     func add(to router: inout Router) {
         let api = self
