@@ -17,8 +17,8 @@ import OTLP
 enum SpanWireDecoder {
     /// The rows of the export in `body`, or nil when it is not one this decoder takes.
     static func convert(_ body: [UInt8], receivedAt: UInt64, maxValueBytes: Int) -> SpanConverter.Result? {
-        body.withUnsafeBufferPointer { buffer in
-            var decoding = Decoding(reader: WireReader(buffer, 0..<buffer.count), receivedAt: receivedAt, maxValueBytes: maxValueBytes)
+        body.withUnsafeBytes { bytes in
+            var decoding = Decoding(reader: ProtobufCursor(bytes), receivedAt: receivedAt, maxValueBytes: maxValueBytes)
             guard decoding.request() else { return nil }
             decoding.result.truncatedValues = decoding.json.truncatedValues
             return decoding.result
@@ -26,12 +26,12 @@ enum SpanWireDecoder {
     }
 
     private struct Decoding {
-        let reader: WireReader
+        let reader: ProtobufCursor
         let receivedAt: UInt64
         var json: AttributeJSON
         var result = SpanConverter.Result()
 
-        init(reader: WireReader, receivedAt: UInt64, maxValueBytes: Int) {
+        init(reader: ProtobufCursor, receivedAt: UInt64, maxValueBytes: Int) {
             self.reader = reader
             self.receivedAt = receivedAt
             json = AttributeJSON(maxValueBytes: maxValueBytes)
@@ -48,37 +48,37 @@ enum SpanWireDecoder {
 
         /// `ResourceSpans`: `resource` (1), `scope_spans` (2), `schema_url` (3).
         mutating func resourceSpans(_ range: Range<Int>) -> Bool {
-            var fields = WireReader(reader.buffer, range)
+            var fields = ProtobufCursor(reader.bytes, range: range)
             var resource: Range<Int>?
             var scopes: [Range<Int>] = []
             while !fields.isAtEnd {
-                guard let field = fields.field() else { return false }
-                switch (field.number, field.type) {
-                case (1, WireReader.lengthDelimited):
-                    guard resource == nil, let payload = fields.lengthDelimited() else { return false }
+                guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
+                switch (field.field, field.wireType) {
+                case (1, ProtobufCursor.WireType.lengthDelimited):
+                    guard resource == nil, let payload = try? fields.lengthDelimited() else { return false }
                     resource = payload
-                case (2, WireReader.lengthDelimited):
-                    guard let payload = fields.lengthDelimited() else { return false }
+                case (2, ProtobufCursor.WireType.lengthDelimited):
+                    guard let payload = try? fields.lengthDelimited() else { return false }
                     scopes.append(payload)
-                case (3, WireReader.lengthDelimited):
-                    guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
+                case (3, ProtobufCursor.WireType.lengthDelimited):
+                    guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
                 case (1...3, _): return false
-                default: guard fields.skip(field.type) else { return false }
+                default: guard (try? fields.skip(field.wireType)) != nil else { return false }
                 }
             }
             // `Resource`: `attributes` (1), `dropped_attributes_count` (2).
             var attributes: [Range<Int>] = []
             if let resource {
-                var fields = WireReader(reader.buffer, resource)
+                var fields = ProtobufCursor(reader.bytes, range: resource)
                 while !fields.isAtEnd {
-                    guard let field = fields.field() else { return false }
-                    switch (field.number, field.type) {
-                    case (1, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited() else { return false }
+                    guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
+                    switch (field.field, field.wireType) {
+                    case (1, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited() else { return false }
                         attributes.append(payload)
-                    case (2, WireReader.varint): guard fields.varint() != nil else { return false }
+                    case (2, ProtobufCursor.WireType.varint): guard (try? fields.varint()) != nil else { return false }
                     case (1...2, _): return false
-                    default: guard fields.skip(field.type) else { return false }
+                    default: guard (try? fields.skip(field.wireType)) != nil else { return false }
                     }
                 }
             }
@@ -98,18 +98,18 @@ enum SpanWireDecoder {
             let wanted = Array("service.name".utf8)
             for entry in attributes {
                 guard let (key, value) = AttributeJSON.keyValue(entry, in: reader) else { return nil }
-                guard reader.buffer[key].elementsEqual(wanted), let value else { continue }
-                var fields = WireReader(reader.buffer, value)
+                guard reader.slice(key).elementsEqual(wanted), let value else { continue }
+                var fields = ProtobufCursor(reader.bytes, range: value)
                 var text: Range<Int>?
                 var others = 0
                 while !fields.isAtEnd {
-                    guard let field = fields.field() else { return nil }
-                    if field.number == 1, field.type == WireReader.lengthDelimited {
-                        guard let payload = fields.lengthDelimited() else { return nil }
+                    guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return nil }
+                    if field.field == 1, field.wireType == ProtobufCursor.WireType.lengthDelimited {
+                        guard let payload = try? fields.lengthDelimited() else { return nil }
                         text = payload
                     } else {
-                        if (1...7).contains(field.number) { others += 1 }
-                        guard fields.skip(field.type) else { return nil }
+                        if (1...7).contains(field.field) { others += 1 }
+                        guard (try? fields.skip(field.wireType)) != nil else { return nil }
                     }
                 }
                 // Several values in one `oneof` are left to the SwiftProtobuf path.
@@ -121,40 +121,40 @@ enum SpanWireDecoder {
 
         /// `ScopeSpans`: `scope` (1), `spans` (2), `schema_url` (3).
         mutating func scopeSpans(_ range: Range<Int>, service: String, resource: String) -> Bool {
-            var fields = WireReader(reader.buffer, range)
+            var fields = ProtobufCursor(reader.bytes, range: range)
             var scopeRange: Range<Int>?
             var spans: [Range<Int>] = []
             while !fields.isAtEnd {
-                guard let field = fields.field() else { return false }
-                switch (field.number, field.type) {
-                case (1, WireReader.lengthDelimited):
-                    guard scopeRange == nil, let payload = fields.lengthDelimited() else { return false }
+                guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
+                switch (field.field, field.wireType) {
+                case (1, ProtobufCursor.WireType.lengthDelimited):
+                    guard scopeRange == nil, let payload = try? fields.lengthDelimited() else { return false }
                     scopeRange = payload
-                case (2, WireReader.lengthDelimited):
-                    guard let payload = fields.lengthDelimited() else { return false }
+                case (2, ProtobufCursor.WireType.lengthDelimited):
+                    guard let payload = try? fields.lengthDelimited() else { return false }
                     spans.append(payload)
-                case (3, WireReader.lengthDelimited):
-                    guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
+                case (3, ProtobufCursor.WireType.lengthDelimited):
+                    guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
                 case (1...3, _): return false
-                default: guard fields.skip(field.type) else { return false }
+                default: guard (try? fields.skip(field.wireType)) != nil else { return false }
                 }
             }
             // `InstrumentationScope`: `name` (1), `version` (2), `attributes` (3), `dropped_attributes_count` (4).
             var scope = ScopeFields()
             if let scopeRange {
-                var fields = WireReader(reader.buffer, scopeRange)
+                var fields = ProtobufCursor(reader.bytes, range: scopeRange)
                 while !fields.isAtEnd {
-                    guard let field = fields.field() else { return false }
-                    switch (field.number, field.type) {
-                    case (1, WireReader.lengthDelimited), (2, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
-                        if field.number == 1 { scope.name = payload } else { scope.version = payload }
-                    case (3, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited() else { return false }
+                    guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
+                    switch (field.field, field.wireType) {
+                    case (1, ProtobufCursor.WireType.lengthDelimited), (2, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
+                        if field.field == 1 { scope.name = payload } else { scope.version = payload }
+                    case (3, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited() else { return false }
                         scope.attributes.append(payload)
-                    case (4, WireReader.varint): guard fields.varint() != nil else { return false }
+                    case (4, ProtobufCursor.WireType.varint): guard (try? fields.varint()) != nil else { return false }
                     case (1...4, _): return false
-                    default: guard fields.skip(field.type) else { return false }
+                    default: guard (try? fields.skip(field.wireType)) != nil else { return false }
                     }
                 }
             }
@@ -194,11 +194,10 @@ enum SpanWireDecoder {
                 let scopeName = json.limited(wire: context.scope.name, in: reader),
                 let scopeVersion = json.limited(wire: context.scope.version, in: reader)
             else { return nil }
-            let buffer = reader.buffer
             return SpanRow(
-                traceID: Data(UnsafeBufferPointer(rebasing: buffer[span.traceID])),
-                spanID: Data(UnsafeBufferPointer(rebasing: buffer[span.spanID])),
-                parentSpanID: span.parentSpanID.flatMap { $0.isEmpty ? nil : Data(UnsafeBufferPointer(rebasing: buffer[$0])) },
+                traceID: Data(reader.slice(span.traceID)),
+                spanID: Data(reader.slice(span.spanID)),
+                parentSpanID: span.parentSpanID.flatMap { $0.isEmpty ? nil : Data(reader.slice($0)) },
                 traceState: traceState, flags: span.flags, serviceName: context.service, name: name, kind: span.kind,
                 startUnixNano: span.start, endUnixNano: span.end, statusCode: span.statusCode, statusMessage: statusMessage,
                 attributes: String(decoding: attributes, as: UTF8.self), droppedAttributesCount: span.droppedAttributes,
@@ -213,24 +212,24 @@ enum SpanWireDecoder {
         mutating func events(_ entries: [Range<Int>]) -> String? {
             var bytes: [UInt8] = [UInt8(ascii: "[")]
             for (index, entry) in entries.enumerated() {
-                var fields = WireReader(reader.buffer, entry)
+                var fields = ProtobufCursor(reader.bytes, range: entry)
                 var time: UInt64 = 0
                 var name = entry.lowerBound..<entry.lowerBound
                 var attributes: [Range<Int>] = []
                 var dropped: UInt32 = 0
                 while !fields.isAtEnd {
-                    guard let field = fields.field() else { return nil }
-                    switch (field.number, field.type) {
-                    case (1, WireReader.fixed64): guard let value = fields.fixed64() else { return nil }; time = value
-                    case (2, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return nil }
+                    guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return nil }
+                    switch (field.field, field.wireType) {
+                    case (1, ProtobufCursor.WireType.fixed64): guard let value = try? fields.fixed64() else { return nil }; time = value
+                    case (2, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return nil }
                         name = payload
-                    case (3, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited() else { return nil }
+                    case (3, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited() else { return nil }
                         attributes.append(payload)
-                    case (4, WireReader.varint): guard let value = fields.varint() else { return nil }; dropped = UInt32(truncatingIfNeeded: value)
+                    case (4, ProtobufCursor.WireType.varint): guard let value = try? fields.varint() else { return nil }; dropped = UInt32(truncatingIfNeeded: value)
                     case (1...4, _): return nil
-                    default: guard fields.skip(field.type) else { return nil }
+                    default: guard (try? fields.skip(field.wireType)) != nil else { return nil }
                     }
                 }
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -250,31 +249,31 @@ enum SpanWireDecoder {
         mutating func links(_ entries: [Range<Int>]) -> String? {
             var bytes: [UInt8] = [UInt8(ascii: "[")]
             for (index, entry) in entries.enumerated() {
-                var fields = WireReader(reader.buffer, entry)
+                var fields = ProtobufCursor(reader.bytes, range: entry)
                 let empty = entry.lowerBound..<entry.lowerBound
                 var traceID = empty, spanID = empty, traceState = empty
                 var attributes: [Range<Int>] = []
                 var dropped: UInt32 = 0
                 var flags: UInt32 = 0
                 while !fields.isAtEnd {
-                    guard let field = fields.field() else { return nil }
-                    switch (field.number, field.type) {
-                    case (1, WireReader.lengthDelimited): guard let payload = fields.lengthDelimited() else { return nil }; traceID = payload
-                    case (2, WireReader.lengthDelimited): guard let payload = fields.lengthDelimited() else { return nil }; spanID = payload
-                    case (3, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return nil }
+                    guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return nil }
+                    switch (field.field, field.wireType) {
+                    case (1, ProtobufCursor.WireType.lengthDelimited): guard let payload = try? fields.lengthDelimited() else { return nil }; traceID = payload
+                    case (2, ProtobufCursor.WireType.lengthDelimited): guard let payload = try? fields.lengthDelimited() else { return nil }; spanID = payload
+                    case (3, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return nil }
                         traceState = payload
-                    case (4, WireReader.lengthDelimited):
-                        guard let payload = fields.lengthDelimited() else { return nil }
+                    case (4, ProtobufCursor.WireType.lengthDelimited):
+                        guard let payload = try? fields.lengthDelimited() else { return nil }
                         attributes.append(payload)
-                    case (5, WireReader.varint): guard let value = fields.varint() else { return nil }; dropped = UInt32(truncatingIfNeeded: value)
-                    case (6, WireReader.fixed32): guard let value = fields.fixed32() else { return nil }; flags = value
+                    case (5, ProtobufCursor.WireType.varint): guard let value = try? fields.varint() else { return nil }; dropped = UInt32(truncatingIfNeeded: value)
+                    case (6, ProtobufCursor.WireType.fixed32): guard let value = try? fields.fixed32() else { return nil }; flags = value
                     case (1...6, _): return nil
-                    default: guard fields.skip(field.type) else { return nil }
+                    default: guard (try? fields.skip(field.wireType)) != nil else { return nil }
                     }
                 }
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                let ids = "{\"traceId\":\"\(Hex.encode(reader.buffer[traceID]))\",\"spanId\":\"\(Hex.encode(reader.buffer[spanID]))\","
+                let ids = "{\"traceId\":\"\(Hex.encode(reader.slice(traceID)))\",\"spanId\":\"\(Hex.encode(reader.slice(spanID)))\","
                 bytes += Array(ids.utf8)
                 bytes += Array("\"traceState\":".utf8)
                 json.appendLimited(wire: traceState, in: reader, to: &bytes)

@@ -22,70 +22,70 @@ struct SpanWireFields {
 
     /// Reads the `Span` at `range`; false when it is malformed, a string is not UTF-8, a
     /// known field has another wire type, or `status` is given twice (protobuf merges it).
-    mutating func read(_ range: Range<Int>, _ reader: WireReader) -> Bool {
-        var fields = WireReader(reader.buffer, range)
+    mutating func read(_ range: Range<Int>, _ reader: ProtobufCursor) -> Bool {
+        var fields = ProtobufCursor(reader.bytes, range: range)
         var sawStatus = false
         while !fields.isAtEnd {
-            guard let field = fields.field() else { return false }
-            switch (field.number, field.type) {
-            case (1, WireReader.lengthDelimited), (2, WireReader.lengthDelimited), (4, WireReader.lengthDelimited):
-                guard let payload = fields.lengthDelimited() else { return false }
-                switch field.number {
+            guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
+            switch (field.field, field.wireType) {
+            case (1, ProtobufCursor.WireType.lengthDelimited), (2, ProtobufCursor.WireType.lengthDelimited), (4, ProtobufCursor.WireType.lengthDelimited):
+                guard let payload = try? fields.lengthDelimited() else { return false }
+                switch field.field {
                 case 1: traceID = payload
                 case 2: spanID = payload
                 default: parentSpanID = payload
                 }
-            case (3, WireReader.lengthDelimited), (5, WireReader.lengthDelimited):
-                guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
-                if field.number == 3 { traceState = payload } else { name = payload }
-            case (6, WireReader.varint):
-                guard let value = fields.varint() else { return false }
+            case (3, ProtobufCursor.WireType.lengthDelimited), (5, ProtobufCursor.WireType.lengthDelimited):
+                guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
+                if field.field == 3 { traceState = payload } else { name = payload }
+            case (6, ProtobufCursor.WireType.varint):
+                guard let value = try? fields.varint() else { return false }
                 kind = Int(Int32(truncatingIfNeeded: value))
-            case (7, WireReader.fixed64), (8, WireReader.fixed64):
-                guard let value = fields.fixed64() else { return false }
-                if field.number == 7 { start = value } else { end = value }
-            case (9, WireReader.lengthDelimited), (11, WireReader.lengthDelimited), (13, WireReader.lengthDelimited):
-                guard let payload = fields.lengthDelimited() else { return false }
-                switch field.number {
+            case (7, ProtobufCursor.WireType.fixed64), (8, ProtobufCursor.WireType.fixed64):
+                guard let value = try? fields.fixed64() else { return false }
+                if field.field == 7 { start = value } else { end = value }
+            case (9, ProtobufCursor.WireType.lengthDelimited), (11, ProtobufCursor.WireType.lengthDelimited), (13, ProtobufCursor.WireType.lengthDelimited):
+                guard let payload = try? fields.lengthDelimited() else { return false }
+                switch field.field {
                 case 9: attributes.append(payload)
                 case 11: events.append(payload)
                 default: links.append(payload)
                 }
-            case (10, WireReader.varint), (12, WireReader.varint), (14, WireReader.varint):
-                guard let value = fields.varint() else { return false }
+            case (10, ProtobufCursor.WireType.varint), (12, ProtobufCursor.WireType.varint), (14, ProtobufCursor.WireType.varint):
+                guard let value = try? fields.varint() else { return false }
                 let count = UInt32(truncatingIfNeeded: value)
-                switch field.number {
+                switch field.field {
                 case 10: droppedAttributes = count
                 case 12: droppedEvents = count
                 default: droppedLinks = count
                 }
-            case (15, WireReader.lengthDelimited):
-                guard !sawStatus, let payload = fields.lengthDelimited(), readStatus(payload, reader) else { return false }
+            case (15, ProtobufCursor.WireType.lengthDelimited):
+                guard !sawStatus, let payload = try? fields.lengthDelimited(), readStatus(payload, reader) else { return false }
                 sawStatus = true
-            case (16, WireReader.fixed32):
-                guard let value = fields.fixed32() else { return false }
+            case (16, ProtobufCursor.WireType.fixed32):
+                guard let value = try? fields.fixed32() else { return false }
                 flags = value
             case (1...16, _): return false
-            default: guard fields.skip(field.type) else { return false }
+            default: guard (try? fields.skip(field.wireType)) != nil else { return false }
             }
         }
         return true
     }
 
     /// `Status`: `message` (2), `code` (3).
-    private mutating func readStatus(_ range: Range<Int>, _ reader: WireReader) -> Bool {
-        var fields = WireReader(reader.buffer, range)
+    private mutating func readStatus(_ range: Range<Int>, _ reader: ProtobufCursor) -> Bool {
+        var fields = ProtobufCursor(reader.bytes, range: range)
         while !fields.isAtEnd {
-            guard let field = fields.field() else { return false }
-            switch (field.number, field.type) {
-            case (2, WireReader.lengthDelimited):
-                guard let payload = fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
+            guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
+            switch (field.field, field.wireType) {
+            case (2, ProtobufCursor.WireType.lengthDelimited):
+                guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
                 statusMessage = payload
-            case (3, WireReader.varint):
-                guard let value = fields.varint() else { return false }
+            case (3, ProtobufCursor.WireType.varint):
+                guard let value = try? fields.varint() else { return false }
                 statusCode = Int(Int32(truncatingIfNeeded: value))
             case (2...3, _): return false
-            default: guard fields.skip(field.type) else { return false }
+            default: guard (try? fields.skip(field.wireType)) != nil else { return false }
             }
         }
         return true
