@@ -4,28 +4,27 @@ time and reports what was acknowledged: the gRPC counterpart of load.py, on the 
   grpc_load.py HOST:PORT PAYLOAD_FILE CLIENTS SECONDS
 
 Each client is a process with its own channel (one HTTP/2 connection), cycling through the
-payloads (offset per client) as pre-encoded bytes, so the client spends no time encoding.
+payloads (offset per client) as pre-encoded bytes with new trace ids on every send, as load.py
+does, so the client spends no time encoding.
 Prints one JSON line: calls by status code and the measured time.
 """
 import time
 
 import grpc
 
-from load import read_payloads, run
+from load import NewTraceIDs, run
 
 METHOD = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
 
 def client(index, target, path, seconds, results):
-    bodies = read_payloads(path)
+    payloads = NewTraceIDs(path, index)
     channel = grpc.insecure_channel(target)
     export = channel.unary_unary(METHOD, request_serializer=None, response_deserializer=None)
     statuses = {}
     deadline = time.monotonic() + seconds
-    position = index * 7919
     while time.monotonic() < deadline:
-        body = bodies[position % len(bodies)]
-        position += 1
+        body = payloads.next()
         try:
             export(body, timeout=60)
             code = "OK"

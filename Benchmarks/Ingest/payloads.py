@@ -4,8 +4,10 @@ opentelemetry-proto parser (upb, written in C) decodes them.
 
   payloads.py OUT_FILE COUNT [DECODE_SECONDS]
 
-Writes COUNT payloads to OUT_FILE, each prefixed by its length (4 bytes, big-endian), then
-prints one JSON line: payload size, spans per payload, and upb's decode rate in spans/s.
+Writes COUNT payloads to OUT_FILE, each prefixed by its length (4 bytes, big-endian), and to
+OUT_FILE.trace-ids one JSON line per payload: the offsets of every trace id in it (so that
+load.py can send each payload with new trace ids without parsing it); then prints one JSON
+line: payload size, spans per payload, and upb's decode rate in spans/s.
 """
 import json
 import os
@@ -70,6 +72,22 @@ def payload(rng, now):
     return request.SerializeToString()
 
 
+def trace_id_offsets(body):
+    """Where the trace ids of the spans (and links) of an ExportTraceServiceRequest occur in
+    it, ascending."""
+    request = ExportTraceServiceRequest.FromString(body)
+    trace_ids = {
+        span.trace_id for resource in request.resource_spans for scope in resource.scope_spans for span in scope.spans
+    }
+    offsets = []
+    for trace_id in trace_ids:
+        offset = body.find(trace_id)
+        while offset != -1:
+            offsets.append(offset)
+            offset = body.find(trace_id, offset + len(trace_id))
+    return sorted(offsets)
+
+
 def main():
     out, count = sys.argv[1], int(sys.argv[2])
     decode_seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
@@ -80,6 +98,9 @@ def main():
         for body in bodies:
             file.write(struct.pack(">I", len(body)))
             file.write(body)
+    with open(out + ".trace-ids", "w") as file:
+        for body in bodies:
+            file.write(json.dumps(trace_id_offsets(body)) + "\n")
     decoded = 0
     started = time.perf_counter()
     while time.perf_counter() - started < decode_seconds:

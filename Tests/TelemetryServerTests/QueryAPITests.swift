@@ -224,4 +224,45 @@ struct QueryAPITests {
         #expect((try json(old)["dependencies"] as? [Any])?.isEmpty == true)
         await service.stop()
     }
+
+    // Each child's parent is found through an index built for the query: looked up in the
+    // stored trace index instead, every child would read the whole trace.
+    @Test func dependenciesOfALargeTraceAreCountedOncePerCall() async throws {
+        let service = try await startService()
+        let port = service.boundAddress.port
+        let trace = randomTraceID()
+        let now = UInt64(Date().timeIntervalSince1970) * 1_000_000_000
+        let root = "00000000000000ff"
+        func span(_ index: Int, parent: String?) -> String {
+            let id = String(format: "%016x", index + 0x1000)
+            return """
+                {"traceId":"\(trace)","spanId":"\(parent == nil ? root : id)","parentSpanId":"\(parent ?? "")",\
+                "name":"op","kind":2,"startTimeUnixNano":"\(now + UInt64(index))","endTimeUnixNano":"\(now + 5000)",\
+                "status":{"code":\(index % 10 == 0 ? 2 : 0)}}
+                """
+        }
+        func resource(_ name: String, _ spans: [String]) -> String {
+            """
+            {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"\(name)"}}]},
+             "scopeSpans":[{"spans":[\(spans.joined(separator: ","))]}]}
+            """
+        }
+        let children = 3000
+        let body = "{\"resourceSpans\":[" + resource("web", [span(0, parent: nil)]) + ","
+            + resource("api", (1...children).map { span($0, parent: root) }) + "]}"
+        let (posted, answer) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            let posted = try client.send(
+                "POST", "/v1/traces", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+            return (posted, try client.send("GET", "/api/dependencies"))
+        }
+        #expect(posted.status == 200)
+        let edges = try json(answer)["dependencies"] as? [[String: Any]] ?? []
+        #expect(edges.count == 1)
+        #expect(edges.first?["parent"] as? String == "web")
+        #expect(edges.first?["child"] as? String == "api")
+        #expect(edges.first?["callCount"] as? Int == children)
+        #expect(edges.first?["errorCount"] as? Int == children / 10)
+        await service.stop()
+    }
 }

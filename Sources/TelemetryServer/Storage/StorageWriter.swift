@@ -54,14 +54,22 @@ final class StorageWriter: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let onCommit: @Sendable (_ rows: Int, _ seconds: Double) -> Void
+    /// Copies the log into the database off this writer's thread; nil when its connection
+    /// could not be opened, and SQLite's automatic checkpoint on the writer does it instead.
+    let checkpointer: WALCheckpointer?
 
+    /// `walPages` are the log sizes, in pages, at which the `WALCheckpointer` starts a
+    /// checkpoint and at which the writer finishes one itself so the log starts anew.
     init(
         database: TelemetryDatabase, maxPendingRows: Int = 200_000,
+        walPages: (checkpoint: Int32, restart: Int32) = (1024, 16384),
         onCommit: @escaping @Sendable (_ rows: Int, _ seconds: Double) -> Void = { _, _ in }
     ) {
         self.database = database
         self.maxPendingRows = maxPendingRows
         self.onCommit = onCommit
+        checkpointer = try? WALCheckpointer(
+            database: database, pagesBeforeCheckpoint: walPages.checkpoint, pagesBeforeRestart: walPages.restart)
         let thread = Thread { [self] in run() }
         thread.name = "telemetryd-storage-writer"
         thread.start()
@@ -115,6 +123,7 @@ final class StorageWriter: Sendable {
         guard !alreadyStopped else { return }
         wakeUp.signal()
         finished.wait()
+        checkpointer?.stop()
     }
 
     private func run() {
