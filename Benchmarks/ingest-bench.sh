@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end OTLP ingest benchmark: spans per second stored by telemetryd (acknowledged with
 # 200, so committed to SQLite) for batches of 512 spans with 10 attributes each, sent by
-# several concurrent clients; and, in the same run on the same payloads, the decode rate of
+# several concurrent clients (new trace ids on every send, so every span is a new row); and, in
+# the same run on the same payloads, the decode rate of
 # the official opentelemetry-proto parser (upb, C). The same payloads go over OTLP/HTTP
 # (http.client) and OTLP/gRPC (grpcio, one HTTP/2 connection per client) in alternating phases,
 # each on a fresh server, with the server's CPU time per span and its threads' context

@@ -38,10 +38,11 @@ class NewTraceIDs:
     payload."""
 
     def __init__(self, path, client_index):
-        bodies = read_payloads(path)
+        self.bodies = read_payloads(path)
         with open(path + ".trace-ids") as file:
-            offsets = [json.loads(line) for line in file]
-        self.payloads = [self.cut(body, at) for body, at in zip(bodies, offsets)]
+            self.offsets = [json.loads(line) for line in file]
+        # Cut when first sent: a client of a short phase sends only some of them.
+        self.payloads = [None] * len(self.bodies)
         self.salt = (client_index + 1) << 40
         self.position = client_index * 7919
 
@@ -57,8 +58,11 @@ class NewTraceIDs:
         return pieces, which, [int.from_bytes(prefix, "big") for prefix in number]
 
     def next(self):
-        pieces, which, originals = self.payloads[self.position % len(self.payloads)]
+        index = self.position % len(self.payloads)
         self.position += 1
+        if self.payloads[index] is None:
+            self.payloads[index] = self.cut(self.bodies[index], self.offsets[index])
+        pieces, which, originals = self.payloads[index]
         self.salt += 1
         renamed = [(original ^ self.salt).to_bytes(8, "big") for original in originals]
         parts = [b""] * (2 * len(which) + 1)
