@@ -106,6 +106,7 @@ let package = Package(
             name: "HTTPServer",
             dependencies: [
                 "CMicroHTTPD",
+                "CLowLevel",
                 "CZlib",
                 "GzipCodec",
                 .product(name: "Logging", package: "swift-log"),

@@ -205,12 +205,12 @@ public final class HTTPServer: Sendable {
     /// the Swift concurrency pool busy cannot delay it.
     private func startReaper() {
         let thread = Thread { [self] in
+            ThreadName.setCurrent("http-deadlines")
             while !reaperStopped.load(ordering: .acquiring) {
                 usleep(250_000)
                 tracker.shutDownExpired()
             }
         }
-        thread.name = "http-header-deadlines"
         thread.start()
     }
 

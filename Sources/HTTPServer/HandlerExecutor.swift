@@ -25,8 +25,8 @@ public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var next = 0
 
-    /// Starts `threads` threads, named `name-0`, `name-1`…, that run jobs in the order they
-    /// were enqueued. For work that must not hold up the handlers (or be held up by them), such
+    /// Starts `threads` threads, named `name-0`, `name-1`… (the first 15 bytes: `ThreadName`),
+    /// that run jobs in the order they were enqueued. For work that must not hold up the handlers (or be held up by them), such
     /// as long computations a handler hands over; the threads live as long as the process.
     ///
     /// A positive `niceness` lowers the threads' scheduling priority (their nice value, which
@@ -35,13 +35,13 @@ public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     public init(threads: Int, name: String, niceness: Int32 = 0) {
         for index in 0..<threads {
             let thread = Thread { [self] in
+                ThreadName.setCurrent("\(name)-\(index)")
                 #if os(Linux)
                 // `who` 0 is the calling thread on Linux; lowering needs no privilege.
                 if niceness > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
                 #endif
                 runJobs()
             }
-            thread.name = "\(name)-\(index)"
             thread.start()
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Synchronization
 
 /// Runs configuration reloads one at a time, on a thread of its own, and lets requests that
@@ -36,7 +37,12 @@ final class ReloadRunner: Sendable {
                 defer { state.running = true }
                 return !state.running
             }
-            if startThread { Thread { [self] in drain() }.start() }
+            if startThread {
+                Thread { [self] in
+                    ThreadName.setCurrent("rule-reload")
+                    drain()
+                }.start()
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import GRDB
 import Synchronization
 
@@ -70,9 +71,10 @@ final class StorageWriter: Sendable {
         self.onCommit = onCommit
         checkpointer = try? WALCheckpointer(
             database: database, pagesBeforeCheckpoint: walPages.checkpoint, pagesBeforeRestart: walPages.restart)
-        let thread = Thread { [self] in run() }
-        thread.name = "telemetryd-storage-writer"
-        thread.start()
+        Thread { [self] in
+            ThreadName.setCurrent("storage-writer")
+            run()
+        }.start()
     }
 
     /// Rows waiting to be written.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -44,9 +45,10 @@ final class WALCheckpointer: Sendable {
         configuration.label = "telemetryd-checkpoint"
         connection = try DatabaseQueue(path: database.path, configuration: configuration)
         writer = database.pool
-        let thread = Thread { [self] in run() }
-        thread.name = "telemetryd-wal-checkpoint"
-        thread.start()
+        Thread { [self] in
+            ThreadName.setCurrent("wal-checkpoint")
+            run()
+        }.start()
         // Retained by the hook until `stop()` removes it.
         let context = Unmanaged.passRetained(self).toOpaque()
         writer.writeWithoutTransaction { db in
