@@ -120,4 +120,17 @@ struct WALCheckpointerTests {
         let rows = try await database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM spans") }
         #expect(rows == 6000)
     }
+
+    @Test func stoppingHandsCheckpointsBackToSQLite() throws {
+        let database = try TelemetryDatabase(directory: try temporaryDirectory())
+        func automaticCheckpointPages() throws -> Int? {
+            try database.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") }
+        }
+        #expect(try automaticCheckpointPages() == 8000)
+        let writer = StorageWriter(database: database)
+        // SQLite reports 0 while another hook than its own is installed.
+        #expect(try automaticCheckpointPages() == 0)
+        writer.stop()
+        #expect(try automaticCheckpointPages() == 8000)
+    }
 }

@@ -30,6 +30,9 @@ final class WALCheckpointer: Sendable {
 
     private let connection: DatabaseQueue
     private let writer: DatabasePool
+    /// The writer connection's automatic checkpoint threshold before the hook replaced it,
+    /// put back by `stop()`.
+    private let automaticCheckpointPages: Int32
     private let requested = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -45,6 +48,9 @@ final class WALCheckpointer: Sendable {
         configuration.label = "telemetryd-checkpoint"
         connection = try DatabaseQueue(path: database.path, configuration: configuration)
         writer = database.pool
+        automaticCheckpointPages = try database.pool.writeWithoutTransaction { db in
+            Int32(try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000)
+        }
         Thread { [self] in
             ThreadName.setCurrent("wal-checkpoint")
             run()
@@ -63,8 +69,12 @@ final class WALCheckpointer: Sendable {
     /// thread. Call once, after the last write.
     func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let pages = automaticCheckpointPages
         let context = writer.writeWithoutTransaction { db in
-            sqlite3_wal_hook(db.sqliteConnection, nil, nil)
+            let context = sqlite3_wal_hook(db.sqliteConnection, nil, nil)
+            // Installs SQLite's own hook again, which the line above removed.
+            _ = sqlite3_wal_autocheckpoint(db.sqliteConnection, pages)
+            return context
         }
         wakeUp.signal()
         finished.wait()
