@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import TelemetryServer
+import TestSupport
 import Testing
 
 private func span(trace: UInt8, span: UInt8, start: UInt64, name: String) -> SpanRow {
@@ -132,5 +133,31 @@ struct WALCheckpointerTests {
         #expect(try automaticCheckpointPages() == 0)
         writer.stop()
         #expect(try automaticCheckpointPages() == 8000)
+    }
+}
+
+@Suite("Storage at shutdown")
+struct StorageShutdownTests {
+    @Test func aStoppedServerLeavesItsSpansInTheDatabaseFileAndAnEmptyLog() async throws {
+        let service = try await startService()
+        let port = service.boundAddress.port
+        let directory = service.configuration.storagePath
+        let body = """
+            {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"\(randomTraceID())","spanId":"0000000000000001",
+             "name":"kept","kind":2,"startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]}]}
+            """
+        let posted = try await blocking {
+            try RawHTTPClient(port: port).send(
+                "POST", "/v1/traces", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        }
+        #expect(posted.status == 200)
+        await service.stop()
+        let path = (directory as NSString).appendingPathComponent("telemetry.sqlite")
+        let log = ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? NSNumber)?.intValue ?? 0
+        #expect(log == 0)
+        // Read from the database file alone, as a copy of the directory would be.
+        let copy = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let names = try await copy.read { try String.fetchAll($0, sql: "SELECT name FROM spans") }
+        #expect(names == ["kept"])
     }
 }

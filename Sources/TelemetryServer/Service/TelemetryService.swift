@@ -345,6 +345,7 @@ public final class TelemetryService: Service, Sendable {
         await grpcServer?.stop()
         await server.stop()
         writer.stop()
+        database.truncateWAL()
         do {
             try await history.checkpoint(now: Int64(Date().timeIntervalSince1970 * 1000))
         } catch {
