@@ -10,12 +10,9 @@ import Testing
 private func span(_ index: Int, receivedAt: UInt64, padding: Int = 0) -> SpanRow {
     var traceID = Data(count: 16)
     withUnsafeBytes(of: UInt64(index + 1).bigEndian) { traceID.replaceSubrange(8..<16, with: $0) }
-    return SpanRow(
-        traceID: traceID, spanID: Data([0, 0, 0, 0, 0, 0, 0, 1]), parentSpanID: nil, traceState: "", flags: 0,
-        serviceName: "svc", name: "op", kind: 1, startUnixNano: 1, endUnixNano: 2, statusCode: 0, statusMessage: "",
-        attributes: "{\"pad\":\"\(String(repeating: "x", count: padding))\"}", droppedAttributesCount: 0, events: "[]",
-        droppedEventsCount: 0, links: "[]", droppedLinksCount: 0, resourceAttributes: "{}", scopeName: "",
-        scopeVersion: "", scopeAttributes: "{}", receivedUnixNano: receivedAt)
+    return .testRow(
+        traceID: traceID, spanID: Data([0, 0, 0, 0, 0, 0, 0, 1]),
+        attributes: "{\"pad\":\"\(String(repeating: "x", count: padding))\"}", receivedAt: receivedAt)
 }
 
 private func openDatabase() throws -> TelemetryDatabase {

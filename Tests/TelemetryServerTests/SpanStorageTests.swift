@@ -5,12 +5,7 @@ import TestSupport
 import Testing
 
 private func span(trace: UInt8, span: UInt8, start: UInt64, name: String) -> SpanRow {
-    SpanRow(
-        traceID: Data(repeating: trace, count: 16), spanID: Data(repeating: span, count: 8), parentSpanID: nil,
-        traceState: "", flags: 0, serviceName: "svc", name: name, kind: 1, startUnixNano: start,
-        endUnixNano: start + 5, statusCode: 0, statusMessage: "", attributes: "{}", droppedAttributesCount: 0,
-        events: "[]", droppedEventsCount: 0, links: "[]", droppedLinksCount: 0, resourceAttributes: "{}",
-        scopeName: "", scopeVersion: "", scopeAttributes: "{}", receivedUnixNano: 1)
+    .testRow(traceID: Data(repeating: trace, count: 16), spanID: Data(repeating: span, count: 8), start: start, name: name)
 }
 
 private func temporaryDirectory() throws -> String {
@@ -90,11 +85,10 @@ struct SpanStorageTests {
 @Suite("WAL checkpoints off the writer's thread")
 struct WALCheckpointerTests {
     private func randomSpan(_ index: Int) -> SpanRow {
-        var row = span(trace: 0, span: 0, start: UInt64(index), name: "op")
-        row.traceID = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
-        row.spanID = Data((0..<8).map { _ in UInt8.random(in: 0...255) })
-        row.attributes = "{\"pad\":\"" + String(repeating: "x", count: 600) + "\"}"
-        return row
+        .testRow(
+            traceID: Data((0..<16).map { _ in UInt8.random(in: 0...255) }),
+            spanID: Data((0..<8).map { _ in UInt8.random(in: 0...255) }), start: UInt64(index),
+            attributes: "{\"pad\":\"" + String(repeating: "x", count: 600) + "\"}")
     }
 
     private func fileSize(_ path: String) -> Int {

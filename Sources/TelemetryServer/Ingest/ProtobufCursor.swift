@@ -41,16 +41,10 @@ struct ProtobufCursor {
     }
 
     mutating func varint() throws(Malformed) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < end, shift < 64 {
-            let byte = bytes[index]
-            index += 1
-            value |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
+        guard let value = Varint.read(bytes, &index, limit: end) else {
+            throw Malformed(reason: "truncated varint at byte \(index)")
         }
-        throw Malformed(reason: "truncated varint at byte \(index)")
+        return value
     }
 
     /// The range of a length-delimited field's payload; the cursor moves past it.

@@ -48,24 +48,7 @@ enum SpanWireDecoder {
 
         /// `ResourceSpans`: `resource` (1), `scope_spans` (2), `schema_url` (3).
         mutating func resourceSpans(_ range: Range<Int>) -> Bool {
-            var fields = ProtobufCursor(reader.bytes, range: range)
-            var resource: Range<Int>?
-            var scopes: [Range<Int>] = []
-            while !fields.isAtEnd {
-                guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
-                switch (field.field, field.wireType) {
-                case (1, ProtobufCursor.WireType.lengthDelimited):
-                    guard resource == nil, let payload = try? fields.lengthDelimited() else { return false }
-                    resource = payload
-                case (2, ProtobufCursor.WireType.lengthDelimited):
-                    guard let payload = try? fields.lengthDelimited() else { return false }
-                    scopes.append(payload)
-                case (3, ProtobufCursor.WireType.lengthDelimited):
-                    guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
-                case (1...3, _): return false
-                default: guard (try? fields.skip(field.wireType)) != nil else { return false }
-                }
-            }
+            guard case let (resource, scopes)? = container(range) else { return false }
             // `Resource`: `attributes` (1), `dropped_attributes_count` (2).
             var attributes: [Range<Int>] = []
             if let resource {
@@ -91,6 +74,31 @@ enum SpanWireDecoder {
                 guard scopeSpans(scope, service: service, resource: resourceText) else { return false }
             }
             return true
+        }
+
+        /// `ResourceSpans` and `ScopeSpans` share one shape: a message (1) given at most once, a
+        /// repeated message (2), `schema_url` (3). The payloads of 1 and 2, or nil when the
+        /// message is not as exporters send it.
+        func container(_ range: Range<Int>) -> (single: Range<Int>?, items: [Range<Int>])? {
+            var fields = ProtobufCursor(reader.bytes, range: range)
+            var single: Range<Int>?
+            var items: [Range<Int>] = []
+            while !fields.isAtEnd {
+                guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return nil }
+                switch (field.field, field.wireType) {
+                case (1, ProtobufCursor.WireType.lengthDelimited):
+                    guard single == nil, let payload = try? fields.lengthDelimited() else { return nil }
+                    single = payload
+                case (2, ProtobufCursor.WireType.lengthDelimited):
+                    guard let payload = try? fields.lengthDelimited() else { return nil }
+                    items.append(payload)
+                case (3, ProtobufCursor.WireType.lengthDelimited):
+                    guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return nil }
+                case (1...3, _): return nil
+                default: guard (try? fields.skip(field.wireType)) != nil else { return nil }
+                }
+            }
+            return (single, items)
         }
 
         /// The first non-empty string `service.name` among `attributes` (`ServiceName.of`).
@@ -121,24 +129,7 @@ enum SpanWireDecoder {
 
         /// `ScopeSpans`: `scope` (1), `spans` (2), `schema_url` (3).
         mutating func scopeSpans(_ range: Range<Int>, service: String, resource: String) -> Bool {
-            var fields = ProtobufCursor(reader.bytes, range: range)
-            var scopeRange: Range<Int>?
-            var spans: [Range<Int>] = []
-            while !fields.isAtEnd {
-                guard let field = try? fields.tag(asSwiftProtobufDoes: true) else { return false }
-                switch (field.field, field.wireType) {
-                case (1, ProtobufCursor.WireType.lengthDelimited):
-                    guard scopeRange == nil, let payload = try? fields.lengthDelimited() else { return false }
-                    scopeRange = payload
-                case (2, ProtobufCursor.WireType.lengthDelimited):
-                    guard let payload = try? fields.lengthDelimited() else { return false }
-                    spans.append(payload)
-                case (3, ProtobufCursor.WireType.lengthDelimited):
-                    guard let payload = try? fields.lengthDelimited(), reader.isValidUTF8(payload) else { return false }
-                case (1...3, _): return false
-                default: guard (try? fields.skip(field.wireType)) != nil else { return false }
-                }
-            }
+            guard case let (scopeRange, spans)? = container(range) else { return false }
             // `InstrumentationScope`: `name` (1), `version` (2), `attributes` (3), `dropped_attributes_count` (4).
             var scope = ScopeFields()
             if let scopeRange {

@@ -1,5 +1,5 @@
-/// Unsigned LEB128 varints, as protobuf writes them: the OTLP wire splitter, remote write, and
-/// the metric history's own records share these.
+/// Unsigned LEB128 varints, as protobuf writes them: the OTLP wire splitter, `ProtobufCursor`
+/// (remote write, spans), and the metric history's own records share these.
 enum Varint {
     /// Appends `value` to `bytes`.
     static func append(_ value: UInt64, to bytes: inout [UInt8]) {
@@ -13,7 +13,8 @@ enum Varint {
 
     /// Reads a varint at `index` (before `limit`), moving past it; nil when it is truncated or
     /// longer than 64 bits.
-    static func read(_ bytes: [UInt8], _ index: inout Int, limit: Int) -> UInt64? {
+    static func read<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ index: inout Int, limit: Int) -> UInt64?
+    where Bytes.Index == Int {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while index < limit, shift < 64 {

@@ -37,7 +37,7 @@ final class WALCheckpointer: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let wakeUp = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    /// Checkpoints this thread has run (for tests and metrics).
+    /// Checkpoints this thread has run (read by tests).
     private let passes = Atomic<Int>(0)
 
     /// Starts the thread and installs the hook on `database`'s writer connection.
@@ -47,8 +47,9 @@ final class WALCheckpointer: Sendable {
         var configuration = Configuration()
         configuration.label = "telemetryd-checkpoint"
         connection = try DatabaseQueue(path: database.path, configuration: configuration)
-        writer = database.pool
-        automaticCheckpointPages = try database.pool.writeWithoutTransaction { db in
+        let pool = database.pool
+        writer = pool
+        automaticCheckpointPages = try pool.writeWithoutTransaction { db in
             Int32(try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1000)
         }
         Thread { [self] in
