@@ -9,7 +9,8 @@
 # switches per request beside the rates. The Python clients differ in their own CPU (grpcio
 # takes more than http.client, on the same two cores), so the same rounds run again with one C
 # client for both protocols (h2load, one payload repeated): what is left is the server's.
-# Then an overload phase with many clients and a small
+# Then the same client sends one-span exports over both protocols, so that what each call costs
+# the server, apart from its spans, shows. Then an overload phase with many clients and a small
 # write queue: the server must answer 503 with Retry-After and keep its memory flat.
 #
 # Usage: Benchmarks/ingest-bench.sh [seconds per phase, default 10] [clients, default 4]
@@ -57,10 +58,12 @@ stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 # One phase: a fresh server, $clients clients of one protocol (HTTP or gRPC) for $duration
 # seconds, Python's client libraries or (with a second argument "h2load") h2load. Appends
 # "spans seconds server_cpu_ticks context_switches requests client_cpu_seconds" to
-# $work/<protocol><client>.phases.
+# $work/<protocol><client><kind>.phases. A third argument "per-call" sends one-span exports.
 phase() {
-  local protocol="$1" client="${2:-}"
-  echo "--- ingest over OTLP/$protocol${client:+ ($client)}: $clients clients for ${duration}s" >&2
+  local protocol="$1" client="${2:-}" kind="${3:-}"
+  local payloads="$work/payloads.bin"
+  [ "$kind" = per-call ] && payloads="$work/single.bin"
+  echo "--- ingest over OTLP/$protocol${client:+ ($client)}${kind:+, $kind}: $clients clients for ${duration}s" >&2
   start_server
   local before after cpu_before switches_before seconds calls client_cpu load
   before=$(metric telemetryd_receiver_received_spans_total)
@@ -73,13 +76,13 @@ phase() {
     "gRPC h2load")
       load=(h2load_load.py grpc "http://127.0.0.1:$grpc_port/opentelemetry.proto.collector.trace.v1.TraceService/Export") ;;
   esac
-  (cd "$root/Benchmarks/Ingest" && python3 "${load[@]}" "$work/payloads.bin" "$clients" "$duration") | tee "$work/load.json" >&2
+  (cd "$root/Benchmarks/Ingest" && python3 "${load[@]}" "$payloads" "$clients" "$duration") | tee "$work/load.json" >&2
   after=$(metric telemetryd_receiver_received_spans_total)
   read -r seconds calls client_cpu < <(python3 -c 'import json, sys
 load = json.load(open(sys.argv[1]))
 print(load["seconds"], sum(load["statuses"].values()), load["client_cpu_seconds"])' "$work/load.json")
   echo "$(python3 -c "print(int($after - $before))") $seconds $(($(cpu_ticks) - cpu_before)) $(($(switches) - switches_before)) $calls $client_cpu" \
-    | tee -a "$work/$protocol$client.phases" | awk -v p="$protocol${client:+ ($client)}" -v tck="$(getconf CLK_TCK)" \
+    | tee -a "$work/$protocol$client$kind.phases" | awk -v p="$protocol${client:+ ($client)}${kind:+, $kind}" -v tck="$(getconf CLK_TCK)" \
       '{n = ($1 > 0 ? $1 : 1); printf "%s phase: %d spans/s, server CPU %.1f µs per span, clients %.1f, %.0f context switches per request\n",
         p, $1 / $2, $3 / tck * 1e6 / n, $6 * 1e6 / n, $4 / ($5 > 0 ? $5 : 1)}' >&2
   if [ "$protocol" = HTTP ] && [ -z "$client" ]; then rss=$(metric process_resident_memory_bytes); fi
@@ -115,6 +118,15 @@ read -r grpc_stored grpc_cpu grpc_switches grpc_client_cpu < <(totals gRPC)
 read -r h2_http_stored h2_http_cpu _ h2_http_client_cpu < <(totals HTTPh2load)
 read -r h2_grpc_stored h2_grpc_cpu _ h2_grpc_client_cpu < <(totals gRPCh2load)
 
+python3 "$root/Benchmarks/Ingest/payloads.py" "$work/single.bin" 16 0.1 1 >/dev/null
+for _ in $(seq 1 "$rounds"); do
+  phase HTTP h2load per-call
+  phase gRPC h2load per-call
+done
+# One span per call: spans per second are calls per second, CPU per span is CPU per call.
+read -r call_http_rate call_http_cpu _ _ < <(totals HTTPh2loadper-call)
+read -r call_grpc_rate call_grpc_cpu _ _ < <(totals gRPCh2loadper-call)
+
 echo "--- overload: $((clients * 4)) clients, write queue of 2,048 rows, ${duration}s" >&2
 printf 'storage:\n  max_write_queue_rows: 2048\n' >"$work/overload.yml"
 start_server "$work/overload.yml"
@@ -135,6 +147,7 @@ python3 - "$work/decode.json" "$stored" "$rss" "$work/overload.json" "$dropped" 
   "$http_client_cpu" "$grpc_client_cpu" \
   "$h2_http_stored $h2_grpc_stored $h2_http_cpu $h2_grpc_cpu $h2_http_client_cpu $h2_grpc_client_cpu" \
   "$rounds_ahead $rounds_run $rounds_median $h2_rounds_ahead $h2_rounds_run $h2_rounds_median" \
+  "$call_http_rate $call_grpc_rate $call_http_cpu $call_grpc_cpu" \
   "${rss_samples[@]}" <<'PY'
 import json, sys
 decode = json.load(open(sys.argv[1]))
@@ -146,7 +159,8 @@ http_switches, grpc_switches = sys.argv[9], sys.argv[10]
 http_client_cpu, grpc_client_cpu = float(sys.argv[11]), float(sys.argv[12])
 h2 = [float(x) for x in sys.argv[13].split()]
 paired = sys.argv[14].split()
-samples = [int(float(s)) for s in sys.argv[15:] if s]
+calls = [float(x) for x in sys.argv[15].split()]
+samples = [int(float(s)) for s in sys.argv[16:] if s]
 upb = decode["upb_decode_spans_per_second"]
 print(f"payload: {decode['spans_per_payload']} spans, {decode['payload_bytes']} bytes ({decode['protobuf_implementation']})")
 print(f"telemetryd stored:        {stored:>10,} spans/s (decode + convert + SQLite commit, RSS {rss / 2**20:.0f} MiB)")
@@ -162,6 +176,8 @@ print(f"client CPU per span:       HTTP {http_client_cpu} µs, gRPC {grpc_client
 print(f"one C client for both (h2load, one payload repeated): HTTP {h2[0]:,.0f} spans/s, gRPC {h2[1]:,.0f}")
 print(f"ratio gRPC / HTTP, h2load:  {h2[1] / h2[0]:.3f} (gRPC ahead in {paired[3]} of {paired[4]} rounds; median round {paired[5]}); server CPU per span HTTP {h2[2]} µs, gRPC {h2[3]} µs "
       f"(ratio {h2[3] / h2[2]:.3f}); h2load's own CPU per span HTTP {h2[4]} µs, gRPC {h2[5]} µs")
+print(f"one-span exports (h2load), per call: HTTP {calls[0]:,.0f} calls/s, server CPU {calls[2]} µs; "
+      f"gRPC {calls[1]:,.0f} calls/s, server CPU {calls[3]} µs (gRPC costs {calls[3] - calls[2]:.0f} µs more per call)")
 statuses = overload["statuses"]
 print(f"overload statuses: {statuses}; spans refused with 503: {dropped:,}")
 if samples:

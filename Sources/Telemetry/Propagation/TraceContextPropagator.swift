@@ -7,14 +7,18 @@
 public struct TraceContextPropagator: TextMapPropagator {
     // Literals, not `static let`s: a stored global costs a lazy-initialisation check and a
     // retain at every use.
-    static var traceparent: String { "traceparent" }
-    static var tracestate: String { "tracestate" }
+    @usableFromInline static var traceparent: String { "traceparent" }
+    @usableFromInline static var tracestate: String { "tracestate" }
 
     /// Creates the propagator.
     public init() {}
 
     public var fields: [String] { [Self.traceparent, Self.tracestate] }
 
+    // `inject` and `extract` are inlinable so that they are specialised for the caller's
+    // carrier: called across the module boundary as generic code, every header read and write
+    // went through witness tables with the carrier passed indirectly.
+    @inlinable
     public func inject<Injector: TextMapInjector>(
         _ context: PropagationContext, into carrier: inout Injector.Carrier, using injector: Injector
     ) {
@@ -25,6 +29,7 @@ public struct TraceContextPropagator: TextMapPropagator {
         }
     }
 
+    @inlinable
     public func extract<Extractor: TextMapExtractor>(
         from carrier: Extractor.Carrier, using extractor: Extractor, into context: inout PropagationContext
     ) {

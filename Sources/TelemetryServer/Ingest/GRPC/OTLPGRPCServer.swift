@@ -71,6 +71,7 @@ final class OTLPGRPCServer: Sendable {
                 config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
                 config.http2.targetWindowSize = Self.targetWindowSize
                 config.http2.maxFrameSize = Self.maxFrameSize
+                config.connection.flushCoalescing = nil
                 // Named for debugging, but they are the transport's one hook into each
                 // connection and each stream's pipeline: where connections can be counted, and
                 // bytes before gRPC buffers them.
