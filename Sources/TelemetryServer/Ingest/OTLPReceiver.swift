@@ -49,9 +49,10 @@ struct OTLPReceiver: Sendable {
     }
 
     /// Receives one encoded trace export: the answer, or the error to send back (400 for a body
-    /// that does not decode, 503 with a retry delay when the write queue is full).
+    /// that does not decode, 503 with a retry delay when the write queue is full). A protobuf
+    /// export is read in place, so a gRPC message is not copied out of the transport's buffer.
     func exportTraces(
-        _ body: [UInt8], encoding: OTLPEncoding
+        _ body: some OTLPRequestBody, encoding: OTLPEncoding
     ) async -> Result<Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse, HTTPError> {
         let store = { (converted: SpanConverter.Result) in
             metrics.truncatedValues.increment(by: Int64(converted.truncatedValues))
@@ -68,11 +69,11 @@ struct OTLPReceiver: Sendable {
             let (valid, rejections, write) = store(converted)
             return await accept(
                 signal: .traces, counters: metrics.spans, valid: valid, rejections: rejections, store: write,
-                protobuf: { body }, respond: Self.traceResponse)
+                protobuf: { body.array }, respond: Self.traceResponse)
         }
         let lenient = LenientDecoder(
             resources: \SpanConverter.Request.resourceSpans, scopes: \.scopeSpans, items: \.spans, itemName: "span")
-        return await receive(body, encoding: encoding, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
+        return await receive(body.array, encoding: encoding, signal: .traces, counters: metrics.spans, lenient: lenient.decode) {
             (decoded: SpanConverter.Request) in
             store(SpanConverter.convert(decoded, receivedAt: WallClock.nanoseconds(), maxValueBytes: maxValueBytes))
         } respond: { rejections in

@@ -16,7 +16,7 @@ import OTLP
 /// takes decodes strictly too, to the same result.
 enum SpanWireDecoder {
     /// The rows of the export in `body`, or nil when it is not one this decoder takes.
-    static func convert(_ body: [UInt8], receivedAt: UInt64, maxValueBytes: Int) -> SpanConverter.Result? {
+    static func convert(_ body: some OTLPRequestBody, receivedAt: UInt64, maxValueBytes: Int) -> SpanConverter.Result? {
         body.withUnsafeBytes { bytes in
             var decoding = Decoding(reader: ProtobufCursor(bytes), receivedAt: receivedAt, maxValueBytes: maxValueBytes)
             guard decoding.request() else { return nil }

@@ -31,10 +31,10 @@ struct OTLPGRPCService: RegistrableRPCService {
             try await receiver.exportTraces($0, encoding: .protobuf).get().serializedBytes()
         }
         register(Opentelemetry_Proto_Collector_Metrics_V1_MetricsService.Method.Export.descriptor, with: &router) {
-            try await receiver.exportMetrics($0, encoding: .protobuf).get().serializedBytes()
+            try await receiver.exportMetrics($0.array, encoding: .protobuf).get().serializedBytes()
         }
         register(Opentelemetry_Proto_Collector_Logs_V1_LogsService.Method.Export.descriptor, with: &router) {
-            try await receiver.exportLogs($0, encoding: .protobuf).get().serializedBytes()
+            try await receiver.exportLogs($0.array, encoding: .protobuf).get().serializedBytes()
         }
     }
 
@@ -42,7 +42,7 @@ struct OTLPGRPCService: RegistrableRPCService {
     /// bytes; an `HTTPError` it throws becomes the matching gRPC status.
     private func register<Transport: ServerTransport>(
         _ method: MethodDescriptor, with router: inout RPCRouter<Transport>,
-        export: @escaping @Sendable ([UInt8]) async throws -> [UInt8]
+        export: @escaping @Sendable (GRPCMessageBytes) async throws -> [UInt8]
     ) {
         let metrics = metrics
         let limit = maxMessageBytes
@@ -61,10 +61,10 @@ struct OTLPGRPCService: RegistrableRPCService {
 
     /// One call: the request's single message, its size checked, through `export`.
     private static func handle(
-        _ request: StreamingServerRequest<[UInt8]>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
-        budget: BodyBudget, export: @Sendable ([UInt8]) async throws -> [UInt8]
+        _ request: StreamingServerRequest<GRPCMessageBytes>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
+        budget: BodyBudget, export: @Sendable (GRPCMessageBytes) async throws -> [UInt8]
     ) async throws -> StreamingServerResponse<[UInt8]> {
-        let single: ServerRequest<[UInt8]>
+        let single: ServerRequest<GRPCMessageBytes>
         do {
             single = try await ServerRequest(stream: request)
         } catch {
