@@ -52,7 +52,9 @@ public struct TraceContextPropagator: TextMapPropagator {
             buffer[35] = UInt8(ascii: "-")
             HexDigits.write16(context.spanID.value, into: buffer, at: 36)
             buffer[52] = UInt8(ascii: "-")
-            HexDigits.write(UInt64(context.traceFlags.rawValue), digits: 2, into: buffer, at: 53)
+            let flags = UInt64(context.traceFlags.rawValue)
+            buffer[53] = HexDigits.character(flags >> 4)
+            buffer[54] = HexDigits.character(flags)
             return 55
         }
     }
@@ -71,7 +73,7 @@ public struct TraceContextPropagator: TextMapPropagator {
     private static func parse(traceparentBytes bytes: UnsafeBufferPointer<UInt8>) -> (TraceID, SpanID, TraceFlags)? {
         guard bytes.count >= 55,
             bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
-            let version = HexDigits.parse(bytes[0..<2]), version != 0xFF
+            let version = HexDigits.byte(bytes[0], bytes[1]), version != 0xFF
         else { return nil }
         if version == 0 {
             guard bytes.count == 55 else { return nil }
@@ -79,12 +81,12 @@ public struct TraceContextPropagator: TextMapPropagator {
             return nil
         }
         guard let high = HexDigits.parse16(bytes, at: 3), let low = HexDigits.parse16(bytes, at: 19),
-            let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.parse(bytes[53..<55])
+            let span = HexDigits.parse16(bytes, at: 36), let flags = HexDigits.byte(bytes[53], bytes[54])
         else { return nil }
         let traceID = TraceID(high: high, low: low)
         let spanID = SpanID(span)
         guard traceID.isValid, spanID.isValid else { return nil }
         // Version 00 defines only the sampled bit; other bits are passed on as received.
-        return (traceID, spanID, TraceFlags(rawValue: UInt8(flags)))
+        return (traceID, spanID, TraceFlags(rawValue: flags))
     }
 }

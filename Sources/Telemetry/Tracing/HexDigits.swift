@@ -40,6 +40,14 @@ enum HexDigits {
         }
     }
 
+    /// The value of the two lowercase hex digits `high` and `low`, or nil: a traceparent's
+    /// version and flags, without a loop.
+    @inline(__always)
+    static func byte(_ high: UInt8, _ low: UInt8) -> UInt8? {
+        guard let high = value(high), let low = value(low) else { return nil }
+        return UInt8(truncatingIfNeeded: high << 4 | low)
+    }
+
     /// Parses exactly `bytes.count` lowercase hex digits (at most 16) into a number.
     static func parse(_ bytes: some Collection<UInt8>) -> UInt64? {
         guard bytes.count <= 16 else { return nil }
