@@ -26,8 +26,9 @@ public final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     private var next = 0
 
     /// Starts `threads` threads, named `name-0`, `name-1`… (the first 15 bytes: `ThreadName`),
-    /// that run jobs in the order they were enqueued. For work that must not hold up the handlers (or be held up by them), such
-    /// as long computations a handler hands over; the threads live as long as the process.
+    /// that run jobs in the order they were enqueued. For work that must not hold up the
+    /// handlers (or be held up by them), such as long computations a handler hands over; the
+    /// threads live as long as the process.
     ///
     /// A positive `niceness` lowers the threads' scheduling priority (their nice value, which
     /// Linux keeps per thread), so that on busy cores other threads get the larger share: at

@@ -46,7 +46,7 @@ struct GRPCMessageBytesTests {
         #expect(fromBuffer.rows == fromArray.rows)
     }
 
-    @Test func otherBytesAreCopiedIntoAnArray() throws {
+    @Test func otherBytesAreCopied() throws {
         let export = try Self.traceExport(spans: 1)
         let message = try RawMessageDeserializer().deserialize(export)
         #expect(message.count == export.count)

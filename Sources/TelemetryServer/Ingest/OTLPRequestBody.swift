@@ -1,5 +1,5 @@
 /// An encoded export as a transport received it, read in place: an OTLP/HTTP body (`[UInt8]`)
-/// or an OTLP/gRPC message still in the transport's buffer (`GRPCMessageBytes`).
+/// or an OTLP/gRPC message still in the transport's buffer (NIO's `GRPCNIOTransportBytes`).
 protocol OTLPRequestBody: Sendable {
     /// Calls `body` with the bytes, in place; they are valid only during the call.
     func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result

@@ -41,7 +41,7 @@ final class WALCheckpointer: Sendable {
     private let passes = Atomic<Int>(0)
 
     /// Starts the thread and installs the hook on `database`'s writer connection.
-    init(database: TelemetryDatabase, pagesBeforeCheckpoint: Int32 = 1024, pagesBeforeRestart: Int32 = 16384) throws {
+    init(database: TelemetryDatabase, pagesBeforeCheckpoint: Int32, pagesBeforeRestart: Int32) throws {
         self.pagesBeforeCheckpoint = pagesBeforeCheckpoint
         self.pagesBeforeRestart = pagesBeforeRestart
         var configuration = Configuration()

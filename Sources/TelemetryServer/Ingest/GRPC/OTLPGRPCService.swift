@@ -1,4 +1,5 @@
 import GRPCCore
+import GRPCNIOTransportCore
 import GRPCProtobuf
 import HTTPServer
 import NIOHTTP2
@@ -42,7 +43,7 @@ struct OTLPGRPCService: RegistrableRPCService {
     /// bytes; an `HTTPError` it throws becomes the matching gRPC status.
     private func register<Transport: ServerTransport>(
         _ method: MethodDescriptor, with router: inout RPCRouter<Transport>,
-        export: @escaping @Sendable (GRPCMessageBytes) async throws -> [UInt8]
+        export: @escaping @Sendable (GRPCNIOTransportBytes) async throws -> [UInt8]
     ) {
         let metrics = metrics
         let limit = maxMessageBytes
@@ -61,10 +62,10 @@ struct OTLPGRPCService: RegistrableRPCService {
 
     /// One call: the request's single message, its size checked, through `export`.
     private static func handle(
-        _ request: StreamingServerRequest<GRPCMessageBytes>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
-        budget: BodyBudget, export: @Sendable (GRPCMessageBytes) async throws -> [UInt8]
+        _ request: StreamingServerRequest<GRPCNIOTransportBytes>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
+        budget: BodyBudget, export: @Sendable (GRPCNIOTransportBytes) async throws -> [UInt8]
     ) async throws -> StreamingServerResponse<[UInt8]> {
-        let single: ServerRequest<GRPCMessageBytes>
+        let single: ServerRequest<GRPCNIOTransportBytes>
         do {
             single = try await ServerRequest(stream: request)
         } catch {
