@@ -3,6 +3,7 @@ import OTLP
 import Synchronization
 import Telemetry
 @testable import TelemetryServer
+import TestSupport
 import Testing
 
 @Suite("OTLP metrics to Prometheus")
@@ -157,9 +158,7 @@ extension OTLPMetricConversionTests {
         let small = request(keyLength: 6)
         let large = request(keyLength: 8)
         func timed(_ request: MetricConverter.Request) -> (Double, MetricConverter.Result) {
-            let started = Date()
-            let result = MetricConverter.convert(request)
-            return (Date().timeIntervalSince(started), result)
+            threadCPUSeconds { MetricConverter.convert(request) }
         }
         _ = timed(small)
         let smallSeconds = (0..<3).map { _ in timed(small).0 }.min() ?? 0

@@ -10,14 +10,15 @@ import Testing
 /// runs share the next.
 @Suite("Configuration reloads")
 struct ReloadRunnerTests {
-    /// A reload that waits for `release` and counts its runs.
+    /// A reload that waits for `release` (at most 30 seconds, so that a test whose expectations
+    /// fail ends rather than hangs) and counts its runs.
     private final class BlockedReload: Sendable {
         let runs = Atomic<Int>(0)
         let release = DispatchSemaphore(value: 0)
 
         func reload() {
             runs.add(1, ordering: .relaxed)
-            release.wait()
+            _ = release.wait(timeout: .now() + .seconds(30))
         }
 
         func waitForRuns(_ count: Int) async throws {
@@ -41,7 +42,11 @@ struct ReloadRunnerTests {
                 return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Released once all eight wait, however long their tasks take to start on a busy
+        // machine (released after a fixed pause, a late request started a third reload that
+        // nothing released).
+        for _ in 0..<2000 where runner.waitingCount < 8 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(runner.waitingCount == 8)
         blocked.release.signal()
         #expect((try? await first.get()) != nil)
         try await blocked.waitForRuns(2)

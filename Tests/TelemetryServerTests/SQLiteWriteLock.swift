@@ -9,19 +9,31 @@ struct SQLiteWriteLock: Sendable {
     private let released: DispatchSemaphore
 
     /// Takes the lock on the database under `storage`; returns once it is held.
+    ///
+    /// - Throws: SQLite's error when the lock cannot be had within ten seconds (the service's
+    ///   own connections take it briefly too).
     static func take(storage: String) async throws -> SQLiteWriteLock {
-        let blocker = try DatabaseQueue(path: storage + "/telemetry.sqlite")
-        let locked = DispatchSemaphore(value: 0)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let blocker = try DatabaseQueue(path: storage + "/telemetry.sqlite", configuration: configuration)
         let released = DispatchSemaphore(value: 0)
-        Thread {
-            try? blocker.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                locked.signal()
-                released.wait()
-                try db.execute(sql: "COMMIT")
-            }
-        }.start()
-        try await blocking { locked.wait() }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                var locked = false
+                do {
+                    try blocker.writeWithoutTransaction { db in
+                        try db.execute(sql: "BEGIN IMMEDIATE")
+                        locked = true
+                        continuation.resume()
+                        released.wait()
+                        try db.execute(sql: "COMMIT")
+                    }
+                } catch {
+                    // Before, a failed BEGIN was ignored and the caller waited forever.
+                    if !locked { continuation.resume(throwing: error) }
+                }
+            }.start()
+        }
         return SQLiteWriteLock(released: released)
     }
 

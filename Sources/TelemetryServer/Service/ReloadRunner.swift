@@ -29,6 +29,9 @@ final class ReloadRunner: Sendable {
         self.reload = reload
     }
 
+    /// Requests waiting for the next reload to start.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     /// Asks for a reload and returns the result of the first one to start after the request.
     func run() async -> Outcome {
         await withCheckedContinuation { continuation in

@@ -6,7 +6,7 @@ import NIOHTTP2
 /// flight (`web.max_inflight_body_size`, shared with the HTTP listener) as they arrive, and
 /// holds them until the call's stream closes. A stream whose next bytes do not fit is reset
 /// with `REFUSED_STREAM`, which gRPC clients report as `UNAVAILABLE` and may retry: the
-/// server has processed nothing of it.
+/// server has processed nothing of it, and the bytes it held go back to the budget at once.
 ///
 /// grpc-swift buffers a call's whole message before any handler sees it, so without this the
 /// listener's memory was bounded only per message: four connections of 64 streams, each
@@ -36,6 +36,12 @@ final class StreamBodyBudgetHandler: ChannelInboundHandler, RemovableChannelHand
         if case .data(let frame) = unwrapInboundIn(data) {
             let bytes = frame.data.readableBytes
             guard budget.reserve(bytes) else {
+                // Its bytes go back now, not when the stream's handlers are removed a few turns
+                // of the loop later: meanwhile other streams' frames would be judged against
+                // bytes that are being dropped, and refused too (measured: three concurrent
+                // calls, one of which fitted, all refused).
+                budget.release(held)
+                held = 0
                 refused = true
                 onRefused()
                 context.writeAndFlush(wrapOutboundOut(.rstStream(.refusedStream)), promise: nil)
