@@ -6,6 +6,11 @@ import Testing
 
 @testable import TelemetryServer
 
+/// Returns once `done` holds, or after ten seconds (the caller's expectations then fail).
+private func waitUntil(_ done: () -> Bool) async throws {
+    for _ in 0..<2000 where !done() { try await Task.sleep(for: .milliseconds(5)) }
+}
+
 /// Reloads run on a thread of their own, one at a time, and requests that arrive while one
 /// runs share the next.
 @Suite("Configuration reloads")
@@ -22,7 +27,7 @@ struct ReloadRunnerTests {
         }
 
         func waitForRuns(_ count: Int) async throws {
-            for _ in 0..<2000 where runs.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(5)) }
+            try await waitUntil { runs.load(ordering: .relaxed) >= count }
         }
     }
 
@@ -45,7 +50,7 @@ struct ReloadRunnerTests {
         // Released once all eight wait, however long their tasks take to start on a busy
         // machine (released after a fixed pause, a late request started a third reload that
         // nothing released).
-        for _ in 0..<2000 where runner.waitingCount < 8 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil { runner.waitingCount == 8 }
         #expect(runner.waitingCount == 8)
         blocked.release.signal()
         #expect((try? await first.get()) != nil)

@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import GRDB
-import TestSupport
 
 /// SQLite's write lock on a service's database, held from another connection so that the
 /// storage writer waits and what it was given stays in flight until `release()`.
