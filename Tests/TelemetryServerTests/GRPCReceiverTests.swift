@@ -23,7 +23,7 @@ struct GRPCReceiverTests {
         let marker = Array("BAD#NAME".utf8)
         let index = try #require(body.indices.first { body[$0...].starts(with: marker) })
         body[index + 3] = 0xFF  // never valid in UTF-8
-        let answer = try await call(port: port, body, gzip: true).get()
+        let answer = try await call(port: port, body, compression: .gzip).get()
         let response = try TraceResponse(serializedBytes: answer)
         #expect(response.partialSuccess.rejectedSpans == 1)
         #expect(response.partialSuccess.errorMessage.contains("not valid UTF-8"))
@@ -49,11 +49,20 @@ struct GRPCReceiverTests {
         // RESOURCE_EXHAUSTED, which clients do not retry.
         let oversize = try expectFailure(try await call(port: port, [UInt8](repeating: 0x41, count: 100 << 10)), .resourceExhausted)
         #expect(oversize.message == "message of 102400 bytes is over the 65536-byte limit", "\(oversize)")
-        _ = try expectFailure(try await call(port: port, [UInt8](repeating: 0, count: 100 << 10), gzip: true), .resourceExhausted)
-        // Past twice the cap the transport resets the stream before buffering the message, or
-        // inflating it (a gzip bomb): the call fails and the server goes on.
-        let bomb = try await call(port: port, [UInt8](repeating: 0, count: 16 << 20), gzip: true)
-        #expect((try? bomb.get()) == nil)
+        let inflated = try expectFailure(
+            try await call(port: port, [UInt8](repeating: 0, count: 100 << 10), compression: .gzip), .resourceExhausted)
+        #expect(inflated.message == "message inflates past the 65536-byte limit", "\(inflated)")
+        // A gzip bomb (16 MiB of zeros, 16 KiB on the wire) is inflated no further than the cap.
+        let bomb = try expectFailure(
+            try await call(port: port, [UInt8](repeating: 0, count: 16 << 20), compression: .gzip), .resourceExhausted)
+        #expect(bomb.message == "message inflates past the 65536-byte limit", "\(bomb)")
+        // deflate goes through grpc-swift's own handling (OTLPExportStreamHandler passes it on),
+        // with the same cap; past twice the cap grpc-swift resets the stream before inflating more.
+        let deflated = try expectFailure(
+            try await call(port: port, [UInt8](repeating: 0, count: 100 << 10), compression: .deflate), .resourceExhausted)
+        #expect(deflated.message == "message of 102400 bytes is over the 65536-byte limit", "\(deflated)")
+        let deflateBomb = try await call(port: port, [UInt8](repeating: 0, count: 16 << 20), compression: .deflate)
+        #expect((try? deflateBomb.get()) == nil)
         // Methods the server does not have.
         let unknownMethod = MethodDescriptor(fullyQualifiedService: traceExport.service.fullyQualifiedService, method: "Nope")
         _ = try expectFailure(try await call(port: port, [], method: unknownMethod), .unimplemented)
@@ -69,12 +78,17 @@ struct GRPCReceiverTests {
         let traceID = randomTraceID()
         let answer = try await call(port: port, Array(try traceRequest(traceID: traceID).serializedData())).get()
         #expect(try TraceResponse(serializedBytes: answer).hasPartialSuccess == false)
+        let deflateID = randomTraceID()
+        let deflateAnswer = try await call(
+            port: port, Array(try traceRequest(traceID: deflateID).serializedData()), compression: .deflate
+        ).get()
+        #expect(try TraceResponse(serializedBytes: deflateAnswer).hasPartialSuccess == false)
         let calls = try await blocking { try RawHTTPClient(port: service.boundAddress.port).send("GET", "/metrics") }
         let samples = metricSamples(calls.text)
         let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
         #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"InvalidArgument\"}"] == 1)
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"ResourceExhausted\"}"] == 2)
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 1)
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"ResourceExhausted\"}"] == 4)
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 2)
         await service.stop()
     }
 

@@ -18,15 +18,15 @@ let traceExport = Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Exp
 
 /// One unary call to telemetryd's gRPC port: the response bytes or the status error.
 func call(
-    port: UInt16, _ body: [UInt8], method: MethodDescriptor = traceExport, gzip: Bool = false
+    port: UInt16, _ body: [UInt8], method: MethodDescriptor = traceExport, compression: CompressionAlgorithm = .none
 ) async throws -> Result<[UInt8], RPCError> {
     let transport = try HTTP2ClientTransport.Posix(
         target: .ipv4(address: "127.0.0.1", port: Int(port)), transportSecurity: .plaintext,
-        config: .defaults { $0.compression.enabledAlgorithms = [.gzip] })
+        config: .defaults { $0.compression.enabledAlgorithms = [.gzip, .deflate] })
     return try await withGRPCClient(transport: transport) { client in
         var options = CallOptions.defaults
         options.timeout = .seconds(30)
-        if gzip { options.compression = .gzip }
+        options.compression = compression
         do {
             let answer = try await client.unary(
                 request: ClientRequest(message: body), descriptor: method, serializer: RawBytes(), deserializer: RawBytes(),

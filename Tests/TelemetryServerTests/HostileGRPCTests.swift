@@ -151,11 +151,11 @@ struct HostileGRPCTests {
         let port = try #require(service.grpcBoundAddress).port
         let large = randomTraceID()
         let refused = try expectFailure(
-            try await call(port: port, try largeTraceBody(traceID: large, bytes: 600 << 10), gzip: true), .unavailable)
+            try await call(port: port, try largeTraceBody(traceID: large, bytes: 600 << 10), compression: .gzip), .unavailable)
         let status = try #require(try refused.unpackGoogleRPCStatus())
         #expect(status.details.compactMap { $0.retryInfo?.delay } == [Duration.seconds(1)])
         let small = randomTraceID()
-        _ = try await call(port: port, try largeTraceBody(traceID: small, bytes: 100 << 10), gzip: true).get()
+        _ = try await call(port: port, try largeTraceBody(traceID: small, bytes: 100 << 10), compression: .gzip).get()
         let found = try await blocking {
             let client = try RawHTTPClient(port: service.boundAddress.port)
             return try [large, small].map { try client.send("GET", "/api/traces/\($0)").status }

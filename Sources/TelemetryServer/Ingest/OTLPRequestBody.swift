@@ -6,8 +6,11 @@ protocol OTLPRequestBody: Sendable {
     /// The bytes as an array: a copy, unless they are one already. For the paths that keep the
     /// export (forwarding) or decode it with SwiftProtobuf.
     var array: [UInt8] { get }
+    /// How many bytes there are.
+    var byteCount: Int { get }
 }
 
 extension Array: OTLPRequestBody where Element == UInt8 {
     var array: [UInt8] { self }
+    var byteCount: Int { count }
 }

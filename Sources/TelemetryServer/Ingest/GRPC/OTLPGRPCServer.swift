@@ -7,14 +7,18 @@ import NIOPosix
 import Synchronization
 
 /// The OTLP/gRPC listener (`--otlp.grpc.listen-address`, port 4317 by default): grpc-swift's
-/// HTTP/2 server over plaintext TCP serving `OTLPGRPCService`.
+/// HTTP/2 server over plaintext TCP serving `OTLPGRPCService`. Ordinary `Export` calls
+/// (uncompressed or gzip) are answered on their stream by `OTLPExportStreamHandler`, without
+/// grpc-swift's per-call machinery; grpc-swift answers the rest.
 ///
 /// Messages over the size limit (the OTLP/HTTP body cap, counted after decompression) are
-/// answered `RESOURCE_EXHAUSTED` by the service. The transport holds a hard bound at twice
-/// that: past it grpc-swift resets the stream (the client sees it cancelled) before buffering
-/// or inflating more, so neither a huge message nor a gzip bomb is ever held whole. (grpc-swift
-/// 2 resets rather than answering a status for its own limit, which clients would take as
-/// retryable; the service's own check gives the right status below the bound.) The listener has
+/// answered `RESOURCE_EXHAUSTED`: by `OTLPExportStreamHandler` as soon as the length is read
+/// (or inflating passes it), by the service for the calls grpc-swift reads. grpc-swift's
+/// transport holds a hard bound at twice that: past it grpc-swift resets the stream (the
+/// client sees it cancelled) before buffering or inflating more, so neither a huge message nor
+/// a deflate bomb is ever held whole. (grpc-swift 2 resets rather than answering a status for
+/// its own limit, which clients would take as retryable; the service's own check gives the
+/// right status below the bound.) The listener has
 /// event loops of its own, and its handlers run on them (`EventLoopTaskExecutor`): a call does
 /// not cross threads to be handled, and a busy Swift pool in the process does not delay it.
 /// Request bytes in flight draw on the memory budget the HTTP listener uses
@@ -55,7 +59,7 @@ final class OTLPGRPCServer: Sendable {
     }
 
     init(address: ListenAddress, service: OTLPGRPCService, limits: Limits, logger: Logger) {
-        let bodyBudget = service.bodyBudget
+        let methods = Dictionary(uniqueKeysWithValues: service.exportMethods.map { ($0.path, $0) })
         let connections = limits.connections
         let maxMessageBytes = service.maxMessageBytes
         let socket: GRPCNIOTransportCore.SocketAddress =
@@ -84,20 +88,22 @@ final class OTLPGRPCServer: Sendable {
                     }
                 }
                 config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
-                    Self.countBodyBytes(of: stream, against: bodyBudget, metrics: service.metrics)
+                    Self.addHandlers(to: stream, service: service, methods: methods)
                 }
             }, eventLoopGroup: eventLoops)
         server = GRPCServer(transport: transport, services: [service])
         self.logger = logger
     }
 
-    /// Puts a `StreamBodyBudgetHandler` first in a new stream's pipeline.
-    private static func countBodyBytes(
-        of stream: any Channel, against budget: BodyBudget, metrics: GRPCMetrics
+    /// Puts a `StreamBodyBudgetHandler` first in a new stream's pipeline, and after it an
+    /// `OTLPExportStreamHandler`, both before gRPC's handler.
+    private static func addHandlers(
+        to stream: any Channel, service: OTLPGRPCService, methods: [String: OTLPExportMethod]
     ) -> EventLoopFuture<Void> {
         onLoop(of: stream) {
-            let handler = StreamBodyBudgetHandler(budget: budget) { metrics.recordRefusedStream() }
-            try stream.pipeline.syncOperations.addHandler(handler, position: .first)
+            let budget = StreamBodyBudgetHandler(budget: service.bodyBudget) { service.metrics.recordRefusedStream() }
+            let export = OTLPExportStreamHandler(service: service, methods: methods)
+            try stream.pipeline.syncOperations.addHandlers([budget, export], position: .first)
         }
     }
 

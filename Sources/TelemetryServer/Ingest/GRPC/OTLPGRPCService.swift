@@ -14,7 +14,9 @@ import SwiftProtobuf
 /// Failures map to the codes the OTLP specification gives: a message that does not decode is
 /// `INVALID_ARGUMENT` (not retryable); a full write queue is `UNAVAILABLE` with a
 /// `google.rpc.RetryInfo` detail saying when to try again; a message over the size limit
-/// (after decompression) is `RESOURCE_EXHAUSTED`. Decompression is the transport's (see
+/// (after decompression) is `RESOURCE_EXHAUSTED`. Ordinary calls reach `answer` from
+/// `OTLPExportStreamHandler`, which reads their frames itself; the rest from grpc-swift, through
+/// the methods registered here, after grpc-swift's transport has decompressed them (see
 /// `OTLPGRPCServer`).
 struct OTLPGRPCService: RegistrableRPCService {
     let receiver: OTLPReceiver
@@ -26,70 +28,78 @@ struct OTLPGRPCService: RegistrableRPCService {
     /// inflated size is counted here too, as the HTTP listener counts an inflated gzip body.
     let bodyBudget: BodyBudget
 
-    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+    /// The three `Export` methods, each with how its message is answered.
+    var exportMethods: [OTLPExportMethod] {
         let receiver = receiver
-        register(Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor, with: &router) {
-            try await receiver.exportTraces($0, encoding: .protobuf).get().serializedBytes()
-        }
-        register(Opentelemetry_Proto_Collector_Metrics_V1_MetricsService.Method.Export.descriptor, with: &router) {
-            try await receiver.exportMetrics($0.array, encoding: .protobuf).get().serializedBytes()
-        }
-        register(Opentelemetry_Proto_Collector_Logs_V1_LogsService.Method.Export.descriptor, with: &router) {
-            try await receiver.exportLogs($0.array, encoding: .protobuf).get().serializedBytes()
-        }
+        return [
+            OTLPExportMethod(descriptor: Opentelemetry_Proto_Collector_Trace_V1_TraceService.Method.Export.descriptor) {
+                try await receiver.exportTraces($0, encoding: .protobuf).get().serializedBytes()
+            },
+            OTLPExportMethod(descriptor: Opentelemetry_Proto_Collector_Metrics_V1_MetricsService.Method.Export.descriptor) {
+                try await receiver.exportMetrics($0.array, encoding: .protobuf).get().serializedBytes()
+            },
+            OTLPExportMethod(descriptor: Opentelemetry_Proto_Collector_Logs_V1_LogsService.Method.Export.descriptor) {
+                try await receiver.exportLogs($0.array, encoding: .protobuf).get().serializedBytes()
+            },
+        ]
     }
 
-    /// Registers one unary `Export` method whose handler turns request bytes into response
-    /// bytes; an `HTTPError` it throws becomes the matching gRPC status.
-    private func register<Transport: ServerTransport>(
-        _ method: MethodDescriptor, with router: inout RPCRouter<Transport>,
-        export: @escaping @Sendable (GRPCNIOTransportBytes) async throws -> [UInt8]
-    ) {
-        let metrics = metrics
-        let limit = maxMessageBytes
-        let budget = bodyBudget
-        router.registerHandler(
-            forMethod: method, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
-        ) { request, _ in
-            // Stay on the connection's event loop when resumed from elsewhere (see
-            // `EventLoopTaskExecutor`).
-            try await withTaskExecutorPreference(EventLoopTaskExecutor.currentLoop()) {
-                try await Self.handle(
-                    request, method: method, metrics: metrics, limit: limit, budget: budget, export: export)
+    /// Registers the `Export` methods with grpc-swift, for the calls `OTLPExportStreamHandler`
+    /// passes on (compression other than gzip, malformed headers).
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        for method in exportMethods {
+            router.registerHandler(
+                forMethod: method.descriptor, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
+            ) { request, _ in
+                // Stay on the connection's event loop when resumed from elsewhere (see
+                // `EventLoopTaskExecutor`).
+                try await withTaskExecutorPreference(EventLoopTaskExecutor.currentLoop()) {
+                    let single: ServerRequest<GRPCNIOTransportBytes>
+                    do {
+                        single = try await ServerRequest(stream: request)
+                    } catch {
+                        metrics.record(method.descriptor, code: Self.code(forUnreadRequest: error))
+                        throw error
+                    }
+                    let inflated = Self.isCompressed(request.metadata) ? single.message.count : 0
+                    let response = try await answer(single.message, method: method, inflatedBytes: inflated).get()
+                    return StreamingServerResponse(single: ServerResponse(message: response))
+                }
             }
         }
     }
 
-    /// One call: the request's single message, its size checked, through `export`.
-    private static func handle(
-        _ request: StreamingServerRequest<GRPCNIOTransportBytes>, method: MethodDescriptor, metrics: GRPCMetrics, limit: Int,
-        budget: BodyBudget, export: @Sendable (GRPCNIOTransportBytes) async throws -> [UInt8]
-    ) async throws -> StreamingServerResponse<[UInt8]> {
-        let single: ServerRequest<GRPCNIOTransportBytes>
-        do {
-            single = try await ServerRequest(stream: request)
-        } catch {
-            metrics.record(method, code: Self.code(forUnreadRequest: error))
-            throw error
+    /// Answers one call's message, read whole (and inflated, when `inflatedBytes` is not 0: its
+    /// inflated size, counted against the memory budget while it is handled): the response
+    /// message, or the status to end the call with. Counts the call by its status.
+    func answer(_ message: some OTLPRequestBody, method: OTLPExportMethod, inflatedBytes: Int) async -> Result<[UInt8], RPCError> {
+        guard message.byteCount <= maxMessageBytes else {
+            metrics.record(method.descriptor, code: .resourceExhausted)
+            return .failure(Self.overLimit(bytes: message.byteCount, limit: maxMessageBytes))
         }
-        guard single.message.count <= limit else {
-            metrics.record(method, code: .resourceExhausted)
-            throw RPCError(
-                code: .resourceExhausted,
-                message: "message of \(single.message.count) bytes is over the \(limit)-byte limit")
+        guard bodyBudget.reserve(inflatedBytes) else {
+            let status = Self.status(for: .overBudget(retryAfterSeconds: 1))
+            metrics.record(method.descriptor, code: status.code)
+            return .failure(RPCError(status))
         }
+        defer { bodyBudget.release(inflatedBytes) }
         do {
-            let inflated = Self.isCompressed(request.metadata) ? single.message.count : 0
-            guard budget.reserve(inflated) else { throw HTTPError.overBudget(retryAfterSeconds: 1) }
-            defer { budget.release(inflated) }
-            let response = try await export(single.message)
-            metrics.record(method, code: nil)
-            return StreamingServerResponse(single: ServerResponse(message: response))
+            let response = try await method.export(message)
+            metrics.record(method.descriptor, code: nil)
+            return .success(response)
         } catch let error as HTTPError {
             let status = Self.status(for: error)
-            metrics.record(method, code: status.code)
-            throw status
+            metrics.record(method.descriptor, code: status.code)
+            return .failure(RPCError(status))
+        } catch {
+            metrics.record(method.descriptor, code: .internalError)
+            return .failure(RPCError(code: .internalError, message: "\(error)"))
         }
+    }
+
+    /// The status of a message over the size limit.
+    static func overLimit(bytes: Int, limit: Int) -> RPCError {
+        RPCError(code: .resourceExhausted, message: "message of \(bytes) bytes is over the \(limit)-byte limit")
     }
 
     /// The status to count for a call whose message could not be read: the transport's own, or

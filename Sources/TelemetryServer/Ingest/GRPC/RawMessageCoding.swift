@@ -1,9 +1,20 @@
 import GRPCCore
 import GRPCNIOTransportCore
+import NIOCore
 
 /// NIO's transport hands a message over in its own buffer; the receive path reads it there.
 extension GRPCNIOTransportBytes: OTLPRequestBody {
     var array: [UInt8] { withUnsafeBytes { Array($0) } }
+    var byteCount: Int { count }
+}
+
+/// A message gathered from a stream's frames by `OTLPExportStreamHandler`, read in place.
+extension ByteBuffer: OTLPRequestBody {
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeReadableBytes(body)
+    }
+    var array: [UInt8] { Array(readableBytesView) }
+    var byteCount: Int { readableBytes }
 }
 
 /// Passes a gRPC message's bytes through undecoded, so the OTLP receiver decodes them itself:

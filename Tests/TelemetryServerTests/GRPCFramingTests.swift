@@ -1,0 +1,85 @@
+import Foundation
+import NIOHPACK
+import OTLP
+import SwiftProtobuf
+@testable import TelemetryServer
+import TestSupport
+import Testing
+
+/// The gRPC framing of an `Export` call as `OTLPExportStreamHandler` reads and writes it, over
+/// a real socket with frames no gRPC client would send.
+@Suite("OTLP/gRPC framing, frame by frame")
+struct GRPCFramingTests {
+    let path = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+
+    @Test func aMessageSplitAcrossManyFramesIsAnsweredWithHeadersMessageAndTrailers() async throws {
+        let service = try await startService { $0.grpcListenAddress = grpcAnyPort }
+        let port = try #require(service.grpcBoundAddress).port
+        let traceID = randomTraceID()
+        let message = RawHTTP2Stream.framed(Array(try traceRequest(traceID: traceID).serializedData()))
+        // Seven-byte frames: the 5-byte prefix itself spans two of them.
+        let frames = stride(from: 0, to: message.count, by: 7).map { Array(message[$0..<min($0 + 7, message.count)]) }
+        let answer = try await RawHTTP2Stream.send(port: port, path: path, data: frames)
+        #expect(answer.headerBlocks.count == 2, "headers, then trailers")
+        #expect(answer.headerBlocks.first?.first(name: ":status") == "200")
+        #expect(answer.headerBlocks.first?.first(name: "content-type") == "application/grpc")
+        #expect(answer.last("grpc-status") == "0")
+        // The response message, framed: flag 0, its length, an ExportTraceServiceResponse.
+        #expect(answer.data == RawHTTP2Stream.framed(Array(answer.data.dropFirst(5))))
+        #expect(try TraceResponse(serializedBytes: Array(answer.data.dropFirst(5))).hasPartialSuccess == false)
+        let trace = try await blocking { try RawHTTPClient(port: service.boundAddress.port).send("GET", "/api/traces/\(traceID)") }
+        #expect(trace.status == 200)
+        await service.stop()
+    }
+
+    @Test func framingErrorsAreInternalAndTheServerKeepsServing() async throws {
+        let service = try await startService {
+            $0.maxRequestBodyBytes = 64 << 10
+            $0.grpcListenAddress = grpcAnyPort
+        }
+        let port = try #require(service.grpcBoundAddress).port
+        let valid = Array(try traceRequest(traceID: randomTraceID()).serializedData())
+        // The prefix promises more than the stream brings.
+        let truncated = try await RawHTTP2Stream.send(port: port, path: path, data: [Array(RawHTTP2Stream.framed(valid).dropLast(3))])
+        #expect(truncated.last("grpc-status") == "13")
+        #expect(truncated.last("grpc-message") == "the call ended before its message was whole")
+        // A unary call with two messages.
+        let twice = try await RawHTTP2Stream.send(
+            port: port, path: path, data: [RawHTTP2Stream.framed(valid) + RawHTTP2Stream.framed(valid)])
+        #expect(twice.last("grpc-status") == "13")
+        #expect(twice.last("grpc-message") == "a unary call carries one message; a second one began")
+        // A compressed flag on a call that named no encoding.
+        let flagged = try await RawHTTP2Stream.send(port: port, path: path, data: [RawHTTP2Stream.framed(valid, flag: 1)])
+        #expect(flagged.last("grpc-status") == "13")
+        #expect(flagged.last("grpc-message") == "compressed flag 1 without a grpc-encoding to match")
+        // gzip named, but the bytes are not gzip.
+        let notGzip = try await RawHTTP2Stream.send(
+            port: port, path: path, headers: [("grpc-encoding", "gzip")], data: [RawHTTP2Stream.framed(valid, flag: 1)])
+        #expect(notGzip.last("grpc-status") == "13")
+        #expect(notGzip.last("grpc-message")?.hasPrefix("gzip message cannot be inflated") == true, "\(notGzip)")
+        // A declared length over the cap is answered at once, before the rest is sent: the
+        // stream stays open on the client's side, and the answer comes anyway.
+        let oversize = try await RawHTTP2Stream.send(
+            port: port, path: path, data: [Array(RawHTTP2Stream.framed([UInt8](repeating: 0x41, count: 1 << 20)).prefix(4096))])
+        #expect(oversize.last("grpc-status") == "8")
+        #expect(oversize.last("grpc-message") == "message of 1048576 bytes is over the 65536-byte limit")
+        // Trailers-only answers carry the HTTP status and content type too.
+        #expect(oversize.headerBlocks.count == 1)
+        #expect(oversize.last(":status") == "200")
+        // And then an ordinary call is answered.
+        let ok = try await RawHTTP2Stream.send(port: port, path: path, data: [RawHTTP2Stream.framed(valid)])
+        #expect(ok.last("grpc-status") == "0")
+        let calls = try await blocking { try RawHTTPClient(port: service.boundAddress.port).send("GET", "/metrics") }
+        let samples = metricSamples(calls.text)
+        let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"InternalError\"}"] == 4)
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"ResourceExhausted\"}"] == 1)
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 1)
+        await service.stop()
+    }
+
+    @Test func statusMessagesArePercentEncoded() {
+        #expect(OTLPExportStreamHandler.percentEncoded("write queue is full; retry later") == "write queue is full; retry later")
+        #expect(OTLPExportStreamHandler.percentEncoded("100% ü\n") == "100%25 %C3%BC%0A")
+    }
+}
