@@ -66,15 +66,24 @@ struct GRPCFramingTests {
         // Trailers-only answers carry the HTTP status and content type too.
         #expect(oversize.headerBlocks.count == 1)
         #expect(oversize.last(":status") == "200")
-        // And then an ordinary call is answered.
+        // A client that gives up halfway: nothing is answered, the call counts as cancelled.
+        let halfway = RawHTTP2Stream.framed(valid)
+        let given = try await RawHTTP2Stream.send(port: port, path: path, data: [Array(halfway.prefix(halfway.count / 2))], end: .reset)
+        #expect(given.headerBlocks.isEmpty)
+        // And then an ordinary call is answered, also when the client ends its side with
+        // trailers rather than with its last DATA frame.
         let ok = try await RawHTTP2Stream.send(port: port, path: path, data: [RawHTTP2Stream.framed(valid)])
         #expect(ok.last("grpc-status") == "0")
-        let calls = try await blocking { try RawHTTPClient(port: service.boundAddress.port).send("GET", "/metrics") }
-        let samples = metricSamples(calls.text)
+        let trailed = try await RawHTTP2Stream.send(port: port, path: path, data: [RawHTTP2Stream.framed(valid)], end: .trailers)
+        #expect(trailed.last("grpc-status") == "0")
         let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
+        // The reset is read on its own connection's loop: wait until it is counted.
+        let cancelled = "telemetryd_grpc_requests_total{method=\"\(method)\",code=\"Cancelled\"}"
+        let samples = try await blocking { try metricsOnceSettled(port: service.boundAddress.port, cancelled, at: 1) }
         #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"InternalError\"}"] == 4)
         #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"ResourceExhausted\"}"] == 1)
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 1)
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 2)
+        #expect(samples[cancelled] == 1)
         await service.stop()
     }
 

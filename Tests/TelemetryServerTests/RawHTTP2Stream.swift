@@ -20,10 +20,22 @@ enum RawHTTP2Stream {
         func last(_ name: String) -> String? { headerBlocks.last?.first(name: name) }
     }
 
+    /// How the client ends its side of the stream.
+    enum End {
+        /// The last `DATA` frame carries `END_STREAM`.
+        case lastData
+        /// A trailers `HEADERS` frame after the data carries `END_STREAM`.
+        case trailers
+        /// `RST_STREAM` `CANCEL` after the data: the client gives up.
+        case reset
+    }
+
     /// Opens a connection to `port`, sends `headers` for a `POST` to `path` and then `data` in
-    /// one frame per element (the last one ending the stream), and waits for the server to end
-    /// or reset the stream.
-    static func send(port: UInt16, path: String, headers extra: [(String, String)] = [], data: [[UInt8]]) async throws -> Answer {
+    /// one frame per element, ends the stream as `end` says, and waits for the stream to end or
+    /// be reset (by the server, or by the client's own reset).
+    static func send(
+        port: UInt16, path: String, headers extra: [(String, String)] = [], data: [[UInt8]], end: End = .lastData
+    ) async throws -> Answer {
         // HTTP/2 is set up before the connection is: the server's SETTINGS come at once.
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -51,8 +63,14 @@ enum RawHTTP2Stream {
         for (name, value) in extra { headers.add(name: name, value: value) }
         stream.write(HTTP2Frame.FramePayload.headers(.init(headers: headers)), promise: nil)
         for (index, bytes) in data.enumerated() {
-            let frame = HTTP2Frame.FramePayload.Data(data: .byteBuffer(ByteBuffer(bytes: bytes)), endStream: index == data.count - 1)
+            let last = index == data.count - 1 && end == .lastData
+            let frame = HTTP2Frame.FramePayload.Data(data: .byteBuffer(ByteBuffer(bytes: bytes)), endStream: last)
             stream.write(HTTP2Frame.FramePayload.data(frame), promise: nil)
+        }
+        switch end {
+        case .lastData: break
+        case .trailers: stream.write(HTTP2Frame.FramePayload.headers(.init(headers: ["x-done": "1"], endStream: true)), promise: nil)
+        case .reset: stream.write(HTTP2Frame.FramePayload.rstStream(.cancel), promise: nil)
         }
         stream.flush()
         return try await answered.futureResult.get()
