@@ -18,9 +18,11 @@ import Synchronization
 /// client sees it cancelled) before buffering or inflating more, so neither a huge message nor
 /// a deflate bomb is ever held whole. (grpc-swift 2 resets rather than answering a status for
 /// its own limit, which clients would take as retryable; the service's own check gives the
-/// right status below the bound.) The listener has
-/// event loops of its own, and its handlers run on them (`EventLoopTaskExecutor`): a call does
-/// not cross threads to be handled, and a busy Swift pool in the process does not delay it.
+/// right status below the bound.)
+///
+/// The listener has event loops of its own, and its handlers run on them
+/// (`EventLoopTaskExecutor`): a call does not cross threads to be handled, and a busy Swift
+/// pool in the process does not delay it.
 /// Request bytes in flight draw on the memory budget the HTTP listener uses
 /// (`StreamBodyBudgetHandler`), so the two listeners together hold at most that much; open
 /// connections are capped with the HTTP listener's limits (`GRPCConnectionLimiter`), and one on
