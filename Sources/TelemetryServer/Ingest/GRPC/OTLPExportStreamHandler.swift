@@ -104,7 +104,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         // UNAVAILABLE).
         if case .receiving(let method, _) = state {
             state = .answered
-            service.metrics.record(method.descriptor, code: closing?.errorCode == .refusedStream ? .unavailable : .cancelled)
+            service.metrics.record(method.descriptor, code: closing.map(OTLPGRPCService.code(forUnreadRequest:)) ?? .cancelled)
         }
         context.fireChannelInactive()
     }
@@ -272,15 +272,9 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
             if byte >= 0x20, byte <= 0x7E, byte != UInt8(ascii: "%") {
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                encoded += String(format: "%%%02X", byte)
             }
         }
         return encoded
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
