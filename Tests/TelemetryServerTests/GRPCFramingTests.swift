@@ -1,4 +1,6 @@
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
 import NIOHPACK
 import OTLP
 import SwiftProtobuf
@@ -85,6 +87,42 @@ struct GRPCFramingTests {
         #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 2)
         #expect(samples[cancelled] == 1)
         await service.stop()
+    }
+
+    /// grpc-swift keeps a task for every stream, including the streams this handler answers; it
+    /// ends when the stream's handlers are removed. One left waiting would hold its connection,
+    /// and the listener's graceful stop would wait out its grace period (5 s) for it.
+    @Test(.timeLimit(.minutes(1)))
+    func callsAnsweredOnTheirStreamLeaveNothingOfGRPCSwiftRunning() async throws {
+        let service = try await startService { $0.grpcListenAddress = grpcAnyPort }
+        let port = try #require(service.grpcBoundAddress).port
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: "127.0.0.1", port: Int(port)), transportSecurity: .plaintext, config: .defaults)
+        // Twenty calls at once on one connection, each answered on its stream.
+        let codes = try await withGRPCClient(transport: transport) { client in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 {
+                    let body = Array(try traceRequest(traceID: randomTraceID()).serializedData())
+                    group.addTask {
+                        try await client.unary(
+                            request: ClientRequest(message: body), descriptor: traceExport, serializer: RawBytes(),
+                            deserializer: RawBytes(), options: .defaults
+                        ) { (try? $0.message) != nil }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        #expect(codes == Array(repeating: true, count: 20))
+        // And one reset halfway, which ends the stream before its message is whole.
+        let halfway = RawHTTP2Stream.framed(Array(try traceRequest(traceID: randomTraceID()).serializedData()))
+        _ = try await RawHTTP2Stream.send(port: port, path: path, data: [Array(halfway.prefix(halfway.count / 2))], end: .reset)
+        let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
+        let cancelled = "telemetryd_grpc_requests_total{method=\"\(method)\",code=\"Cancelled\"}"
+        let samples = try await blocking { try metricsOnceSettled(port: service.boundAddress.port, cancelled, at: 1) }
+        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 20)
+        let took = await ContinuousClock().measure { await service.stop() }
+        #expect(took < .seconds(3), "the listener waited \(took) for streams to end")
     }
 
     @Test func statusMessagesArePercentEncoded() {
