@@ -14,6 +14,11 @@ import Testing
 struct GRPCFramingTests {
     let path = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
+    /// The `/metrics` sample counting the trace `Export` calls that ended with `code`.
+    func requests(_ code: String) -> String {
+        "telemetryd_grpc_requests_total{method=\"\(path.dropFirst())\",code=\"\(code)\"}"
+    }
+
     @Test func aMessageSplitAcrossManyFramesIsAnsweredWithHeadersMessageAndTrailers() async throws {
         let service = try await startService { $0.grpcListenAddress = grpcAnyPort }
         let port = try #require(service.grpcBoundAddress).port
@@ -78,13 +83,12 @@ struct GRPCFramingTests {
         #expect(ok.last("grpc-status") == "0")
         let trailed = try await RawHTTP2Stream.send(port: port, path: path, data: [RawHTTP2Stream.framed(valid)], end: .trailers)
         #expect(trailed.last("grpc-status") == "0")
-        let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
         // The reset is read on its own connection's loop: wait until it is counted.
-        let cancelled = "telemetryd_grpc_requests_total{method=\"\(method)\",code=\"Cancelled\"}"
+        let cancelled = requests("Cancelled")
         let samples = try await blocking { try metricsOnceSettled(port: service.boundAddress.port, cancelled, at: 1) }
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"InternalError\"}"] == 4)
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"ResourceExhausted\"}"] == 1)
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 2)
+        #expect(samples[requests("InternalError")] == 4)
+        #expect(samples[requests("ResourceExhausted")] == 1)
+        #expect(samples[requests("OK")] == 2)
         #expect(samples[cancelled] == 1)
         await service.stop()
     }
@@ -117,10 +121,9 @@ struct GRPCFramingTests {
         // And one reset halfway, which ends the stream before its message is whole.
         let halfway = RawHTTP2Stream.framed(Array(try traceRequest(traceID: randomTraceID()).serializedData()))
         _ = try await RawHTTP2Stream.send(port: port, path: path, data: [Array(halfway.prefix(halfway.count / 2))], end: .reset)
-        let method = "opentelemetry.proto.collector.trace.v1.TraceService/Export"
-        let cancelled = "telemetryd_grpc_requests_total{method=\"\(method)\",code=\"Cancelled\"}"
+        let cancelled = requests("Cancelled")
         let samples = try await blocking { try metricsOnceSettled(port: service.boundAddress.port, cancelled, at: 1) }
-        #expect(samples["telemetryd_grpc_requests_total{method=\"\(method)\",code=\"OK\"}"] == 20)
+        #expect(samples[requests("OK")] == 20)
         let took = await ContinuousClock().measure { await service.stop() }
         #expect(took < .seconds(3), "the listener waited \(took) for streams to end")
     }

@@ -98,25 +98,25 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         context.fireErrorCaught(error)
     }
 
+    /// The close of a call of ours ends here. Passed on, it would reach grpc-swift's stream
+    /// handler as a call that ended before its headers, which it reports by raising an error
+    /// through its async channel to the task it keeps for the stream: a tenth of what a one-span
+    /// call costs the event loop. The stream's handlers are removed next (HTTP/2 does it right
+    /// after the close), which ends that task quietly: grpc-swift's handler fails its pending
+    /// method lookup, and the async channel's sequences finish.
     func channelInactive(context: ChannelHandlerContext) {
-        // The stream closed before its message was whole: a client that gave up, or a stream
-        // refused for want of memory (`StreamBodyBudgetHandler`, which the client sees as
-        // UNAVAILABLE).
         switch state {
         case .awaitingHeaders, .passingOn:
             context.fireChannelInactive()
         case .receiving(let method, _):
+            // The stream closed before its message was whole: a client that gave up, or a
+            // stream refused for want of memory (`StreamBodyBudgetHandler`, which the client
+            // sees as UNAVAILABLE).
             state = .answered
             service.metrics.record(method.descriptor, code: closing.map(OTLPGRPCService.code(forUnreadRequest:)) ?? .cancelled)
         case .answered:
             break
         }
-        // A call of ours ends here. Passed on, the close would reach grpc-swift's stream handler
-        // as a call that ended before its headers, which it reports by raising an error through
-        // its async channel to the task it keeps for the stream: a tenth of what a one-span
-        // call costs the event loop. The stream's handlers are removed next (HTTP/2 does it
-        // right after the close), which ends that task as quietly: grpc-swift's handler fails
-        // its pending method lookup, and the async channel's sequences finish.
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
