@@ -1,8 +1,9 @@
 # make run   — install what is missing, build, start telemetryd with working defaults
 # make test  — install what the tests need, build, run every test, check line coverage >= 80%
 # make coverage — the tests, then an HTML coverage report in .build/coverage/
-# make bench — install the peers, run the benchmark package, the HTTP load comparison, the
-#              OTLP ingest benchmark and the metric-history comparison with Prometheus
+# make bench — install the peers, run the benchmark package, span overhead beside the
+#              OpenTelemetry Go SDK, the HTTP load comparison, the OTLP ingest benchmark
+#              and the metric-history comparison with Prometheus
 # make fuzz  — build the libFuzzer harnesses and run each for FUZZ_SECONDS (default 60)
 
 SWIFT ?= swift
@@ -42,6 +43,7 @@ coverage: deps-test embed
 
 bench: deps-bench
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress
+	Benchmarks/span-peers.sh
 	scripts/bench-http.sh
 	Benchmarks/ingest-bench.sh
 	Benchmarks/history-bench.sh

@@ -8,7 +8,7 @@ packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev libsnappy-dev)
 case "$mode" in
   run) ;;
   test) packages+=(prometheus prometheus-alertmanager gzip chromium chromium-driver) ;;   # prometheus brings promtool
-  bench) packages+=(prometheus prometheus-pushgateway wrk nghttp2-client curl chromium chromium-driver) ;;   # nghttp2-client brings h2load
+  bench) packages+=(prometheus prometheus-pushgateway wrk nghttp2-client curl chromium chromium-driver golang-go golang-opentelemetry-otel-dev) ;;   # nghttp2-client brings h2load; golang-* the OpenTelemetry Go SDK for span-peers.sh
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
