@@ -77,6 +77,17 @@ struct DashboardBrowserTests {
         let views = try #require(report["defaultViews"] as? [String])
         #expect(Set(["http-requests", "ingest-spans", "resident-memory", "write-queue", "test-value"]).isSubset(of: Set(views)))
         // Axis labels of values kilobytes apart are distinct, in MiB.
+        // Full navigations load at once (the seventh waited about a minute when left pages kept
+        // their streams), Back reconnects, a hidden page pauses after its grace and catches up.
+        let loads = try #require(report["pageLoadSeconds"] as? [Double])
+        #expect(loads.count == 8 && loads.allSatisfy { $0 < 5 }, "page loads \(loads) s")
+        #expect(report["restoredByBack"] as? Bool == true)
+        #expect((report["liveAfterBackSeconds"] as? Double).map { $0 < 2 } == true, "\(report["liveAfterBackSeconds"] ?? "")")
+        #expect((report["pausedAfterSeconds"] as? Double).map { (4...8).contains($0) } == true, "\(report["pausedAfterSeconds"] ?? "")")
+        #expect(report["valueWhilePaused"] as? String == "5")
+        #expect((report["catchUpSeconds"] as? Double).map { $0 < 2 } == true, "\(report["catchUpSeconds"] ?? "")")
+        #expect(report["liveAgain"] as? String == "live")
+        #expect(report["sameDocumentWhilePaused"] as? Bool == true)
         let labels = try #require(report["closeAxisLabels"] as? [String])
         #expect(labels.count >= 2 && Set(labels).count == labels.count, "axis labels \(labels)")
         #expect(labels.allSatisfy { $0.hasSuffix(" MiB") }, "axis labels \(labels)")

@@ -1,11 +1,22 @@
 // The app's one EventSource (browsers allow six HTTP/1.1 connections per host): every page
 // subscribes to topics through it. The browser reconnects on its own, sending Last-Event-ID;
 // a `reset` event (too much missed) tells every listener to reload its data.
+//
+// A page gives its connection back while nobody looks at it: when it is left (the browser may
+// keep it for Back, with its stream open, and six such pages would hold every connection, so
+// the next page to load would wait for the browser to drop one, about a minute) and after a
+// tab has been in the background for HIDDEN_GRACE_MS (six background tabs would do the same).
+// It opens a new stream when it is shown again, resuming after the last event it had
+// (`lastEventId`): the server replays what was missed or sends `reset`.
 
 const TOPICS = ["alerts", "views", "health", "traces", "logs"];
+const HIDDEN_GRACE_MS = 5000;
 const listeners = new Map(TOPICS.map((topic) => [topic, new Set()]));
 const statusListeners = new Set();
 let source = null;
+let started = false;
+let lastEventId = "";
+let hiddenTimer = null;
 let status = "connecting";
 
 function setStatus(next) {
@@ -19,20 +30,57 @@ function dispatch(topic, data) {
   }
 }
 
-/** Opens the stream (once). */
-export function connect() {
+function open() {
   if (source) return;
-  source = new EventSource("api/v1/events?topics=" + TOPICS.join(","));
-  source.onopen = () => setStatus("live");
-  source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+  const resume = lastEventId ? "&lastEventId=" + encodeURIComponent(lastEventId) : "";
+  const stream = new EventSource("api/v1/events?topics=" + TOPICS.join(",") + resume);
+  source = stream;
+  setStatus("connecting");
+  stream.onopen = () => setStatus("live");
+  stream.onerror = () => setStatus(stream.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
   for (const topic of TOPICS) {
-    source.addEventListener(topic, (event) => {
+    stream.addEventListener(topic, (event) => {
+      if (event.lastEventId) lastEventId = event.lastEventId;
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
       dispatch(topic, data);
     });
   }
-  source.addEventListener("reset", () => TOPICS.forEach((topic) => dispatch(topic, { type: "reset" })));
+  stream.addEventListener("reset", (event) => {
+    if (event.lastEventId) lastEventId = event.lastEventId;
+    TOPICS.forEach((topic) => dispatch(topic, { type: "reset" }));
+  });
+}
+
+function pause() {
+  clearTimeout(hiddenTimer);
+  hiddenTimer = null;
+  if (!source) return;
+  source.close();
+  source = null;
+  setStatus("paused");
+}
+
+function resume() {
+  clearTimeout(hiddenTimer);
+  hiddenTimer = null;
+  open();
+}
+
+/** Opens the stream (once), and pauses it while the page is left or in the background. */
+export function connect() {
+  if (started) return;
+  started = true;
+  open();
+  window.addEventListener("pagehide", pause);
+  window.addEventListener("pageshow", (event) => { if (event.persisted) resume(); });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      resume();
+    } else if (!hiddenTimer) {
+      hiddenTimer = setTimeout(pause, HIDDEN_GRACE_MS);
+    }
+  });
 }
 
 /** Calls `listener` with each event of `topic`; returns the function that stops it. */

@@ -8,7 +8,9 @@ Checks: each page loads with no console error; the overview lists SERVICE after 
 its spans; the explorer draws the gauge's value (read from the chart's data); a syntax error is
 shown at its position; completion offers metric names; an alert that starts firing appears on
 the alerts page without a reload; a view moves to a new value within 2 s without a reload;
-hostile label values, annotations and view titles render as text and run nothing.
+hostile label values, annotations and view titles render as text and run nothing; the page
+gives its event stream back when it is left (eight full navigations in a row each load at once)
+or hidden, and catches up when shown again or restored by Back.
 """
 import json
 import os
@@ -235,6 +237,52 @@ try:
     screenshot(driver, "views")
     no_script_ran(driver, "views")
     console_errors(driver, "views")
+
+    # The event stream is given back while nobody looks at the page. Left pages: the browser
+    # keeps up to six for Back, scripts running, and HTTP/1.1 allows six connections per host,
+    # so with their streams open the seventh full navigation waited for one (about a minute).
+    def live():
+        return driver.find_element(By.ID, "live").text
+
+    def view_value():
+        return driver.find_element(By.CSS_SELECTOR, '[data-view="test-value"]').get_attribute("data-value")
+
+    loads = []
+    for page in ("overview", "traces", "logs", "services", "alerts", "explore", "overview", "views"):
+        started = time.time()
+        driver.get("about:blank")
+        driver.get(f"{base}/#/{page}")
+        wait_for(f"the {page} page live", lambda: live() == "live")
+        loads.append(round(time.time() - started, 3))
+    report["pageLoadSeconds"] = loads
+    # Back to a page the browser kept: it reconnects and is live again.
+    wait_for("the view at 2", lambda: view_value() == "2")
+    driver.execute_script("window.__kept = true; addEventListener('pageshow', (event) => { window.__restored = event.persisted; });")
+    driver.get("about:blank")
+    driver.back()
+    wait_for("the views page back and live", lambda: live() == "live")
+    report["restoredByBack"] = driver.execute_script("return window.__kept === true && window.__restored === true;")
+    sent = time.time()
+    send_gauge(5)
+    wait_for("the view at 5 after Back", lambda: view_value() == "5", timeout=5, interval=0.02)
+    report["liveAfterBackSeconds"] = round(time.time() - sent, 3)
+    # A tab in the background pauses after its grace period and catches up when shown.
+    set_visibility = ("Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => arguments[0]});"
+                      " document.dispatchEvent(new Event('visibilitychange'));")
+    driver.execute_script(set_visibility, "hidden")
+    hidden = time.time()
+    wait_for("the stream paused", lambda: live() == "paused", timeout=10)
+    report["pausedAfterSeconds"] = round(time.time() - hidden, 3)
+    send_gauge(9)
+    time.sleep(1)
+    report["valueWhilePaused"] = view_value()
+    driver.execute_script(set_visibility, "visible")
+    shown = time.time()
+    wait_for("the view at 9 once shown", lambda: view_value() == "9", timeout=5, interval=0.02)
+    report["catchUpSeconds"] = round(time.time() - shown, 3)
+    report["liveAgain"] = live()
+    report["sameDocumentWhilePaused"] = driver.execute_script("return window.__kept === true;")
+    console_errors(driver, "the stream paused and resumed")
 
     # A 100-series × 1,000-point chart, drawn in the page with the app's own chart module.
     report["bigChartMs"] = with_chart_box(driver, 1200, """
