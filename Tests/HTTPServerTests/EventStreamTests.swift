@@ -71,6 +71,29 @@ struct EventStreamTests {
         await server.stop()
     }
 
+    @Test func aClientOfAnEarlierRunIsToldToReset() async throws {
+        // This run's ids start at 1,000; the earlier run's ended below it, or past the events
+        // this one has published so far.
+        let broadcaster = EventBroadcaster(firstEventID: 1_000)
+        let server = try eventServer(broadcaster)
+        let port = server.boundAddress.port
+        broadcaster.publish(topic: "alerts", data: "a")
+        broadcaster.publish(topic: "alerts", data: "b")
+        #expect(broadcaster.lastEventID == 1_001)
+        let (fromBelow, fromAbove, resumed) = try await blocking {
+            func first(_ lastEventID: String) throws -> EventStreamClient.Event {
+                let client = try EventStreamClient(port: port, path: "/events?topics=alerts", headers: [("Last-Event-ID", lastEventID)])
+                try client.readHead()
+                return try client.nextEvent()
+            }
+            return (try first("7"), try first("5000"), try first("1000"))
+        }
+        #expect(fromBelow.event == "reset" && fromBelow.id == "1001")
+        #expect(fromAbove.event == "reset" && fromAbove.id == "1001")
+        #expect(resumed.event == "alerts" && resumed.id == "1001" && resumed.data == "b")
+        await server.stop()
+    }
+
     @Test func heartbeatIsAComment() async throws {
         let broadcaster = EventBroadcaster()
         let server = try eventServer(broadcaster)

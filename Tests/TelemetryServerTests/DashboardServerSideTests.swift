@@ -112,6 +112,24 @@ struct DashboardServerSideTests {
         await service.stop()
     }
 
+    @Test func eventIDsStartAtTheStartTimeSoABrowserOfAnEarlierRunReloads() async throws {
+        let started = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+        let service = try await startService()
+        let port = service.boundAddress.port
+        let (health, stale) = try await blocking {
+            let client = try EventStreamClient(port: port, path: "/api/v1/events?topics=health")
+            try client.readHead()
+            // A browser that was reading an earlier run (which numbered from its own start).
+            let earlier = try EventStreamClient(port: port, path: "/api/v1/events?topics=health&lastEventId=42")
+            try earlier.readHead()
+            return (try client.nextEvent(timeout: 30), try earlier.nextEvent(timeout: 30))
+        }
+        let id = try #require(UInt64(health.id ?? ""))
+        #expect(id >= started && id < started + 60_000_000, "first id \(id), started at \(started) µs")
+        #expect(stale.event == "reset")
+        await service.stop()
+    }
+
     @Test func healthTopicReportsIngestAndTheEventStreamRefusesPastItsCap() async throws {
         let service = try await startService { $0.maxEventClients = 1 }
         let port = service.boundAddress.port

@@ -4,7 +4,9 @@ import Synchronization
 /// kept in a bounded ring for replay, and is written to each client subscribed to its topic.
 ///
 /// A client reconnecting with `Last-Event-ID` gets what it missed from the ring, or a `reset`
-/// event when the ring no longer holds it. A client that does not read fast enough overflows
+/// event when the ring no longer holds it or the id is not one this broadcaster gave (a client
+/// of an earlier run of the server: ids start at `firstEventID`, which a server sets from its
+/// start time so that one run's ids never overlap another's). A client that does not read fast enough overflows
 /// its stream's buffer and is disconnected (counted in `droppedClients`); the others are never
 /// slowed. Subscribing past `maxClients` is refused so the caller can answer 503.
 public final class EventBroadcaster: Sendable {
@@ -28,6 +30,8 @@ public final class EventBroadcaster: Sendable {
     public let maxClients: Int
     /// Events kept for replay.
     public let replayCapacity: Int
+    /// The id of the first event published.
+    public let firstEventID: UInt64
     /// The reconnection delay sent to browsers (`retry:`), in milliseconds.
     public let retryMilliseconds: Int
     /// Unsent bytes allowed per client before it is dropped.
@@ -39,16 +43,19 @@ public final class EventBroadcaster: Sendable {
     private let dropped = Atomic<Int>(0)
     private let published = Atomic<Int>(0)
 
-    /// Creates a broadcaster.
+    /// Creates a broadcaster whose events are numbered from `firstEventID` (at least 1).
     public init(
         maxClients: Int = 1000, replayCapacity: Int = 1024, retryMilliseconds: Int = 2000,
-        maxBufferedBytesPerClient: Int = 1 << 20
+        maxBufferedBytesPerClient: Int = 1 << 20, firstEventID: UInt64 = 1
     ) {
         self.maxClients = maxClients
         self.replayCapacity = replayCapacity
         self.retryMilliseconds = retryMilliseconds
         self.maxBufferedBytesPerClient = maxBufferedBytesPerClient
-        publishing.withLock { $0 = EventRing(capacity: max(1, replayCapacity)) }
+        self.firstEventID = max(1, firstEventID)
+        publishing.withLock { [first = self.firstEventID] in
+            $0 = EventRing(capacity: max(1, replayCapacity), lastID: first - 1)
+        }
     }
 
     /// Clients connected now.
@@ -57,11 +64,12 @@ public final class EventBroadcaster: Sendable {
     public var droppedClients: Int { dropped.load(ordering: .relaxed) }
     /// Events published since start.
     public var publishedEvents: Int { published.load(ordering: .relaxed) }
-    /// The id of the last event published (0 before the first).
+    /// The id of the last event published (`firstEventID - 1` before the first).
     public var lastEventID: UInt64 { publishing.withLock { $0.lastID } }
 
     /// Opens a stream for `topics`. With `lastEventID`, the events after it still in the ring
-    /// are written first (a `reset` event instead when some are gone).
+    /// are written first (a `reset` event instead when some are gone, or when the id is not
+    /// one of this broadcaster's).
     public func subscribe(topics: Set<String>, lastEventID: UInt64? = nil) throws(SubscribeError) -> ResponseStream {
         let stream = ResponseStream(maxBufferedBytes: maxBufferedBytesPerClient)
         let limit = maxClients
@@ -74,8 +82,9 @@ public final class EventBroadcaster: Sendable {
             }
             guard key != nil else { return nil }
             var opening = Array("retry: \(retryMilliseconds)\n: connected\n\n".utf8)
-            if let lastEventID, lastEventID < ring.lastID {
-                if let missed = ring.events(after: lastEventID) {
+            if let lastEventID, lastEventID != ring.lastID {
+                // An id past the last one was given by an earlier run: what it saw is unknown.
+                if lastEventID < ring.lastID, let missed = ring.events(after: lastEventID) {
                     for event in missed where topics.contains(event.topic) { opening += event.bytes }
                 } else {
                     opening += ServerSentEvent(

@@ -3,11 +3,12 @@ struct EventRing {
     private var slots: [ServerSentEvent?]
     private var next = 0
     private(set) var count = 0
-    /// The id of the newest event (0 before the first).
-    private(set) var lastID: UInt64 = 0
+    /// The id of the newest event (`lastID` as created, before the first).
+    private(set) var lastID: UInt64
 
-    init(capacity: Int) {
+    init(capacity: Int, lastID: UInt64 = 0) {
         slots = Array(repeating: nil, count: capacity)
+        self.lastID = lastID
     }
 
     mutating func append(_ event: ServerSentEvent) {
