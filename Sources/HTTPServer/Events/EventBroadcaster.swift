@@ -6,9 +6,9 @@ import Synchronization
 /// A client reconnecting with `Last-Event-ID` gets what it missed from the ring, or a `reset`
 /// event when the ring no longer holds it or the id is not one this broadcaster gave (a client
 /// of an earlier run of the server: ids start at `firstEventID`, which a server sets from its
-/// start time so that one run's ids never overlap another's). A client that does not read fast enough overflows
-/// its stream's buffer and is disconnected (counted in `droppedClients`); the others are never
-/// slowed. Subscribing past `maxClients` is refused so the caller can answer 503.
+/// start time so that one run's ids never overlap another's). A client that does not read
+/// fast enough overflows its stream's buffer and is disconnected (counted in
+/// `droppedClients`); the others are never slowed. Subscribing past `maxClients` is refused so the caller can answer 503.
 public final class EventBroadcaster: Sendable {
     /// Why a subscription was refused.
     public enum SubscribeError: Error, Equatable {

@@ -3,7 +3,7 @@ struct EventRing {
     private var slots: [ServerSentEvent?]
     private var next = 0
     private(set) var count = 0
-    /// The id of the newest event (`lastID` as created, before the first).
+    /// The id of the newest event (before the first, the value the ring was created with).
     private(set) var lastID: UInt64
 
     init(capacity: Int, lastID: UInt64 = 0) {

@@ -19,7 +19,7 @@ final class Dashboard: Sendable {
 
     /// Event ids start at the start time in microseconds, so that a browser reconnecting after
     /// a restart holds an id this run never gave (the server publishes a few events a second,
-    /// far fewer than a million) and is told to reload rather than resume.
+    /// far fewer than one a microsecond) and is told to reload rather than resume.
     static func firstEventID(now: Date = Date()) -> UInt64 {
         UInt64(max(1, now.timeIntervalSince1970 * 1_000_000))
     }
