@@ -112,7 +112,7 @@ struct DashboardServerSideTests {
         await service.stop()
     }
 
-    @Test func eventIDsStartAtTheStartTimeSoABrowserOfAnEarlierRunReloads() async throws {
+    @Test func eventIDsStartAtTheStartTimeSoAClientOfAnEarlierRunReloads() async throws {
         let started = UInt64(Date().timeIntervalSince1970 * 1_000_000)
         let service = try await startService()
         let port = service.boundAddress.port
