@@ -30,31 +30,39 @@ function dispatch(topic, data) {
   }
 }
 
+function remember(event) {
+  if (event.lastEventId) lastEventId = event.lastEventId;
+}
+
+function cancelHiddenTimer() {
+  clearTimeout(hiddenTimer);
+  hiddenTimer = null;
+}
+
 function open() {
   if (source) return;
-  const resume = lastEventId ? "&lastEventId=" + encodeURIComponent(lastEventId) : "";
-  const stream = new EventSource("api/v1/events?topics=" + TOPICS.join(",") + resume);
+  const after = lastEventId ? "&lastEventId=" + encodeURIComponent(lastEventId) : "";
+  const stream = new EventSource("api/v1/events?topics=" + TOPICS.join(",") + after);
   source = stream;
   setStatus("connecting");
   stream.onopen = () => setStatus("live");
   stream.onerror = () => setStatus(stream.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
   for (const topic of TOPICS) {
     stream.addEventListener(topic, (event) => {
-      if (event.lastEventId) lastEventId = event.lastEventId;
+      remember(event);
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
       dispatch(topic, data);
     });
   }
   stream.addEventListener("reset", (event) => {
-    if (event.lastEventId) lastEventId = event.lastEventId;
+    remember(event);
     TOPICS.forEach((topic) => dispatch(topic, { type: "reset" }));
   });
 }
 
 function pause() {
-  clearTimeout(hiddenTimer);
-  hiddenTimer = null;
+  cancelHiddenTimer();
   if (!source) return;
   source.close();
   source = null;
@@ -62,8 +70,7 @@ function pause() {
 }
 
 function resume() {
-  clearTimeout(hiddenTimer);
-  hiddenTimer = null;
+  cancelHiddenTimer();
   open();
 }
 

@@ -38,7 +38,7 @@ public final class EventBroadcaster: Sendable {
     public let maxBufferedBytesPerClient: Int
     /// Held for a whole publish or subscribe, so every client sees events in id order and a
     /// subscriber's replay meets the live events with no gap and no repeat.
-    private let publishing = Mutex<EventRing>(EventRing(capacity: 1))
+    private let publishing: Mutex<EventRing>
     private let clients = Mutex(Clients())
     private let dropped = Atomic<Int>(0)
     private let published = Atomic<Int>(0)
@@ -53,9 +53,7 @@ public final class EventBroadcaster: Sendable {
         self.retryMilliseconds = retryMilliseconds
         self.maxBufferedBytesPerClient = maxBufferedBytesPerClient
         self.firstEventID = max(1, firstEventID)
-        publishing.withLock { [first = self.firstEventID] in
-            $0 = EventRing(capacity: max(1, replayCapacity), lastID: first - 1)
-        }
+        publishing = Mutex(EventRing(capacity: max(1, replayCapacity), lastID: self.firstEventID - 1))
     }
 
     /// Clients connected now.

@@ -17,13 +17,6 @@ final class Dashboard: Sendable {
     let alerts: AlertChangePublisher
     let heartbeat: Duration
 
-    /// Event ids start at the start time in microseconds, so that a browser reconnecting after
-    /// a restart holds an id this run never gave (the server publishes a few events a second,
-    /// far fewer than one a microsecond) and is told to reload rather than resume.
-    static func firstEventID(now: Date = Date()) -> UInt64 {
-        UInt64(max(1, now.timeIntervalSince1970 * 1_000_000))
-    }
-
     /// Builds the dashboard over `assets`; default views come from its `views/*.json` (a file
     /// that does not parse is logged with its problem and skipped).
     init(
@@ -33,7 +26,11 @@ final class Dashboard: Sendable {
     ) throws {
         self.summaries = summaries
         files = StaticFiles(source: assets)
-        events = EventBroadcaster(maxClients: maxClients, firstEventID: Self.firstEventID())
+        // Event ids start at the start time in microseconds, so that a browser reconnecting
+        // after a restart holds an id this run never gave (the server publishes a few events
+        // a second, far fewer than one a microsecond) and is told to reload rather than resume.
+        let startMicroseconds = UInt64(max(0, Date().timeIntervalSince1970) * 1_000_000)
+        events = EventBroadcaster(maxClients: maxClients, firstEventID: startMicroseconds)
         self.heartbeat = heartbeat
         views = try ViewStore(
             database: database, writer: writer, defaults: Self.defaultViews(from: assets, logger: logger))
