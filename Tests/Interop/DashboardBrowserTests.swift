@@ -35,7 +35,7 @@ struct DashboardBrowserTests {
         let ruleFile = storage + "/dashboard.rules.yml"
         try Self.rules.write(toFile: ruleFile, atomically: true, encoding: .utf8)
         let (process, port) = try await launchTelemetryd(
-            storage: storage + "/data", config: "global:\n  evaluation_interval: 1s\nrule_files: [\"\(ruleFile)\"]\n",
+            storage: storage + "/data", config: "global:\n  evaluation_interval: 1s\nrule_files: [\"\(ruleFile)\"]\nweb:\n  max_event_clients: 8\n",
             arguments: ["--history.interval", "1s"])
         defer { process.terminate() }
         let service = "checkout-\(UInt16.random(in: 1000...9999))"
@@ -88,6 +88,14 @@ struct DashboardBrowserTests {
         #expect((report["catchUpSeconds"] as? Double).map { $0 < 2 } == true, "\(report["catchUpSeconds"] ?? "")")
         #expect(report["liveAgain"] as? String == "live")
         #expect(report["sameDocumentWhilePaused"] as? Bool == true)
+        // Refused past `max_event_clients` (8; the script held the free ones), the page tried
+        // again once in 3 s, not in a loop, and went live without a reload once a slot was free
+        // (its first retry comes 4–6 s after the refusal; a second would be 8–12 s after that).
+        #expect((report["heldStreams"] as? Int).map { (5...8).contains($0) } == true, "\(report["heldStreams"] ?? "")")
+        #expect(report["statusWhileRefused"] as? String == "retrying")
+        #expect(report["refusalsIn3Seconds"] as? Int == 1)
+        #expect((report["liveAfterRefusalSeconds"] as? Double).map { (3...8).contains($0) } == true, "\(report["liveAfterRefusalSeconds"] ?? "")")
+        #expect(report["sameDocumentAfterRefusal"] as? Bool == true)
         let labels = try #require(report["closeAxisLabels"] as? [String])
         #expect(labels.count >= 2 && Set(labels).count == labels.count, "axis labels \(labels)")
         #expect(labels.allSatisfy { $0.hasSuffix(" MiB") }, "axis labels \(labels)")

@@ -8,15 +8,24 @@
 // tab has been in the background for HIDDEN_GRACE_MS (six background tabs would do the same).
 // It opens a new stream when it is shown again, resuming after the last event it had
 // (`lastEventId`): the server replays what was missed or sends `reset`.
+//
+// The browser reconnects by itself after a network error, but gives up for good on an answer
+// that is not 200 (a 503 past the server's `web.max_event_clients`, a proxy's 502): the page
+// then tries again itself, after RETRY_FIRST_MS (the server's Retry-After) doubling up to
+// RETRY_MAX_MS, each spread by a fifth either way so that refused tabs do not return together.
 
 const TOPICS = ["alerts", "views", "health", "traces", "logs"];
 const HIDDEN_GRACE_MS = 5000;
+const RETRY_FIRST_MS = 5000;
+const RETRY_MAX_MS = 60000;
 const listeners = new Map(TOPICS.map((topic) => [topic, new Set()]));
 const statusListeners = new Set();
 let source = null;
 let started = false;
 let lastEventId = "";
 let hiddenTimer = null;
+let retryTimer = null;
+let retryDelay = RETRY_FIRST_MS;
 let status = "connecting";
 
 function setStatus(next) {
@@ -39,14 +48,37 @@ function cancelHiddenTimer() {
   hiddenTimer = null;
 }
 
+function cancelRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+}
+
+function retryLater() {
+  const delay = retryDelay * (0.8 + Math.random() * 0.4);
+  retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  retryTimer = setTimeout(() => { retryTimer = null; open(); }, delay);
+  setStatus("retrying");
+}
+
 function open() {
+  cancelRetry();
   if (source) return;
   const after = lastEventId ? "&lastEventId=" + encodeURIComponent(lastEventId) : "";
   const stream = new EventSource("api/v1/events?topics=" + TOPICS.join(",") + after);
   source = stream;
   setStatus("connecting");
-  stream.onopen = () => setStatus("live");
-  stream.onerror = () => setStatus(stream.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+  stream.onopen = () => {
+    retryDelay = RETRY_FIRST_MS;
+    setStatus("live");
+  };
+  stream.onerror = () => {
+    if (stream.readyState !== EventSource.CLOSED) {
+      setStatus("reconnecting");
+    } else if (source === stream) {
+      source = null;
+      retryLater();
+    }
+  };
   for (const topic of TOPICS) {
     stream.addEventListener(topic, (event) => {
       remember(event);
@@ -63,8 +95,9 @@ function open() {
 
 function pause() {
   cancelHiddenTimer();
-  if (!source) return;
-  source.close();
+  if (!source && !retryTimer) return;
+  cancelRetry();
+  if (source) source.close();
   source = null;
   setStatus("paused");
 }

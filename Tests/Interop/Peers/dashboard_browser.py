@@ -10,10 +10,13 @@ shown at its position; completion offers metric names; an alert that starts firi
 the alerts page without a reload; a view moves to a new value within 2 s without a reload;
 hostile label values, annotations and view titles render as text and run nothing; the page
 gives its event stream back when it is left (eight full navigations in a row each load at once)
-or hidden, and catches up when shown again or restored by Back.
+or hidden, and catches up when shown again or restored by Back; a stream refused past the
+server's client limit is tried again after about 5 s, once, and the page goes live when a slot
+is free.
 """
 import json
 import os
+import socket
 import sys
 import time
 import urllib.parse
@@ -115,6 +118,28 @@ def no_script_ran(driver, page):
     if sorted(state["scripts"]) != ["js/app.js", "vendor/uplot/uPlot.iife.js"]:
         fail(f"unexpected scripts on {page}: {state['scripts']}")
     return state
+
+
+def fill_event_slots():
+    """Opens event streams until the server refuses one, holding the rest open, and returns them.
+    Streams browsers closed count until the server next writes to them (the health topic does,
+    every second): the filling is done twice, a second and a half apart, to take those slots too."""
+    address = urllib.parse.urlsplit(base)
+    holders = []
+    for _ in range(2):
+        for _ in range(64):
+            holder = socket.create_connection((address.hostname, address.port), timeout=5)
+            holder.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: " + address.netloc.encode() + b"\r\n\r\n")
+            status = holder.recv(64).split(b" ")[1]
+            if status != b"200":
+                holder.close()
+                break
+            holders.append(holder)
+        else:
+            fail("the server took 64 more event streams: web.max_event_clients is not in force")
+        time.sleep(1.5)
+    report["heldStreams"] = len(holders)
+    return holders
 
 
 options = webdriver.ChromeOptions()
@@ -283,6 +308,31 @@ try:
     report["liveAgain"] = live()
     report["sameDocumentWhilePaused"] = driver.execute_script("return window.__kept === true;")
     console_errors(driver, "the stream paused and resumed")
+
+    # Past the server's client limit (web.max_event_clients) a stream is refused with 503, and
+    # the browser gives up on it for good: the page tries again itself, once after about 5 s
+    # (not in a loop), and goes live without a reload once a slot is free.
+    driver.get("about:blank")
+    holders = fill_event_slots()
+    driver.get(base + "/#/views")
+    refused = time.time()
+    wait_for("the stream refused", lambda: live() == "retrying", timeout=5)
+    driver.execute_script("window.__sameDocument = true;")
+    time.sleep(3)
+    refusals = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" and "api/v1/events" in entry["message"] and "503" in entry["message"]]
+    report["refusalsIn3Seconds"] = len(refusals)
+    report["statusWhileRefused"] = live()
+    for holder in holders:
+        holder.close()
+    send_gauge(6)
+    wait_for("the view at 6 once a slot is free", lambda: live() == "live" and view_value() == "6", timeout=15)
+    report["liveAfterRefusalSeconds"] = round(time.time() - refused, 3)
+    report["sameDocumentAfterRefusal"] = driver.execute_script("return window.__sameDocument === true;")
+    for entry in driver.get_log("browser"):
+        if entry["level"] == "SEVERE" and not ("api/v1/events" in entry["message"] and "503" in entry["message"]):
+            report["consoleErrors"].append({"page": "refused stream", "message": entry["message"]})
+            fail(f"console error after the refused stream: {entry}")
 
     # A 100-series × 1,000-point chart, drawn in the page with the app's own chart module.
     report["bigChartMs"] = with_chart_box(driver, 1200, """
