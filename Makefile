@@ -42,7 +42,8 @@ coverage: deps-test embed
 	python3 scripts/coverage.py .build-coverage --minimum 0 --html .build/coverage
 
 bench: deps-bench
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress
+	# The span workloads compared with OpenTelemetry Go run once, in span-peers.sh.
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress --skip "$$(cat span-peers.workloads)"
 	Benchmarks/span-peers.sh
 	scripts/bench-http.sh
 	Benchmarks/ingest-bench.sh
