@@ -1,7 +1,16 @@
 import CZlib
 
-/// gzip for request bodies (inflate, with a cap on the inflated size) and responses (deflate).
+/// gzip for request bodies (inflate, with a cap on the inflated size) and responses (deflate);
+/// also inflates zlib-wrapped deflate, gRPC's `deflate` message encoding.
 public enum Gzip {
+    /// The wrapper around the compressed data.
+    public enum Format: Sendable {
+        /// gzip (RFC 1952); concatenated members are read one after another.
+        case gzip
+        /// zlib (RFC 1950): gRPC's and HTTP's `deflate`.
+        case zlib
+    }
+
     /// Why a gzip body could not be inflated.
     public enum InflateError: Error, Equatable, Sendable {
         /// The inflated data would exceed the limit (a likely gzip bomb).
@@ -11,9 +20,10 @@ public enum Gzip {
     }
 
     /// Inflates `data`, stopping as soon as the output would pass `limit` bytes.
-    public static func inflate(_ data: [UInt8], limit: Int) throws(InflateError) -> [UInt8] {
+    public static func inflate(_ data: [UInt8], limit: Int, format: Format = .gzip) throws(InflateError) -> [UInt8] {
         var stream = z_stream()
-        guard telemetry_inflate_init_gzip(&stream) == Z_OK else { throw .corrupt("zlib could not start") }
+        let started = format == .gzip ? telemetry_inflate_init_gzip(&stream) : telemetry_inflate_init_zlib(&stream)
+        guard started == Z_OK else { throw .corrupt("zlib could not start") }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -33,15 +43,16 @@ public enum Gzip {
                     if !exceeded { output.append(contentsOf: chunkBuffer[0..<produced]) }
                 }
                 // A second gzip member (concatenated streams) continues after Z_STREAM_END.
-                if status == Z_STREAM_END, stream.avail_in > 0 {
+                if status == Z_STREAM_END, stream.avail_in > 0, format == .gzip {
                     status = inflateReset(&stream)
                 }
             } while status == Z_OK && !exceeded
         }
         if exceeded { throw .tooLarge(limit: limit) }
         switch status {
+        case Z_STREAM_END where stream.avail_in > 0: throw .corrupt("\(stream.avail_in) bytes after the end of the deflate data")
         case Z_STREAM_END: return output
-        case Z_BUF_ERROR: throw .corrupt("truncated gzip data")
+        case Z_BUF_ERROR: throw .corrupt("truncated \(format == .gzip ? "gzip" : "deflate") data")
         default:
             let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
             throw .corrupt(message)

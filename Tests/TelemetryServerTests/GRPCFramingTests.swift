@@ -1,4 +1,5 @@
 import Foundation
+import GzipCodec
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import NIOHPACK
@@ -64,6 +65,13 @@ struct GRPCFramingTests {
             port: port, path: path, headers: [("grpc-encoding", "gzip")], data: [RawHTTP2Stream.framed(valid, flag: 1)])
         #expect(notGzip.last("grpc-status") == "13")
         #expect(notGzip.last("grpc-message")?.hasPrefix("gzip message cannot be inflated") == true, "\(notGzip)")
+        // deflate too: gzip's bytes are not zlib's (answered by the stream's own handler, which
+        // names the encoding; grpc-swift's message would not).
+        let gzipped = try #require(Gzip.deflate(valid))
+        let notDeflate = try await RawHTTP2Stream.send(
+            port: port, path: path, headers: [("grpc-encoding", "deflate")], data: [RawHTTP2Stream.framed(gzipped, flag: 1)])
+        #expect(notDeflate.last("grpc-status") == "13")
+        #expect(notDeflate.last("grpc-message")?.hasPrefix("deflate message cannot be inflated") == true, "\(notDeflate)")
         // A declared length over the cap is answered at once, before the rest is sent: the
         // stream stays open on the client's side, and the answer comes anyway.
         let oversize = try await RawHTTP2Stream.send(
@@ -86,7 +94,7 @@ struct GRPCFramingTests {
         // The reset is read on its own connection's loop: wait until it is counted.
         let cancelled = requests("Cancelled")
         let samples = try await blocking { try metricsOnceSettled(port: service.boundAddress.port, cancelled, at: 1) }
-        #expect(samples[requests("InternalError")] == 4)
+        #expect(samples[requests("InternalError")] == 5)
         #expect(samples[requests("ResourceExhausted")] == 1)
         #expect(samples[requests("OK")] == 2)
         #expect(samples[cancelled] == 1)

@@ -1,7 +1,7 @@
 """Sends traces, metrics and logs to telemetryd with the official OpenTelemetry Python SDK and its
 OTLP/HTTP or OTLP/gRPC exporters (PyPI), then prints the ids it used as JSON.
 
-  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|json|grpc|grpc-gzip]
+  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|json|grpc|grpc-gzip|grpc-deflate]
 
 For the grpc modes ENDPOINT is the gRPC listener (http://127.0.0.1:4317), plaintext.
 
@@ -83,7 +83,8 @@ if mode.startswith("grpc"):
     from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter as GRPCMetricExporter
     from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter as GRPCSpanExporter
 
-    grpc_compression = grpc.Compression.Gzip if mode == "grpc-gzip" else grpc.Compression.NoCompression
+    grpc_compression = {"grpc-gzip": grpc.Compression.Gzip, "grpc-deflate": grpc.Compression.Deflate}.get(
+        mode, grpc.Compression.NoCompression)
     options = dict(endpoint=endpoint, insecure=True, compression=grpc_compression, headers=(("x-tenant", "interop"),))
     span_exporter = GRPCSpanExporter(**options)
     log_exporter = GRPCLogExporter(**options)

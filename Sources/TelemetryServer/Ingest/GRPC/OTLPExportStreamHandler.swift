@@ -14,8 +14,8 @@ import NIOHTTP2
 ///
 /// It takes a call only when its headers are an ordinary OTLP export: `POST` to one of the
 /// three `Export` paths, `content-type` `application/grpc` or `application/grpc+proto`, a
-/// message uncompressed or gzip-compressed (`grpc-encoding`). Every other call (another
-/// method, another compression, headers that end the stream) is passed on untouched to
+/// message uncompressed, gzip- or deflate-compressed (`grpc-encoding`). Every other call
+/// (another method, another compression, headers that end the stream) is passed on untouched to
 /// grpc-swift, which answers it as before. The `grpc-timeout` deadline is left to the client:
 /// an export is answered as soon as it is stored, and a client that gives up resets the stream.
 ///
@@ -38,7 +38,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         /// The call is grpc-swift's: frames go on to its handler.
         case passingOn
         /// The call is ours and its message is arriving.
-        case receiving(OTLPExportMethod, compressed: Bool)
+        case receiving(OTLPExportMethod, compression: Gzip.Format?)
         /// The call has been answered, or is being: what else arrives is dropped.
         case answered
     }
@@ -67,14 +67,14 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
             return
         case .awaitingHeaders:
             guard case .headers(let headers) = unwrapInboundIn(data), !headers.endStream,
-                let (method, compressed) = route(headers.headers)
+                let (method, compression) = route(headers.headers)
             else {
                 state = .passingOn
                 context.fireChannelRead(data)
                 return
             }
-            state = .receiving(method, compressed: compressed)
-        case .receiving(let method, let compressed):
+            state = .receiving(method, compression: compression)
+        case .receiving(let method, let compression):
             switch unwrapInboundIn(data) {
             case .data(let frame):
                 if case .byteBuffer(var bytes) = frame.data {
@@ -83,10 +83,10 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
                 if let early = earlyFailure() {
                     fail(early, method: method, clientDone: frame.endStream, context: context)
                 } else if frame.endStream {
-                    finish(method, compressed: compressed, context: context)
+                    finish(method, compression: compression, context: context)
                 }
             case .headers(let trailers) where trailers.endStream:
-                finish(method, compressed: compressed, context: context)
+                finish(method, compression: compression, context: context)
             default:
                 return
             }
@@ -123,16 +123,17 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         removed = true
     }
 
-    /// The method and whether its message is compressed, when `headers` open a call this
-    /// handler answers.
-    private func route(_ headers: HPACKHeaders) -> (OTLPExportMethod, compressed: Bool)? {
+    /// The method and how its message is compressed (nil: not), when `headers` open a call
+    /// this handler answers.
+    private func route(_ headers: HPACKHeaders) -> (OTLPExportMethod, compression: Gzip.Format?)? {
         guard headers.first(name: ":method") == "POST", let path = headers.first(name: ":path"), let method = methods[path],
             let contentType = headers.first(name: "content-type"),
             contentType == "application/grpc" || contentType == "application/grpc+proto"
         else { return nil }
         switch headers.first(name: "grpc-encoding") {
-        case nil, "identity": return (method, false)
-        case "gzip": return (method, true)
+        case nil, "identity": return (method, nil)
+        case "gzip": return (method, .gzip)
+        case "deflate": return (method, .zlib)
         default: return nil
         }
     }
@@ -174,7 +175,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// The client has sent everything: checks the framing, inflates the message when it is
     /// compressed, and answers it from a task on this stream's event loop.
-    private func finish(_ method: OTLPExportMethod, compressed: Bool, context: ChannelHandlerContext) {
+    private func finish(_ method: OTLPExportMethod, compression: Gzip.Format?, context: ChannelHandlerContext) {
         guard let (flag, length) = prefix, message.readableBytes == 5 + length else {
             fail(RPCError(code: .internalError, message: "the call ended before its message was whole"),
                  method: method, clientDone: true, context: context)
@@ -183,11 +184,12 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         message.moveReaderIndex(forwardBy: 5)
         let body: any OTLPRequestBody
         var inflatedBytes = 0
-        switch (flag, compressed) {
+        switch (flag, compression) {
         case (0, _):
             body = message
-        case (1, true):
-            switch Result(catching: { () throws(Gzip.InflateError) in try Gzip.inflate(Array(message.readableBytesView), limit: service.maxMessageBytes) }) {
+        case (1, .some(let format)):
+            let limit = service.maxMessageBytes
+            switch Result(catching: { () throws(Gzip.InflateError) in try Gzip.inflate(Array(message.readableBytesView), limit: limit, format: format) }) {
             case .success(let inflated):
                 inflatedBytes = inflated.count
                 body = inflated
@@ -196,7 +198,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
                      method: method, clientDone: true, context: context)
                 return
             case .failure(.corrupt(let reason)):
-                fail(RPCError(code: .internalError, message: "gzip message cannot be inflated: \(reason)"),
+                fail(RPCError(code: .internalError, message: "\(format == .gzip ? "gzip" : "deflate") message cannot be inflated: \(reason)"),
                      method: method, clientDone: true, context: context)
                 return
             }

@@ -8,15 +8,15 @@ import Synchronization
 
 /// The OTLP/gRPC listener (`--otlp.grpc.listen-address`, port 4317 by default): grpc-swift's
 /// HTTP/2 server over plaintext TCP serving `OTLPGRPCService`. Ordinary `Export` calls
-/// (uncompressed or gzip) are answered on their stream by `OTLPExportStreamHandler`, without
-/// grpc-swift's per-call machinery; grpc-swift answers the rest.
+/// (uncompressed, gzip or deflate) are answered on their stream by `OTLPExportStreamHandler`,
+/// without grpc-swift's per-call machinery; grpc-swift answers the rest.
 ///
 /// Messages over the size limit (the OTLP/HTTP body cap, counted after decompression) are
 /// answered `RESOURCE_EXHAUSTED`: by `OTLPExportStreamHandler` as soon as the length is read
 /// (or inflating passes it), by the service for the calls grpc-swift reads. grpc-swift's
 /// transport holds a hard bound at twice that: past it grpc-swift resets the stream (the
 /// client sees it cancelled) before buffering or inflating more, so neither a huge message nor
-/// a deflate bomb is ever held whole. (grpc-swift 2 resets rather than answering a status for
+/// a compression bomb it reads is ever held whole. (grpc-swift 2 resets rather than answering a status for
 /// its own limit, which clients would take as retryable; the service's own check gives the
 /// right status below the bound.)
 ///
