@@ -174,6 +174,33 @@ struct HTTPServerTests {
         await server.stop()
     }
 
+    /// `Content-Encoding: deflate` (zlib's wrapper, as the OpenTelemetry Collector sends it)
+    /// is inflated like gzip, under the same cap.
+    @Test func deflateBodiesAreInflatedUnderTheSameCap() async throws {
+        let server = try makeServer(maxBody: 1024 * 1024, maxInflated: 1024 * 1024)
+        let port = server.boundAddress.port
+        let original = Array(String(repeating: "deflate me ", count: 3_000).utf8)
+        let bomb = zlibCompressed([UInt8](repeating: 0, count: 20 * 1024 * 1024))
+        #expect(bomb.count < 1024 * 1024)
+        let (echoed, bombResponse, corrupt, unknown) = try await blocking {
+            let client = try RawHTTPClient(port: port)
+            return (
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "deflate")], body: zlibCompressed(original)),
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "Deflate")], body: bomb),
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "deflate")], body: Array(bomb.prefix(100))),
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "br")], body: [1, 2, 3])
+            )
+        }
+        #expect(echoed.status == 200)
+        #expect(echoed.body == original)
+        #expect(bombResponse.status == 413)
+        #expect(bombResponse.text.contains("deflate body inflates to more than 1048576 bytes"), "\(bombResponse.text)")
+        #expect(corrupt.status == 400)
+        #expect(corrupt.text.contains("invalid deflate body: truncated deflate data"), "\(corrupt.text)")
+        #expect(unknown.text.contains("use deflate, gzip, identity"), "\(unknown.text)")
+        await server.stop()
+    }
+
     @Test func responsesAreGzippedOnlyWhenAccepted() async throws {
         let server = try makeServer()
         let port = server.boundAddress.port

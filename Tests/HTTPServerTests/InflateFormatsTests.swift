@@ -4,16 +4,18 @@ import Testing
 
 /// `Gzip.inflate` on zlib-wrapped deflate (gRPC's `deflate` message encoding), made here by
 /// zlib's own `compress2`, beside gzip.
+/// `data` compressed by zlib's `compress2`: the zlib wrapper (RFC 1950), HTTP's and gRPC's
+/// `deflate`.
+func zlibCompressed(_ data: [UInt8]) -> [UInt8] {
+    var size = compressBound(UInt(data.count))
+    var output = [UInt8](repeating: 0, count: Int(size))
+    let status = compress2(&output, &size, data, UInt(data.count), 6)
+    #expect(status == Z_OK)
+    return Array(output.prefix(Int(size)))
+}
+
 @Suite("Inflating gzip and zlib data")
 struct InflateFormatsTests {
-    /// `data` compressed by zlib's `compress2`: the zlib wrapper (RFC 1950).
-    private func zlibCompressed(_ data: [UInt8]) -> [UInt8] {
-        var size = compressBound(UInt(data.count))
-        var output = [UInt8](repeating: 0, count: Int(size))
-        let status = compress2(&output, &size, data, UInt(data.count), 6)
-        #expect(status == Z_OK)
-        return Array(output.prefix(Int(size)))
-    }
 
     private let text = Array(String(repeating: "resourceSpans scopeSpans spans ", count: 200).utf8)
 

@@ -12,8 +12,9 @@ private func sdkAvailable() -> Bool {
 
 @Suite("The official OpenTelemetry Python SDK sends to telemetryd", .enabled(if: sdkAvailable()))
 struct OTelSDKInteropTests {
-    /// Over OTLP/HTTP (protobuf, gzip, JSON) and OTLP/gRPC (plain, gzip and deflate).
-    @Test(arguments: ["plain", "gzip", "json", "grpc", "grpc-gzip", "grpc-deflate"])
+    /// Over OTLP/HTTP (protobuf plain, gzip and deflate; JSON) and OTLP/gRPC (plain, gzip and
+    /// deflate).
+    @Test(arguments: ["plain", "gzip", "deflate", "json", "grpc", "grpc-gzip", "grpc-deflate"])
     func tracesMetricsAndLogsArriveWithTheirStructure(compression: String) async throws {
         var configuration = ServerConfiguration()
         configuration.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)

@@ -1,7 +1,7 @@
 """Sends traces, metrics and logs to telemetryd with the official OpenTelemetry Python SDK and its
 OTLP/HTTP or OTLP/gRPC exporters (PyPI), then prints the ids it used as JSON.
 
-  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|json|grpc|grpc-gzip|grpc-deflate]
+  otel_sdk_sender.py ENDPOINT SERVICE [plain|gzip|deflate|json|grpc|grpc-gzip|grpc-deflate]
 
 For the grpc modes ENDPOINT is the gRPC listener (http://127.0.0.1:4317), plaintext.
 
@@ -37,7 +37,7 @@ from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 endpoint, service = sys.argv[1], sys.argv[2]
 mode = sys.argv[3] if len(sys.argv) > 3 else "plain"
-compression = Compression.Gzip if mode == "gzip" else Compression.NoCompression
+compression = {"gzip": Compression.Gzip, "deflate": Compression.Deflate}.get(mode, Compression.NoCompression)
 resource = Resource.create({"service.name": service, "deployment.environment": "test"})
 
 
