@@ -168,11 +168,12 @@ extension HTTPServer {
             context.reservedBytes += inflated.count
             return inflated
         }
-        // deflate is zlib's wrapper (RFC 9110), as the OpenTelemetry Collector and SDKs send it.
+        // deflate is zlib's wrapper (RFC 9110), as the OpenTelemetry Collector and SDKs send it;
+        // the Collector's `compression: zlib` sends the same bytes named `zlib`.
         let format: Gzip.Format
         switch encoding {
         case "gzip", "x-gzip": format = .gzip
-        case "deflate": format = .zlib
+        case "deflate", "zlib": format = .zlib
         default:
             let known = (["deflate", "gzip", "identity"] + route.contentDecoders.keys.sorted()).joined(separator: ", ")
             throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use \(known)")

@@ -182,10 +182,12 @@ struct HTTPServerTests {
         let original = Array(String(repeating: "deflate me ", count: 3_000).utf8)
         let bomb = zlibCompressed([UInt8](repeating: 0, count: 20 * 1024 * 1024))
         #expect(bomb.count < 1024 * 1024)
-        let (echoed, bombResponse, corrupt, unknown) = try await blocking {
+        let (echoed, named, bombResponse, corrupt, unknown) = try await blocking {
             let client = try RawHTTPClient(port: port)
             return (
                 try client.send("POST", "/echo", headers: [("Content-Encoding", "deflate")], body: zlibCompressed(original)),
+                // The OpenTelemetry Collector's `compression: zlib` names it so.
+                try client.send("POST", "/echo", headers: [("Content-Encoding", "zlib")], body: zlibCompressed(original)),
                 try client.send("POST", "/echo", headers: [("Content-Encoding", "Deflate")], body: bomb),
                 try client.send("POST", "/echo", headers: [("Content-Encoding", "deflate")], body: Array(bomb.prefix(100))),
                 try client.send("POST", "/echo", headers: [("Content-Encoding", "br")], body: [1, 2, 3])
@@ -193,6 +195,8 @@ struct HTTPServerTests {
         }
         #expect(echoed.status == 200)
         #expect(echoed.body == original)
+        #expect(named.status == 200)
+        #expect(named.body == original)
         #expect(bombResponse.status == 413)
         #expect(bombResponse.text.contains("deflate body inflates to more than 1048576 bytes"), "\(bombResponse.text)")
         #expect(corrupt.status == 400)
