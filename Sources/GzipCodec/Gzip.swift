@@ -9,6 +9,9 @@ public enum Gzip {
         case gzip
         /// zlib (RFC 1950): gRPC's and HTTP's `deflate`.
         case zlib
+
+        /// The coding's name as HTTP and gRPC give it, for messages.
+        public var name: String { self == .gzip ? "gzip" : "deflate" }
     }
 
     /// Why a gzip body could not be inflated.
@@ -52,7 +55,7 @@ public enum Gzip {
         switch status {
         case Z_STREAM_END where stream.avail_in > 0: throw .corrupt("\(stream.avail_in) bytes after the end of the deflate data")
         case Z_STREAM_END: return output
-        case Z_BUF_ERROR: throw .corrupt("truncated \(format == .gzip ? "gzip" : "deflate") data")
+        case Z_BUF_ERROR: throw .corrupt("truncated \(format.name) data")
         default:
             let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
             throw .corrupt(message)

@@ -178,7 +178,6 @@ extension HTTPServer {
             let known = (["deflate", "gzip", "identity"] + route.contentDecoders.keys.sorted()).joined(separator: ", ")
             throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use \(known)")
         }
-        let name = format == .gzip ? "gzip" : "deflate"
         do throws(Gzip.InflateError) {
             inflated = try Gzip.inflate(context.body, limit: limit, format: format)
         } catch {
@@ -186,9 +185,9 @@ extension HTTPServer {
             case .tooLarge:
                 if limit < configuration.maxInflatedBodyBytes { throw HTTPError.overBudget(retryAfterSeconds: 1) }
                 throw HTTPError(
-                    status: 413, message: "\(name) body inflates to more than \(configuration.maxInflatedBodyBytes) bytes")
+                    status: 413, message: "\(format.name) body inflates to more than \(configuration.maxInflatedBodyBytes) bytes")
             case .corrupt(let reason):
-                throw HTTPError(status: 400, message: "invalid \(name) body: \(reason)")
+                throw HTTPError(status: 400, message: "invalid \(format.name) body: \(reason)")
             }
         }
         guard bodyBudget.reserve(inflated.count) else { throw HTTPError.overBudget(retryAfterSeconds: 1) }

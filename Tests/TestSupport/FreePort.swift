@@ -14,14 +14,9 @@ import Glibc
 public func freeLoopbackPort() -> UInt16 {
     for _ in 0..<200 {
         let port = UInt16.random(in: 20_000..<32_768)
-        if canBind(port) { return port }
+        if boundPort(port) == port { return port }
     }
     return boundPort(0)
-}
-
-/// Whether `port` on 127.0.0.1 can be bound now.
-private func canBind(_ port: UInt16) -> Bool {
-    boundPort(port) == port
 }
 
 /// Binds a socket to `port` on 127.0.0.1 (0: one the kernel picks), closes it, and returns the

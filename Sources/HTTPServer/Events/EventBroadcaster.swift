@@ -8,7 +8,8 @@ import Synchronization
 /// of an earlier run of the server: ids start at `firstEventID`, which a server sets from its
 /// start time so that one run's ids never overlap another's). A client that does not read
 /// fast enough overflows its stream's buffer and is disconnected (counted in
-/// `droppedClients`); the others are never slowed. Subscribing past `maxClients` is refused so the caller can answer 503.
+/// `droppedClients`); the others are never slowed. Subscribing past `maxClients` is refused
+/// so the caller can answer 503.
 public final class EventBroadcaster: Sendable {
     /// Why a subscription was refused.
     public enum SubscribeError: Error, Equatable {

@@ -198,7 +198,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
                      method: method, clientDone: true, context: context)
                 return
             case .failure(.corrupt(let reason)):
-                fail(RPCError(code: .internalError, message: "\(format == .gzip ? "gzip" : "deflate") message cannot be inflated: \(reason)"),
+                fail(RPCError(code: .internalError, message: "\(format.name) message cannot be inflated: \(reason)"),
                      method: method, clientDone: true, context: context)
                 return
             }

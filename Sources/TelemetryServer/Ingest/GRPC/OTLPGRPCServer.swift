@@ -16,9 +16,9 @@ import Synchronization
 /// (or inflating passes it), by the service for the calls grpc-swift reads. grpc-swift's
 /// transport holds a hard bound at twice that: past it grpc-swift resets the stream (the
 /// client sees it cancelled) before buffering or inflating more, so neither a huge message nor
-/// a compression bomb it reads is ever held whole. (grpc-swift 2 resets rather than answering a status for
-/// its own limit, which clients would take as retryable; the service's own check gives the
-/// right status below the bound.)
+/// a compression bomb it reads is ever held whole. (grpc-swift 2 resets rather than answering
+/// a status for its own limit, which clients would take as retryable; the service's own check
+/// gives the right status below the bound.)
 ///
 /// The listener has event loops of its own, and its handlers run on them
 /// (`EventLoopTaskExecutor`): a call does not cross threads to be handled, and a busy Swift
