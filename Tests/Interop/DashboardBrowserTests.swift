@@ -99,6 +99,9 @@ struct DashboardBrowserTests {
         let labels = try #require(report["closeAxisLabels"] as? [String])
         #expect(labels.count >= 2 && Set(labels).count == labels.count, "axis labels \(labels)")
         #expect(labels.allSatisfy { $0.hasSuffix(" MiB") }, "axis labels \(labels)")
+        // Time labels on a view card's hour do not touch (uPlot's 50 px put "10:10pm" labels
+        // edge to edge).
+        #expect((report["hourTickGapPx"] as? Int).map { $0 >= 60 } == true, "\(report["hourTickGapPx"] ?? "")")
         // A lone sample, and the newest of a run too short for its line to show, are dots.
         for (key, what) in [("loneSamplePixel", "a lone sample"), ("shortRunPixel", "a run of samples under a pixel long")] {
             let probe = try #require(report[key] as? [String: Any])

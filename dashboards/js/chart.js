@@ -157,11 +157,12 @@ export class TimeChart {
       hooks,
       legend: { show: this.series.length <= this.legendMax },
       cursor: { drag: { x: true, y: false, setScale: false } },
-      // Time ticks keep uPlot's 50 px apart, except where that would put them under a minute
-      // apart: then the first tick's second line carries the date and the time ("12/3/26
-      // 8:38pm", about 95 px), which overlapped the next minute's label, so they get 80 px.
+      // Time ticks are at least 60 px apart: a label such as "10:10pm" is about 50 px wide,
+      // and at uPlot's 50 px neighbours touched on a view card's hour. Where that would put
+      // them under a minute apart, the first tick's second line carries the date and the time
+      // ("12/3/26 8:38pm", about 95 px), which overlapped the next label, so they get 80 px.
       // The y axis is as wide as its longest label (about 7 px a character at 12 px).
-      axes: [{ space: (u, axis, min, max, width) => ((max - min) * 50 / width <= 30 ? 80 : 50) }, { values: (u, ticks) => (this.yLabels = formatTicks(ticks, unit)),
+      axes: [{ space: (u, axis, min, max, width) => ((max - min) * 50 / width <= 30 ? 80 : 60) }, { values: (u, ticks) => (this.yLabels = formatTicks(ticks, unit)),
         size: (u, values) => Math.max(40, 16 + 7 * Math.max(0, ...(values || []).map((value) => String(value).length))) }],
       // With no points yet uPlot would pick an arbitrary span of years: show the last hour.
       scales: { x: { time: true, range: (u, min, max) => this.timeWindow || timeRange(min, max) } },

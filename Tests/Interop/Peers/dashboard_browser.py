@@ -356,6 +356,19 @@ try:
           requestAnimationFrame(() => setTimeout(() => finish(chart, chart.yLabels || []), 50));""")
     console_errors(driver, "close axis labels")
 
+    # An hour on a view card's width (about 330 px of plot): time ticks at least 60 px apart,
+    # since a label such as "10:10pm" is about 50 px wide (at 50 px they touched).
+    report["hourTickGapPx"] = with_chart_box(driver, 380, """
+          const series = [{ metric: { __name__: 'hourly' }, values: Array.from({ length: 60 }, (_, i) => [now - 3600 + i * 60, '1']) }];
+          const chart = new TimeChart(box, { height: 200 });
+          chart.setMatrix(series, [], [now - 3600, now]);
+          requestAnimationFrame(() => setTimeout(() => {
+            const u = chart.plot;
+            const xs = u.axes[0]._splits.map((tick) => u.valToPos(tick, 'x'));
+            finish(chart, Math.round(Math.min(...xs.slice(1).map((x, i) => x - xs[i]))));
+          }, 50));""")
+    console_errors(driver, "hour ticks")
+
     # A lone sample in an hour's window (a line needs two) is drawn as a dot in the series'
     # colour: the canvas pixel at its position is that colour, not the background.
     report["loneSamplePixel"] = with_chart_box(driver, 600, """
