@@ -6,6 +6,14 @@ import { labelText } from "./dom.js";
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
   "#bcbd22", "#17becf"];
 
+/**
+ * The least distance between time ticks, in px, for uPlot's `axes[0].space`: 60 px, since a
+ * label such as "10:10pm" is about 50 px wide and at uPlot's 50 px neighbours touched on a view
+ * card's hour. Where that would put them under a minute apart, the first tick's second line
+ * carries the date and the time ("12/3/26 8:38pm", about 95 px), so they get 80 px.
+ */
+export const timeTickSpace = (u, axis, min, max, width) => ((max - min) * 50 / width <= 30 ? 80 : 60);
+
 /** The colour of the series at `index`. */
 export const colour = (index) => PALETTE[index % PALETTE.length];
 
@@ -157,12 +165,8 @@ export class TimeChart {
       hooks,
       legend: { show: this.series.length <= this.legendMax },
       cursor: { drag: { x: true, y: false, setScale: false } },
-      // Time ticks are at least 60 px apart: a label such as "10:10pm" is about 50 px wide,
-      // and at uPlot's 50 px neighbours touched on a view card's hour. Where that would put
-      // them under a minute apart, the first tick's second line carries the date and the time
-      // ("12/3/26 8:38pm", about 95 px), which overlapped the next label, so they get 80 px.
       // The y axis is as wide as its longest label (about 7 px a character at 12 px).
-      axes: [{ space: (u, axis, min, max, width) => ((max - min) * 50 / width <= 30 ? 80 : 60) }, { values: (u, ticks) => (this.yLabels = formatTicks(ticks, unit)),
+      axes: [{ space: timeTickSpace }, { values: (u, ticks) => (this.yLabels = formatTicks(ticks, unit)),
         size: (u, values) => Math.max(40, 16 + 7 * Math.max(0, ...(values || []).map((value) => String(value).length))) }],
       // With no points yet uPlot would pick an arbitrary span of years: show the last hour.
       scales: { x: { time: true, range: (u, min, max) => this.timeWindow || timeRange(min, max) } },

@@ -34,6 +34,10 @@ export class Waterfall {
       this.scroller.scrollTop = fraction * this.rows.length * ROW - this.scroller.clientHeight / 2;
     });
     this.rowsBox.addEventListener("click", (event) => this.click(event));
+    // The ruler's width is known once the page lays it out, and changes with the window.
+    new ResizeObserver(() => {
+      if (this.rulerPartCount() !== this.rulerParts) this.drawRuler();
+    }).observe(this.ruler);
     this.setTrace(trace);
   }
 
@@ -59,9 +63,19 @@ export class Waterfall {
     requestAnimationFrame(() => { this.scheduled = false; this.render(); });
   }
 
+  rulerPartCount() {
+    return Math.max(1, Math.min(4, Math.floor((this.ruler.clientWidth || 400) / 80)));
+  }
+
+  /**
+   * Labels the time axis: a label such as "4.75 ms" is about 50 px wide, so the ruler gets a
+   * tick at least every 80 px of its width, and at most five.
+   */
   drawRuler() {
     const total = this.trace.duration || 1;
-    replace(this.ruler, [0, 0.25, 0.5, 0.75, 1].map((fraction) => {
+    const parts = this.rulerPartCount();
+    this.rulerParts = parts;
+    replace(this.ruler, Array.from({ length: parts + 1 }, (_, index) => index / parts).map((fraction) => {
       const tick = h("span", { class: "wf-tick" }, formatSeconds((total * fraction) / 1000));
       tick.style.left = `${fraction * 100}%`;
       return tick;

@@ -50,7 +50,7 @@ export function mount(container, params) {
       h("span", { class: "severity" }, log.severityText || severity),
       h("span", { class: "log-service" }, log.service),
       h("span", { class: "log-body" }, body),
-      log.traceId ? h("a", { class: "log-trace", href: route("trace/" + log.traceId, { span: log.spanId }) }, "trace") : h("span", {}),
+      log.traceId ? h("a", { class: "log-trace", href: route("trace/" + log.traceId, { span: log.spanId }) }, "trace") : h("span", { class: "log-trace" }),
       attributes);
     if (log.cursor) element.dataset.cursor = log.cursor;
     element.addEventListener("click", (event) => {

@@ -44,7 +44,7 @@ export function mount(container) {
   replace(container,
     h("section", { class: "panel" }, h("h1", {}, "Services"),
       h("table", { class: "grid", id: "overview-services" },
-        h("thead", {}, h("tr", {}, ["Service", "Requests/s", "Errors", "p50", "p99", "Last 15 min"].map((name) => h("th", {}, name)))),
+        h("thead", {}, h("tr", {}, ["Service", "Requests/s", "Errors", "p50", "p99"].map((name) => h("th", {}, name)), h("th", { class: "narrow-hidden" }, "Last 15 min"))),
         services)),
     h("div", { class: "columns" },
       h("section", { class: "panel" }, h("h2", {}, "Firing alerts"), alertsList),
@@ -78,7 +78,7 @@ export function mount(container) {
           h("td", { class: "number" + (ratio > 0 ? " bad" : "") }, ratio === null ? "–" : formatValue(ratio, "ratio")),
           h("td", { class: "number" }, formatValue(p50.get(name) ?? null, "s")),
           h("td", { class: "number" }, formatValue(p99.get(name) ?? null, "s")),
-          h("td", {}, sparkline(lines.get(name) || [])));
+          h("td", { class: "narrow-hidden" }, sparkline(lines.get(name) || [])));
       }) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No spans received yet. Point an OpenTelemetry SDK at this server's /v1/traces.")));
     } catch (error) {
       if (!stopped) replace(services, h("tr", {}, h("td", { colspan: 6, class: "error" }, error.message)));

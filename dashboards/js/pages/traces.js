@@ -2,6 +2,7 @@
 // list (root service and operation, spans, errors, a duration bar, start) and a scatter plot of
 // duration against time whose points open the trace. New traces for the search appear live.
 import { get } from "../api.js";
+import { timeTickSpace } from "../chart.js";
 import { on } from "../events.js";
 import { setParams } from "../router.js";
 import { h, replace, route } from "../dom.js";
@@ -96,7 +97,7 @@ export function mount(container, params) {
       width: Math.max(300, plot.clientWidth || 800), height: 160, legend: { show: false },
       // The x axis spans the time searched, not just the traces found.
       scales: { x: { time: true, range: () => timeWindow } },
-      axes: [{}, { values: (u, ticks) => ticks.map((tick) => formatSeconds(tick / 1000)), size: 70 }],
+      axes: [{ space: timeTickSpace }, { values: (u, ticks) => ticks.map((tick) => formatSeconds(tick / 1000)), size: 70 }],
       series: [{}, { stroke: "#1f6feb", width: 0, paths: () => null, points: { show: true, size: 8, fill: "#1f6feb" } }],
     }, data, plot);
     plot.uplot = chart;
