@@ -1,11 +1,12 @@
 // Service map: the services and the calls between them (a span whose parent is in another
 // service), with call counts and error ratios, over a time range; drawn as layers from the
-// services nothing calls. A service opens its traces.
+// services nothing calls (`service-map-layout.js`). A service opens its traces.
 import { get } from "../api.js";
 import { setParams } from "../router.js";
 import { h, replace, route } from "../dom.js";
 import { colour } from "../chart.js";
 import { formatValue, parseDuration, plural } from "../format.js";
+import { NODE, labelWidth, placeLabel, placeServices } from "../service-map-layout.js";
 
 const RANGES = ["15m", "1h", "6h", "1d", "7d"];
 const SVG = "http://www.w3.org/2000/svg";
@@ -15,22 +16,6 @@ function svg(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
   for (const child of children) element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return element;
-}
-
-/** Columns by the longest chain of callers above each service (cycles are cut). */
-function layers(services, edges) {
-  const depth = new Map(services.map((service) => [service, 0]));
-  for (let round = 0; round < services.length; round++) {
-    let changed = false;
-    for (const edge of edges) {
-      const next = Math.min(depth.get(edge.parent) + 1, services.length);
-      if (edge.parent !== edge.child && next > depth.get(edge.child)) { depth.set(edge.child, next); changed = true; }
-    }
-    if (!changed) break;
-  }
-  const columns = [];
-  for (const service of services) (columns[depth.get(service)] ||= []).push(service);
-  return columns.filter(Boolean);
 }
 
 export function mount(container, params) {
@@ -64,54 +49,62 @@ export function mount(container, params) {
   }
 
   function draw(names, edges) {
-    const columns = layers(names, edges);
-    const column = new Map();
-    columns.forEach((services, x) => services.forEach((service) => column.set(service, x)));
-    // Calls that do not go to a later column (cycles, calls between services of one column)
-    // are drawn as arcs beside the column: downward on the right, upward on the left, so the
-    // two directions between a pair never overlap. Leave room for them and their labels, on
-    // the outer sides and between columns.
-    const loops = edges.some((edge) => column.get(edge.child) <= column.get(edge.parent));
-    const margin = loops ? 150 : 30;
-    const step = loops ? 330 : 240;
-    const width = Math.max(600, (columns.length - 1) * step + 170 + 2 * margin);
-    const height = Math.max(160, Math.max(...columns.map((services) => services.length), 1) * 70 + 20);
-    const position = new Map();
-    columns.forEach((services, x) => services.forEach((service, y) => {
-      position.set(service, { x: margin + x * step, y: 20 + y * 70 + (height - 20 - services.length * 70) / 2 });
-    }));
+    const texts = edges.map((edge) => {
+      const errors = edge.errorCount / edge.callCount;
+      return `${plural(edge.callCount, "call")}${errors > 0 ? ` · ${formatValue(errors, "ratio")} errors` : ""}`;
+    });
+    const { width, height, position, columnOf, isolated, bandTop, slots } = placeServices(names, edges, Math.max(0, ...texts.map(labelWidth)));
     const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "Service map" },
       svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: "auto-start-reverse" },
         svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#57606a" }))));
-    for (const edge of edges) {
+    // Labels keep off the services' boxes (and a little around them) and off each other.
+    const taken = [...position.values()].map((at) => ({ x: at.x - 4, y: at.y - 4, width: NODE.width + 8, height: NODE.height + 8 }));
+    const labels = [];
+    edges.forEach((edge, index) => {
       const from = position.get(edge.parent);
       const to = position.get(edge.child);
-      if (!from || !to) continue;
-      const errors = edge.errorCount / edge.callCount;
-      const text = `${plural(edge.callCount, "call")}${errors > 0 ? ` · ${formatValue(errors, "ratio")} errors` : ""}`;
-      let d, label;
-      if (to.x > from.x) {
-        const x1 = from.x + 170, y1 = from.y + 20, x2 = to.x, y2 = to.y + 20;
-        d = `M ${x1} ${y1} C ${x1 + 40} ${y1}, ${x2 - 40} ${y2}, ${x2} ${y2}`;
-        label = { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, "text-anchor": "middle" };
+      if (!from || !to) return;
+      const text = texts[index];
+      let curves;
+      if (columnOf.get(edge.child) > columnOf.get(edge.parent)) {
+        // Through the slot of each column skipped: across it level, then on to the next.
+        const stops = [{ x: from.x + NODE.width, y: from.y + NODE.height / 2 },
+          ...slots[index].flatMap((slot) => [{ x: slot.x, y: slot.y + NODE.height / 2 }, { x: slot.x + NODE.width, y: slot.y + NODE.height / 2 }]),
+          { x: to.x, y: to.y + NODE.height / 2 }];
+        curves = [];
+        for (let stop = 1; stop < stops.length; stop++) {
+          const a = stops[stop - 1], b = stops[stop];
+          const bend = stop % 2 ? 40 : 0;  // the odd legs go between columns; the even ones cross a slot
+          curves.push([a, { x: a.x + bend, y: a.y }, { x: b.x - bend, y: b.y }, b]);
+        }
       } else {
+        // Calls that do not go to a later column are arcs beside it: downward on the right,
+        // upward on the left, so the two directions between a pair never overlap.
         const down = to.y >= from.y;
-        const side = down ? 1 : -1;
-        const x1 = down ? from.x + 170 : from.x, x2 = down ? to.x + 170 : to.x;
-        const y1 = from.y + 20, y2 = to.y + 20;
-        const bulge = side * (40 + Math.abs(y2 - y1) / 3);
-        d = `M ${x1} ${y1} C ${x1 + bulge} ${y1}, ${x2 + bulge} ${y2}, ${x2} ${y2}`;
-        // A cubic with both control points `bulge` out reaches three quarters of it.
-        label = { x: (x1 + x2) / 2 + bulge * 0.75 + side * 10, y: (y1 + y2) / 2 + 4, "text-anchor": down ? "start" : "end" };
+        const x1 = down ? from.x + NODE.width : from.x, x2 = down ? to.x + NODE.width : to.x;
+        const y1 = from.y + NODE.height / 2, y2 = to.y + NODE.height / 2;
+        const bulge = (down ? 1 : -1) * (40 + Math.abs(y2 - y1) / 3);
+        curves = [[{ x: x1, y: y1 }, { x: x1 + bulge, y: y1 }, { x: x2 + bulge, y: y2 }, { x: x2, y: y2 }]];
       }
-      const path = svg("path", { d, class: "edge" + (errors > 0 ? " error" : ""), "marker-end": "url(#arrow)" });
-      root.append(path, svg("text", { ...label, class: "edge-label" }, text));
+      const d = `M ${curves[0][0].x} ${curves[0][0].y} ` + curves.map(([, p1, p2, p3]) => `C ${p1.x} ${p1.y}, ${p2.x} ${p2.y}, ${p3.x} ${p3.y}`).join(" ");
+      const path = svg("path", { d,
+        class: "edge" + (edge.errorCount > 0 ? " error" : ""), "marker-end": "url(#arrow)", "data-edge": `${edge.parent}->${edge.child}` },
+        svg("title", {}, `${edge.parent} → ${edge.child}: ${text}`));
+      root.append(path);
+      const at = placeLabel(curves, text, taken, { width, height });
+      if (at) labels.push(svg("text", { x: at.x, y: at.y, "text-anchor": "middle", class: "edge-label", "data-edge": `${edge.parent}->${edge.child}` }, text));
+    });
+    // Labels over every edge, so that no line runs through one.
+    root.append(...labels);
+    if (isolated.length) {
+      root.append(svg("text", { x: 20, y: bandTop - 12, class: "band-label" },
+        edges.length ? "No calls in this range:" : "No calls between services in this range:"));
     }
     names.forEach((service, index) => {
       const at = position.get(service);
       const link = svg("a", { href: route("traces", { service }), class: "service-node", "data-service": service },
-        svg("rect", { x: at.x, y: at.y, width: 170, height: 40, rx: 6, fill: "#fff", stroke: colour(index), "stroke-width": 2 }),
-        svg("text", { x: at.x + 85, y: at.y + 25, "text-anchor": "middle" }, service.length > 24 ? service.slice(0, 23) + "…" : service),
+        svg("rect", { x: at.x, y: at.y, width: NODE.width, height: NODE.height, rx: 6, fill: "#fff", stroke: colour(index), "stroke-width": 2 }),
+        svg("text", { x: at.x + NODE.width / 2, y: at.y + 25, "text-anchor": "middle" }, service.length > 24 ? service.slice(0, 23) + "…" : service),
         svg("title", {}, service));
       root.append(link);
     });
