@@ -67,12 +67,18 @@ let package = Package(
             providers: [.apt(["libsnappy-dev"])]
         ),
         .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "GzipCodec", dependencies: ["CZlib"]),
         .target(name: "SnappyCodec", dependencies: ["CSnappy"]),
+        .target(name: "ZstdCodec", dependencies: ["CZstd"]),
         .target(name: "PromQL"),
         .target(
             name: "OTLP",
@@ -121,6 +127,7 @@ let package = Package(
                 "OTLP",
                 "OTLPGRPC",
                 "SnappyCodec",
+                "ZstdCodec",
                 "CSQLite",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -175,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryServerTests",
             dependencies: [
-                "TelemetryServer", "TelemetryGRPC", "OTLP", "OTLPGRPC", "TestSupport",
+                "TelemetryServer", "TelemetryGRPC", "OTLP", "OTLPGRPC", "TestSupport", "ZstdCodec",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),

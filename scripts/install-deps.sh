@@ -4,10 +4,10 @@
 set -euo pipefail
 
 mode="${1:-run}"
-packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev libsnappy-dev)
+packages=(pkg-config libmicrohttpd-dev zlib1g-dev libsqlite3-dev libsnappy-dev libzstd-dev)
 case "$mode" in
   run) ;;
-  test) packages+=(prometheus prometheus-alertmanager gzip chromium chromium-driver) ;;   # prometheus brings promtool
+  test) packages+=(prometheus prometheus-alertmanager gzip zstd chromium chromium-driver) ;;   # prometheus brings promtool; zstd the CLI that compresses test bodies
   bench) packages+=(prometheus prometheus-pushgateway wrk nghttp2-client curl chromium chromium-driver golang-go golang-opentelemetry-otel-dev) ;;   # nghttp2-client brings h2load; golang-* the OpenTelemetry Go SDK for span-peers.sh
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

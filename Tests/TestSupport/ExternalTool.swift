@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs programs the tests use as independent peers (gzip, promtool, prometheus).
+/// Runs programs the tests use as independent peers (gzip, zstd, promtool, prometheus).
 public enum ExternalTool {
     /// The absolute path of `name` on PATH (plus /usr/sbin and /usr/bin), or nil.
     public static func find(_ name: String) -> String? {
@@ -27,6 +27,15 @@ public enum ExternalTool {
     /// a debug build, which must not hold one of the Swift pool's threads.
     public static func gzip(_ bytes: [UInt8]) async throws -> [UInt8] {
         try await blocking { try gzip(bytes) }
+    }
+
+    /// `bytes` compressed by the system `zstd` tool (Debian's, over the reference library),
+    /// with its `arguments` (a level, `--long=27`).
+    public static func zstd(_ bytes: [UInt8], _ arguments: [String] = []) throws -> [UInt8] {
+        guard let zstd = find("zstd") else { throw ToolError(description: "zstd not installed") }
+        let result = try run(zstd, ["-c", "-q"] + arguments, input: bytes)
+        guard result.status == 0 else { throw ToolError(description: "zstd failed: \(result.stderr)") }
+        return result.stdout
     }
 
     /// A peer tool that is missing or failed.
