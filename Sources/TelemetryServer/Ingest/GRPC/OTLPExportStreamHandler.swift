@@ -14,9 +14,8 @@ import NIOHTTP2
 /// It takes a call only when its headers are an ordinary OTLP export: `POST` to one of the
 /// three `Export` paths, `content-type` `application/grpc` or `application/grpc+proto`, a
 /// message uncompressed, or compressed with gzip, deflate or zstd (`grpc-encoding`,
-/// `GRPCMessageEncoding`). Every other call
-/// (another method, another compression, headers that end the stream) is passed on untouched to
-/// grpc-swift, which answers it as before. The `grpc-timeout` deadline is left to the client:
+/// `GRPCMessageEncoding`). Every other call (another method, another compression, headers
+/// that end the stream) is passed on untouched to grpc-swift, which answers it as before. The `grpc-timeout` deadline is left to the client:
 /// an export is answered as soon as it is stored, and a client that gives up resets the stream.
 ///
 /// The wire rules it keeps (gRPC over HTTP/2): a message is a 1-byte compressed flag and a
