@@ -23,8 +23,12 @@ public enum Zstd {
         defer { ZSTD_freeDCtx(stream) }
         let setting = ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, maxWindowLog)
         guard ZSTD_isError(setting) == 0 else { throw .corrupt(errorName(setting)) }
+        // A frame that states its size (the zstd tool's and the Collector's do) gets its room
+        // at once, when that is within the limit; otherwise the output grows as it comes.
+        let stated = data.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        let known = stated < telemetry_zstd_content_size_error && stated <= UInt64(limit) ? Int(stated) : nil
         var output: [UInt8] = []
-        output.reserveCapacity(min(limit, max(4096, data.count * 4)))
+        output.reserveCapacity(known ?? min(limit, max(4096, data.count * 4)))
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         // What the last call returned: 0 once a frame is complete and flushed, else a hint of
         // the bytes it still expects.
