@@ -115,6 +115,7 @@ let package = Package(
                 "CLowLevel",
                 "CZlib",
                 "GzipCodec",
+                "ZstdCodec",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -127,7 +128,6 @@ let package = Package(
                 "OTLP",
                 "OTLPGRPC",
                 "SnappyCodec",
-                "ZstdCodec",
                 "CSQLite",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -146,8 +146,8 @@ extension HTTPServer {
         }
     }
 
-    /// The body with `Content-Encoding` removed: gzip, deflate (or a coding the route decodes)
-    /// inflated under the size cap and the memory budget, identity as is.
+    /// The body with `Content-Encoding` removed: gzip, deflate, zstd (`ContentCoding`) or a
+    /// coding the route decodes, inflated under the size cap and the memory budget; identity as is.
     private func decodedBody(_ context: RequestContext, _ route: Route) throws(HTTPError) -> [UInt8] {
         guard let encoding = context.headers["Content-Encoding"]?.lowercased(), encoding != "identity" else {
             return context.body
@@ -168,26 +168,20 @@ extension HTTPServer {
             context.reservedBytes += inflated.count
             return inflated
         }
-        // deflate is zlib's wrapper (RFC 9110), as the OpenTelemetry Collector and SDKs send it;
-        // the Collector's `compression: zlib` sends the same bytes named `zlib`.
-        let format: Gzip.Format
-        switch encoding {
-        case "gzip", "x-gzip": format = .gzip
-        case "deflate", "zlib": format = .zlib
-        default:
-            let known = (["deflate", "gzip", "identity"] + route.contentDecoders.keys.sorted()).joined(separator: ", ")
-            throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use \(known)")
+        guard let coding = ContentCoding(httpName: encoding) else {
+            let known = (["identity"] + ContentCoding.allCases.map(\.rawValue) + route.contentDecoders.keys).sorted()
+            throw HTTPError(status: 415, message: "unsupported Content-Encoding \"\(encoding)\"; use \(known.joined(separator: ", "))")
         }
-        do throws(Gzip.InflateError) {
-            inflated = try Gzip.inflate(context.body, limit: limit, format: format)
+        do throws(ContentCoding.DecodeError) {
+            inflated = try coding.decode(context.body, limit: limit)
         } catch {
             switch error {
             case .tooLarge:
                 if limit < configuration.maxInflatedBodyBytes { throw HTTPError.overBudget(retryAfterSeconds: 1) }
                 throw HTTPError(
-                    status: 413, message: "\(format.name) body inflates to more than \(configuration.maxInflatedBodyBytes) bytes")
+                    status: 413, message: "\(coding.rawValue) body inflates to more than \(configuration.maxInflatedBodyBytes) bytes")
             case .corrupt(let reason):
-                throw HTTPError(status: 400, message: "invalid \(format.name) body: \(reason)")
+                throw HTTPError(status: 400, message: "invalid \(coding.rawValue) body: \(reason)")
             }
         }
         guard bodyBudget.reserve(inflated.count) else { throw HTTPError.overBudget(retryAfterSeconds: 1) }

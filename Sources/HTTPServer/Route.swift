@@ -25,7 +25,7 @@ public struct Route: Sendable {
     /// oversize or undecodable body, the memory budget, shutdown) in this route's format, given
     /// the request headers. Plain text when nil.
     public let errorFormatter: (@Sendable (HTTPError, HTTPHeaders) -> HTTPResponse)?
-    /// Decoders for content codings beyond gzip, deflate and identity, by lowercase name.
+    /// Decoders for content codings beyond `ContentCoding`'s and identity, by lowercase name.
     public let contentDecoders: [String: ContentDecoder]
     let segments: [String]
     /// Set on the router's fallback: its 404s are reported as `not_found`, as unknown paths

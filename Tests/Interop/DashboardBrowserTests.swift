@@ -8,10 +8,6 @@ func testArtifactsDirectory() -> String {
         .appendingPathComponent(".build/test-artifacts").path
 }
 
-private func browserAvailable() -> Bool {
-    ExternalTool.isCI || (peerAvailable("chromium") && peerAvailable("chromedriver") && PythonPeer.canImport("selenium"))
-}
-
 @Suite("The dashboard in headless Chromium", .enabled(if: browserAvailable()))
 struct DashboardBrowserTests {
     static let rules = """
@@ -28,8 +24,7 @@ struct DashboardBrowserTests {
         """
 
     @Test func everyPageLoadsLiveAndRendersHostileDataAsText() async throws {
-        _ = try requirePeer("chromium")
-        _ = try requirePeer("chromedriver")
+        try requireBrowser()
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("telemetryd-dashboard-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
         let ruleFile = storage + "/dashboard.rules.yml"

@@ -2,18 +2,13 @@ import Foundation
 import TestSupport
 import Testing
 
-private func browserAvailable() -> Bool {
-    ExternalTool.isCI || (peerAvailable("chromium") && peerAvailable("chromedriver") && PythonPeer.canImport("selenium"))
-}
-
 /// Every page of the dashboard at a phone's width and at half a laptop screen's, in headless
 /// Chromium (`Peers/narrow_browser.py`), with data from the official OpenTelemetry Python SDK.
 @Suite("The dashboard in a narrow window, in headless Chromium", .enabled(if: browserAvailable()), .serialized)
 struct NarrowWindowBrowserTests {
     @Test(arguments: [390, 720])
     func everyPageFitsTheWindowWithoutOverlaps(width: Int) async throws {
-        _ = try requirePeer("chromium")
-        _ = try requirePeer("chromedriver")
+        try requireBrowser()
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("telemetryd-narrow-\(UUID().uuidString)").path
         let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("rules/telemetryd.yml").path

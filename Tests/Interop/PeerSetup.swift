@@ -20,6 +20,18 @@ func peerAvailable(_ name: String) -> Bool {
     ExternalTool.isCI || ExternalTool.find(name) != nil
 }
 
+/// Whether the headless-browser tests can run: always under CI, otherwise when Chromium, its
+/// driver and Selenium are installed.
+func browserAvailable() -> Bool {
+    ExternalTool.isCI || (peerAvailable("chromium") && peerAvailable("chromedriver") && PythonPeer.canImport("selenium"))
+}
+
+/// Chromium and chromedriver, or a test failure under CI.
+func requireBrowser() throws {
+    _ = try requirePeer("chromium")
+    _ = try requirePeer("chromedriver")
+}
+
 /// A telemetryd service on an ephemeral port with application metrics of every kind added,
 /// including exemplars, labels that need escaping and a histogram.
 func startServiceWithSampleMetrics() async throws -> TelemetryService {

@@ -2,17 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 
-private func browserAvailable() -> Bool {
-    ExternalTool.isCI || (peerAvailable("chromium") && peerAvailable("chromedriver") && PythonPeer.canImport("selenium"))
-}
-
 /// The service map of a twelve-service shop and three services without calls, drawn in headless
 /// Chromium (`Peers/service_map_browser.py`).
 @Suite("The service map in headless Chromium", .enabled(if: browserAvailable()))
 struct ServiceMapBrowserTests {
     @Test func callsAreLabelledWithoutOverlapsAndCrossLessThanInNameOrder() async throws {
-        _ = try requirePeer("chromium")
-        _ = try requirePeer("chromedriver")
+        try requireBrowser()
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("telemetryd-map-\(UUID().uuidString)").path
         let (process, port) = try await launchTelemetryd(storage: storage)
         defer { process.terminate() }

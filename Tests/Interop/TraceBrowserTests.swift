@@ -2,16 +2,11 @@ import Foundation
 import TestSupport
 import Testing
 
-private func browserAvailable() -> Bool {
-    ExternalTool.isCI || (peerAvailable("chromium") && peerAvailable("chromedriver") && PythonPeer.canImport("selenium"))
-}
-
 /// The trace, logs and service-map pages in headless Chromium (`Peers/trace_browser.py`).
 @Suite("Traces and logs in headless Chromium", .enabled(if: browserAvailable()))
 struct TraceBrowserTests {
     @Test func tracesLogsAndTheServiceMapAreCorrelatedAndFast() async throws {
-        _ = try requirePeer("chromium")
-        _ = try requirePeer("chromedriver")
+        try requireBrowser()
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("telemetryd-traces-\(UUID().uuidString)").path
         let (process, port) = try await launchTelemetryd(storage: storage)
         defer { process.terminate() }

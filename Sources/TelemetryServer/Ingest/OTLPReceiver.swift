@@ -3,10 +3,9 @@ import HTTPServer
 import OTLP
 import SwiftProtobuf
 import Telemetry
-import ZstdCodec
 
 /// The OTLP receiver: `POST /v1/traces`, `/v1/metrics` and `/v1/logs` over HTTP, protobuf or
-/// JSON, gzip and deflate bodies (inflated by the HTTP server) and zstd ones (decoded here); the same exports arrive over gRPC through
+/// JSON, gzip, deflate and zstd bodies (decoded by the HTTP server); the same exports arrive over gRPC through
 /// `OTLPGRPCService`, which calls `exportTraces`, `exportMetrics` and `exportLogs`.
 ///
 /// Decoding runs on a Swift task while the connection is suspended, never on an HTTP worker.
@@ -35,27 +34,15 @@ struct OTLPReceiver: Sendable {
             let encoding = OTLPEncoding(contentType: headers["Content-Type"]) ?? .json
             return encoding.errorResponse(error)
         }
-        // zstd, which the OpenTelemetry Collector sends with `compression: zstd`; gzip and
-        // deflate are decoded by the HTTP server for every route.
-        let zstd: Route.ContentDecoder = { body, limit throws(HTTPError) in
-            do throws(Zstd.DecodeError) {
-                return try Zstd.decompress(body, limit: limit)
-            } catch {
-                switch error {
-                case .tooLarge(let limit): throw HTTPError(status: 413, message: "zstd body inflates to more than \(limit) bytes")
-                case .corrupt(let reason): throw HTTPError(status: 400, message: "invalid zstd body: \(reason)")
-                }
-            }
-        }
-        router.add(Route("POST", "/v1/traces", errorFormatter: errorFormatter, contentDecoders: ["zstd": zstd], handler: .suspending { request in
+        router.add(Route("POST", "/v1/traces", errorFormatter: errorFormatter, handler: .suspending { request in
             let encoding = try OTLPEncoding(of: request)
             return encoding.answer(await receiver.exportTraces(request.body, encoding: encoding))
         }))
-        router.add(Route("POST", "/v1/metrics", errorFormatter: errorFormatter, contentDecoders: ["zstd": zstd], handler: .suspending { request in
+        router.add(Route("POST", "/v1/metrics", errorFormatter: errorFormatter, handler: .suspending { request in
             let encoding = try OTLPEncoding(of: request)
             return encoding.answer(await receiver.exportMetrics(request.body, encoding: encoding))
         }))
-        router.add(Route("POST", "/v1/logs", errorFormatter: errorFormatter, contentDecoders: ["zstd": zstd], handler: .suspending { request in
+        router.add(Route("POST", "/v1/logs", errorFormatter: errorFormatter, handler: .suspending { request in
             let encoding = try OTLPEncoding(of: request)
             return encoding.answer(await receiver.exportLogs(request.body, encoding: encoding))
         }))

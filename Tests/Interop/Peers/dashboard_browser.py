@@ -22,16 +22,14 @@ import time
 import urllib.parse
 import urllib.request
 
-from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import Status, StatusCode
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
+
+import browser_peer
 
 base, artifacts, service = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 os.makedirs(artifacts, exist_ok=True)
@@ -80,25 +78,11 @@ def send_spans():
 
 
 def wait_for(description, check, timeout=15.0, interval=0.05):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except Exception as error:  # the element may not exist yet
-            last = error
-        time.sleep(interval)
-    fail(f"timed out waiting for {description} (last: {last!r})")
+    return browser_peer.wait_for(description, check, fail, timeout, interval)
 
 
 def console_errors(driver, page):
-    entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    for entry in entries:
-        report["consoleErrors"].append({"page": page, "message": entry["message"]})
-    if entries:
-        fail(f"console errors on {page}: {entries}")
+    browser_peer.record_console_errors(driver, page, report, fail)
 
 
 def screenshot(driver, name):
@@ -142,12 +126,7 @@ def fill_event_slots():
     return holders
 
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = browser_peer.start_chromium()
 
 def with_chart_box(driver, width, body):
     """Runs the JavaScript `body` in the page with the app's `TimeChart`, a `box` `width` px wide,

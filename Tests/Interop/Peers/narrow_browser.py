@@ -13,23 +13,15 @@ scatter plot and of a trace's waterfall ruler. Screenshots go to ARTIFACT_DIR as
 dashboard-WIDTH-PAGE.png.
 """
 import json
-import logging
 import os
 import sys
 import time
 import urllib.parse
 import urllib.request
 
-from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
-from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+
+import browser_peer
 
 base, artifacts, suffix, width = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], int(sys.argv[4])
 os.makedirs(artifacts, exist_ok=True)
@@ -51,16 +43,7 @@ def fail(message):
 def send_sdk_data():
     """Three checkouts, one failing, each logging at INFO and WARNING (Python's level name,
     the longest severity text the SDK sends) inside its span. Returns the failing trace's id."""
-    resource = Resource.create({"service.name": service})
-    tracer_provider = TracerProvider(resource=resource)
-    tracer_provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=base + "/v1/traces")))
-    logger_provider = LoggerProvider(resource=resource)
-    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=base + "/v1/logs")))
-    logger = logging.getLogger(service)
-    logger.addHandler(LoggingHandler(logger_provider=logger_provider))
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    tracer = tracer_provider.get_tracer("narrow-browser")
+    tracer_provider, logger_provider, tracer, logger = browser_peer.sdk_providers(base, service, "narrow-browser")
     failing = None
     for index in range(3):
         with tracer.start_as_current_span("POST /checkout", kind=SpanKind.SERVER) as root:
@@ -89,17 +72,7 @@ def send_sdk_data():
 
 
 def wait_for(description, check, timeout=20.0, interval=0.1):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except Exception as error:  # the element may not exist yet
-            last = error
-        time.sleep(interval)
-    fail(f"timed out waiting for {description} (last: {last!r})")
+    return browser_peer.wait_for(description, check, fail, timeout, interval)
 
 
 # What the page's layout looks like at this width, read in one script.
@@ -159,21 +132,13 @@ def visit(name, fragment, ready):
     driver.save_screenshot(path)
     report["screenshots"].append(path)
     report["pages"][name] = layout
-    entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    report["consoleErrors"] += [{"page": name, "message": entry["message"]} for entry in entries]
-    if entries:
-        fail(f"console errors on {name}: {entries}")
+    browser_peer.record_console_errors(driver, name, report, fail)
     return layout
 
 
 failing_trace = send_sdk_data()
 report["traceId"] = failing_trace
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=800,900"):
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = browser_peer.start_chromium("800,900")
 try:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": False})
     driver.get(base + "/")

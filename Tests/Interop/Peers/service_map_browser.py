@@ -17,8 +17,7 @@ import sys
 import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import browser_peer
 
 base, artifacts, suffix = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 os.makedirs(artifacts, exist_ok=True)
@@ -30,7 +29,7 @@ CALLS = [("gateway", "auth"), ("gateway", "cart"), ("gateway", "catalog"), ("gat
          ("payments", "currency"), ("shipping", "currency")]
 LONERS = ["batch", "cron", "worker"]
 name = lambda service: f"{service}-{suffix}"
-report = {"screenshots": []}
+report = {"screenshots": [], "consoleErrors": []}
 driver = None
 
 
@@ -124,22 +123,16 @@ return { nodes: Object.fromEntries(nodes), labels: labels.map(({ edge, text }) =
 """
 
 send_shop()
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = browser_peer.start_chromium()
 try:
     driver.get(base + "/#/services")
-    deadline = time.time() + 20
-    while time.time() < deadline and driver.execute_script("return document.querySelectorAll('#service-map path.edge').length") < len(CALLS):
-        time.sleep(0.1)
+    browser_peer.wait_for(f"the map's {len(CALLS)} calls", lambda: driver.execute_script(
+        "return document.querySelectorAll('#service-map path.edge').length") >= len(CALLS), fail, 20, 0.1)
     measured = driver.execute_script(MEASURE)
     path = os.path.join(artifacts, "dashboard-service-map.png")
     driver.save_screenshot(path)
     report["screenshots"].append(path)
-    report["consoleErrors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    browser_peer.record_console_errors(driver, "services", report, fail)
 finally:
     driver.quit()
 

@@ -6,28 +6,18 @@ JSON. A failed check exits non-zero with its reason.
   trace_browser.py BASE_URL ARTIFACT_DIR SUFFIX
 """
 import json
-import logging
 import os
 import sys
 import time
 import urllib.request
 
-from opentelemetry import trace as trace_api
-from opentelemetry._logs import set_logger_provider
-from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.propagate import extract, inject
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
-from opentelemetry.sdk._logs.export import SimpleLogRecordProcessor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+
+import browser_peer
 
 base, artifacts, suffix = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 os.makedirs(artifacts, exist_ok=True)
@@ -55,16 +45,7 @@ def post(path, body):
 
 
 def providers(service):
-    resource = Resource.create({"service.name": service})
-    tracer_provider = TracerProvider(resource=resource)
-    tracer_provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=base + "/v1/traces")))
-    logger_provider = LoggerProvider(resource=resource)
-    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=base + "/v1/logs")))
-    logger = logging.getLogger(service)
-    logger.addHandler(LoggingHandler(logger_provider=logger_provider))
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    return tracer_provider, logger_provider, tracer_provider.get_tracer("trace-browser"), logger
+    return browser_peer.sdk_providers(base, service, "trace-browser")
 
 
 def send_sdk_traces():
@@ -139,17 +120,7 @@ def send_log(body, trace_id=""):
 
 
 def wait_for(description, check, timeout=20.0, interval=0.05):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except Exception as error:
-            last = error
-        time.sleep(interval)
-    fail(f"timed out waiting for {description} (last: {last!r})")
+    return browser_peer.wait_for(description, check, fail, timeout, interval)
 
 
 def click(selector):
@@ -164,10 +135,7 @@ def read(script):
 
 
 def console_errors(page):
-    entries = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    report["consoleErrors"] += [{"page": page, "message": entry["message"]} for entry in entries]
-    if entries:
-        fail(f"console errors on {page}: {entries}")
+    browser_peer.record_console_errors(driver, page, report, fail)
 
 
 def safe(page):
@@ -200,12 +168,7 @@ big_last = send_big_trace(50_000, big_trace)
 mid_trace = "f" + big_trace[1:]
 send_big_trace(5_000, mid_trace)
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000"):
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = browser_peer.start_chromium()
 try:
     # Search finds the trace, live and in the scatter plot.
     fresh(f"{base}/#/traces?service={frontend}&range=1h")

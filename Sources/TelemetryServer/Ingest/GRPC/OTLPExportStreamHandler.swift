@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import HTTPServer
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
@@ -14,7 +15,7 @@ import NIOHTTP2
 /// It takes a call only when its headers are an ordinary OTLP export: `POST` to one of the
 /// three `Export` paths, `content-type` `application/grpc` or `application/grpc+proto`, a
 /// message uncompressed, or compressed with gzip, deflate or zstd (`grpc-encoding`,
-/// `GRPCMessageEncoding`). Every other call (another method, another compression, headers
+/// `ContentCoding`). Every other call (another method, another compression, headers
 /// that end the stream) is passed on untouched to grpc-swift, which answers it as before. The `grpc-timeout` deadline is left to the client:
 /// an export is answered as soon as it is stored, and a client that gives up resets the stream.
 ///
@@ -37,7 +38,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         /// The call is grpc-swift's: frames go on to its handler.
         case passingOn
         /// The call is ours and its message is arriving.
-        case receiving(OTLPExportMethod, compression: GRPCMessageEncoding?)
+        case receiving(OTLPExportMethod, compression: ContentCoding?)
         /// The call has been answered, or is being: what else arrives is dropped.
         case answered
     }
@@ -124,7 +125,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// The method and how its message is compressed (nil: not), when `headers` open a call
     /// this handler answers.
-    private func route(_ headers: HPACKHeaders) -> (OTLPExportMethod, compression: GRPCMessageEncoding?)? {
+    private func route(_ headers: HPACKHeaders) -> (OTLPExportMethod, compression: ContentCoding?)? {
         guard headers.first(name: ":method") == "POST", let path = headers.first(name: ":path"), let method = methods[path],
             let contentType = headers.first(name: "content-type"),
             contentType == "application/grpc" || contentType == "application/grpc+proto"
@@ -132,7 +133,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         switch headers.first(name: "grpc-encoding") {
         case nil, "identity": return (method, nil)
         case let name?:
-            guard let encoding = GRPCMessageEncoding(rawValue: name) else { return nil }
+            guard let encoding = ContentCoding(rawValue: name) else { return nil }
             return (method, encoding)
         }
     }
@@ -174,7 +175,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// The client has sent everything: checks the framing, inflates the message when it is
     /// compressed, and answers it from a task on this stream's event loop.
-    private func finish(_ method: OTLPExportMethod, compression: GRPCMessageEncoding?, context: ChannelHandlerContext) {
+    private func finish(_ method: OTLPExportMethod, compression: ContentCoding?, context: ChannelHandlerContext) {
         guard let (flag, length) = prefix, message.readableBytes == 5 + length else {
             fail(RPCError(code: .internalError, message: "the call ended before its message was whole"),
                  method: method, clientDone: true, context: context)
@@ -186,13 +187,20 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
         switch (flag, compression) {
         case (0, _):
             body = message
-        case (1, .some(let encoding)):
-            switch encoding.inflate(Array(message.readableBytesView), limit: service.maxMessageBytes) {
-            case .success(let inflated):
+        case (1, .some(let coding)):
+            do throws(ContentCoding.DecodeError) {
+                let inflated = try coding.decode(Array(message.readableBytesView), limit: service.maxMessageBytes)
                 inflatedBytes = inflated.count
                 body = inflated
-            case .failure(let error):
-                fail(error, method: method, clientDone: true, context: context)
+            } catch {
+                switch error {
+                case .tooLarge(let limit):
+                    fail(RPCError(code: .resourceExhausted, message: "message inflates past the \(limit)-byte limit"),
+                         method: method, clientDone: true, context: context)
+                case .corrupt(let reason):
+                    fail(RPCError(code: .internalError, message: "\(coding.rawValue) message cannot be inflated: \(reason)"),
+                         method: method, clientDone: true, context: context)
+                }
                 return
             }
         default:
@@ -247,7 +255,7 @@ final class OTLPExportStreamHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private static let responseHeaders: HPACKHeaders = [
-        ":status": "200", "content-type": "application/grpc", "grpc-accept-encoding": GRPCMessageEncoding.accepted,
+        ":status": "200", "content-type": "application/grpc", "grpc-accept-encoding": (["identity"] + ContentCoding.allCases.map(\.rawValue).sorted()).joined(separator: ","),
     ]
     private static let okTrailers: HPACKHeaders = ["grpc-status": "0"]
 
