@@ -4,7 +4,6 @@
 import { get } from "../api.js";
 import { setParams } from "../router.js";
 import { h, replace, route } from "../dom.js";
-import { colour } from "../chart.js";
 import { formatValue, parseDuration, plural } from "../format.js";
 import { NODE, labelWidth, placeLabel, placeServices } from "../service-map-layout.js";
 
@@ -100,10 +99,11 @@ export function mount(container, params) {
       root.append(svg("text", { x: 20, y: bandTop - 12, class: "band-label" },
         edges.length ? "No calls in this range:" : "No calls between services in this range:"));
     }
-    names.forEach((service, index) => {
+    // One colour for every service: a palette colour told nothing, and its red read as an error.
+    names.forEach((service) => {
       const at = position.get(service);
       const link = svg("a", { href: route("traces", { service }), class: "service-node", "data-service": service },
-        svg("rect", { x: at.x, y: at.y, width: NODE.width, height: NODE.height, rx: 6, fill: "#fff", stroke: colour(index), "stroke-width": 2 }),
+        svg("rect", { x: at.x, y: at.y, width: NODE.width, height: NODE.height, rx: 6 }),
         svg("text", { x: at.x + NODE.width / 2, y: at.y + 25, "text-anchor": "middle" }, service.length > 24 ? service.slice(0, 23) + "…" : service),
         svg("title", {}, service));
       root.append(link);
